@@ -1,0 +1,35 @@
+# Two entry points: `make demo` and `make test`. Both build .venv from pyproject.toml first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# nbgrader runs tools such as alembic as subprocesses: they must be found on PATH.
+RUN := PATH="$(CURDIR)/$(BIN):$$PATH" MPLBACKEND=Agg
+
+.PHONY: demo test lint assignments known-answers clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(RUN) $(BIN)/python -m autograder.demo
+
+test: $(BIN)/.installed
+	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
+	$(RUN) $(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
+
+# Regenerate the student release from the solution notebooks (commit the result).
+assignments: $(BIN)/.installed
+	$(RUN) $(BIN)/python scripts/generate_assignments.py
+
+# Recompute the published known-answer data from the reference solutions.
+known-answers: $(BIN)/.installed
+	$(RUN) $(BIN)/python scripts/make_known_answers.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

@@ -1,0 +1,183 @@
+"""Checks of ``sigmoid`` and ``activation_derivative``."""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder import known_answers
+from autograder.case import Case, CheckFailed, call
+from autograder.compare import assert_close, check_array
+from autograder.grading import grade, with_reference
+from autograder.property import property_case
+from autograder.strategies import array_shapes, float_arrays
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu")
+GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
+"""The largest value of each activation's derivative."""
+
+DERIVATIVE_HINTS = {
+    "tanh": "tanh'(a) = 1 - tanh(a)**2: a is the pre-activation, so apply tanh to it first.",
+    "sigmoid": "sigmoid'(a) = s * (1 - s) with s = sigmoid(a), the pre-activation squashed first.",
+    "relu": "relu'(a) is 1.0 where a > 0 and 0.0 elsewhere (also at a = 0), as floats.",
+}
+
+
+def _stable_sigmoid(a):
+    """The logistic function, used to derive test expectations from its definition."""
+    with np.errstate(over="ignore"):
+        return np.exp(-np.logaddexp(0.0, -a))
+
+
+ACTIVATION_FUNCTIONS = {"tanh": np.tanh, "sigmoid": _stable_sigmoid, "relu": lambda a: np.maximum(a, 0.0)}
+"""The activations by definition: what a derivative is checked against numerically."""
+
+
+def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
+    """Check ``sigmoid``: known answers, range and symmetry without overflow, the reference."""
+    if hidden:
+        return grade(
+            "sigmoid", with_reference("rnn", 1, lambda ref: _sigmoid_hidden(sigmoid, ref)), hidden=True
+        )
+
+    def known_answers_match():
+        for name, example in known_answers.examples_of("rnn", "sigmoid").items():
+            got = call(sigmoid, example["x"], name="sigmoid")
+            assert_close(
+                got,
+                example["out"],
+                function="sigmoid",
+                output=f"output ({name})",
+                hint="sigmoid(x) = 1 / (1 + exp(-x)).",
+            )
+
+    def stable_in_range(x):
+        got = call(sigmoid, x, name="sigmoid", allow_warnings=False)
+        got = check_array(got, function="sigmoid", output="output", shape=x.shape)
+        if np.any(got < 0) or np.any(got > 1):
+            raise CheckFailed("sigmoid returned values outside [0, 1].")
+        mirrored = check_array(
+            call(sigmoid, -x, name="sigmoid", allow_warnings=False),
+            function="sigmoid",
+            output="output",
+            shape=x.shape,
+        )
+        if not np.allclose(got + mirrored, 1.0, rtol=0, atol=1e-12):
+            raise CheckFailed("sigmoid(x) + sigmoid(-x) should be 1 for every x.")
+
+    examples = array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-1e3, max_value=1e3))
+    return grade(
+        "sigmoid",
+        [
+            Case("known answers", 1, known_answers_match),
+            property_case(
+                "values in [0, 1], sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
+                1,
+                examples,
+                stable_in_range,
+            ),
+        ],
+    )
+
+
+def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(101)
+        for shape, scale in [((17,), 1.0), ((4, 6), 10.0), ((2, 3, 5), 700.0)]:
+            x = rng.normal(scale=scale, size=shape)
+            assert_close(
+                call(sigmoid, x, name="sigmoid"),
+                ref.sigmoid(x),
+                function="sigmoid",
+                output=f"output for x of shape {shape}",
+                rtol=1e-10,
+                atol=1e-300,
+            )
+
+    return [Case("matches the reference on random inputs", 1, matches_reference)]
+
+
+def check_activation_derivative(activation_derivative, *, hidden: bool = False) -> float:
+    """Check ``activation_derivative``: known answers, bounds and slopes, ValueError, the reference."""
+    name = "activation_derivative"
+    if hidden:
+        return grade(
+            name,
+            with_reference("rnn", 1, lambda ref: _derivative_hidden(activation_derivative, ref)),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        for activation in ACTIVATIONS:
+            example = known_answers.examples_of("rnn", name)[activation]
+            got = call(activation_derivative, example["a"], activation, name=name)
+            assert_close(
+                got,
+                example["out"],
+                function=name,
+                output=f"f'(a) for {activation!r}",
+                hint=DERIVATIVE_HINTS[activation],
+            )
+
+    def bounded_and_slope_of_f(example):
+        activation, a = example
+        got = check_array(
+            call(activation_derivative, a, activation, name=name, allow_warnings=False),
+            function=name,
+            output=f"f'(a) for {activation!r}",
+            shape=a.shape,
+        )
+        f, eps = ACTIVATION_FUNCTIONS[activation], 1e-5
+        slope = (f(a + eps) - f(a - eps)) / (2 * eps)
+        away_from_kink = np.abs(a) > 10 * eps
+        if np.any(got < 0) or np.any(got > GAMMA[activation] + 1e-12):
+            raise CheckFailed(f"{name}: f'(a) for {activation!r} must lie in [0, {GAMMA[activation]:g}].")
+        if activation == "relu" and not np.all(np.isin(got, (0.0, 1.0))):
+            raise CheckFailed(f"{name}: relu'(a) must be exactly 0 or 1.")
+        if not np.allclose(got[away_from_kink], slope[away_from_kink], rtol=1e-5, atol=1e-8):
+            index = np.argmax(np.abs(got - slope) * away_from_kink)
+            raise CheckFailed(
+                f"{name}: for {activation!r}, f'(a) = {got.flat[index]:.8g} at a = {a.flat[index]:.8g}, "
+                f"but the slope of {activation} there is {slope.flat[index]:.8g}.\n"
+                f"Hint: {DERIVATIVE_HINTS[activation]}"
+            )
+
+    def rejects_unknown_activation():
+        try:
+            activation_derivative(np.zeros(3), "softmax")
+        except ValueError:
+            return
+        except Exception as error:  # noqa: BLE001
+            raise CheckFailed(
+                f"{name}(a, 'softmax') raised {type(error).__name__}, expected ValueError."
+            ) from None
+        raise CheckFailed(f"{name}(a, 'softmax') should raise ValueError naming the unknown activation.")
+
+    examples = st.tuples(
+        st.sampled_from(ACTIVATIONS),
+        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-8, max_value=8)),
+    )
+    return grade(
+        name,
+        [
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            property_case(
+                "0 <= f'(a) <= gamma and f'(a) is the slope of f", 0.5, examples, bounded_and_slope_of_f
+            ),
+            Case("an unknown activation raises ValueError", 0.5, rejects_unknown_activation),
+        ],
+    )
+
+
+def _derivative_hidden(activation_derivative, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(102)
+        for activation in ACTIVATIONS:
+            a = rng.normal(scale=3.0, size=(5, 7))
+            assert_close(
+                call(activation_derivative, a, activation, name="activation_derivative"),
+                ref.activation_derivative(a, activation),
+                function="activation_derivative",
+                output=f"f'(a) for {activation!r}",
+                hint=DERIVATIVE_HINTS[activation],
+            )
+
+    return [Case("matches the reference for every activation", 1, matches_reference)]

@@ -1,0 +1,306 @@
+"""Checks of ``clip_by_value``, ``clip_by_norm`` and ``clip_by_global_norm``.
+
+The invariants (DESIGN.md): the result's norm is at most ``max_norm``; the direction is kept;
+below the threshold nothing changes; clipping twice equals clipping once; one common factor
+for the global norm; the inputs are never modified (every ``call`` checks that).
+"""
+
+import numpy as np
+from hypothesis import strategies as st
+
+from autograder import known_answers
+from autograder.case import Case, CheckFailed, call, unpack
+from autograder.compare import assert_close, check_array
+from autograder.grading import assert_outputs_close, grade, with_reference
+from autograder.property import property_case
+from autograder.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
+
+ASSIGNMENT = "rnn"
+
+
+def _clipped_dict(result, grads: dict, *, function: str) -> dict:
+    if not isinstance(result, dict) or set(result) != set(grads):
+        got = sorted(result) if isinstance(result, dict) else type(result).__name__
+        raise CheckFailed(f"{function} should return a dict with the keys {sorted(grads)}, got {got}.")
+    return {
+        k: check_array(result[k], function=function, output=f"[{k!r}]", shape=grads[k].shape) for k in grads
+    }
+
+
+def _rejects_non_positive(function, name: str, first_argument) -> Case:
+    def run():
+        for bad in (0.0, -1.0):
+            try:
+                function(first_argument, bad)
+            except ValueError:
+                continue
+            except Exception as error:  # noqa: BLE001
+                raise CheckFailed(
+                    f"{name}(..., {bad}) raised {type(error).__name__}, expected ValueError."
+                ) from None
+            raise CheckFailed(f"{name}(..., {bad}) should raise ValueError: the threshold must be positive.")
+
+    return Case("a threshold <= 0 raises ValueError", 0.5, run)
+
+
+def _known_answers_case(name: str, run_example) -> Case:
+    def run():
+        for example in known_answers.examples_of(ASSIGNMENT, name).values():
+            run_example(example)
+
+    return Case("known answers", 1, run)
+
+
+def _grads_of(example: dict) -> dict:
+    return {key[len("grad_") :]: value for key, value in example.items() if key.startswith("grad_")}
+
+
+def _expected_of(example: dict) -> dict:
+    return {key[len("out_") :]: value for key, value in example.items() if key.startswith("out_")}
+
+
+def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
+    """Check ``clip_by_value``: known answers, range and identity inside it, ValueError, the reference."""
+    name = "clip_by_value"
+    if hidden:
+        return grade(
+            name,
+            with_reference(
+                ASSIGNMENT,
+                1,
+                lambda ref: [
+                    _matches_reference_case(
+                        name,
+                        lambda g, c: _clipped_dict(call(clip_by_value, g, c, name=name), g, function=name),
+                        lambda g, c: ref.clip_by_value(g, c),
+                    )
+                ],
+            ),
+            hidden=True,
+        )
+
+    def known(example):
+        grads = _grads_of(example)
+        got = _clipped_dict(
+            call(clip_by_value, grads, float(example["threshold"]), name=name), grads, function=name
+        )
+        assert_outputs_close(name, got, _expected_of(example), hints={})
+
+    def within_range_and_identity_inside(example):
+        grads, c = example
+        got = _clipped_dict(call(clip_by_value, grads, c, name=name), grads, function=name)
+        for key, grad in grads.items():
+            if np.any(np.abs(got[key]) > c):
+                raise CheckFailed(f"{name}: [{key!r}] has entries outside [-{c:g}, {c:g}].")
+            inside = np.abs(grad) <= c
+            if not np.array_equal(got[key][inside], grad[inside]):
+                raise CheckFailed(f"{name}: [{key!r}] changed entries that were already inside the range.")
+
+    return grade(
+        name,
+        [
+            _known_answers_case(name, known),
+            property_case(
+                "entries end in [-c, c], those inside are unchanged, inputs untouched",
+                0.5,
+                st.tuples(gradient_dicts(), positive_thresholds()),
+                within_range_and_identity_inside,
+            ),
+            _rejects_non_positive(clip_by_value, name, {"W": np.ones(2)}),
+        ],
+    )
+
+
+def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
+    """Check ``clip_by_norm``: known answers, norm bound, direction, identity, idempotence, ValueError."""
+    name = "clip_by_norm"
+
+    def student(grad, max_norm):
+        return check_array(
+            call(clip_by_norm, grad, max_norm, name=name),
+            function=name,
+            output="the result",
+            shape=grad.shape,
+        )
+
+    if hidden:
+        return grade(
+            name,
+            with_reference(
+                ASSIGNMENT,
+                1,
+                lambda ref: [
+                    _matches_reference_case(
+                        name,
+                        lambda g, c: {"grad": student(g["grad"], c)},
+                        lambda g, c: {"grad": ref.clip_by_norm(g["grad"], c)},
+                    )
+                ],
+            ),
+            hidden=True,
+        )
+
+    def known(example):
+        got = student(example["grad"], float(example["threshold"]))
+        assert_close(
+            got,
+            example["out"],
+            function=name,
+            output="the result",
+            hint="rescale by max_norm / norm only when norm > max_norm.",
+        )
+
+    def invariants(example):
+        grad, max_norm = example
+        got = student(grad, max_norm)
+        norm, got_norm = np.linalg.norm(grad), np.linalg.norm(got)
+        if got_norm > max_norm * (1 + 1e-12):
+            raise CheckFailed(f"{name}: the result has norm {got_norm:.6g} > max_norm = {max_norm:.6g}.")
+        if norm <= max_norm and not np.allclose(got, grad, rtol=1e-12, atol=0):
+            raise CheckFailed(
+                f"{name}: the norm {norm:.6g} is already <= max_norm = {max_norm:.6g}, "
+                "so the array must come back unchanged."
+            )
+        if norm > max_norm and not np.allclose(got, grad * (max_norm / norm), rtol=1e-9, atol=1e-300):
+            raise CheckFailed(
+                f"{name}: above the threshold the result must be grad * (max_norm / norm), "
+                "the same direction with norm max_norm."
+            )
+        again = student(got, max_norm)
+        if not np.allclose(again, got, rtol=1e-12, atol=0):
+            raise CheckFailed(
+                f"{name}: clipping a clipped array changed it again; clipping must be idempotent."
+            )
+
+    examples = st.tuples(
+        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-10, max_value=10)),
+        positive_thresholds(),
+    )
+    return grade(
+        name,
+        [
+            Case(
+                "known answers",
+                1,
+                lambda: [known(e) for e in known_answers.examples_of(ASSIGNMENT, name).values()],
+            ),
+            property_case(
+                "norm <= max_norm, direction kept, unchanged below, idempotent, input untouched",
+                0.5,
+                examples,
+                invariants,
+            ),
+            _rejects_non_positive(clip_by_norm, name, np.ones(2)),
+        ],
+    )
+
+
+def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> float:
+    """Check ``clip_by_global_norm``: known answers, one common factor, the invariants, ValueError."""
+    name = "clip_by_global_norm"
+
+    def student(grads, max_norm):
+        clipped, global_norm = unpack(
+            call(clip_by_global_norm, grads, max_norm, name=name), ("clipped", "global_norm"), function=name
+        )
+        if not isinstance(global_norm, (float, np.floating)) and not (
+            isinstance(global_norm, np.ndarray) and global_norm.shape == ()
+        ):
+            raise CheckFailed(f"{name}: global_norm should be a float, got {type(global_norm).__name__}.")
+        return _clipped_dict(clipped, grads, function=name), float(global_norm)
+
+    if hidden:
+
+        def both(g, c, fn):
+            clipped, norm = fn(g, c)
+            return {**clipped, "global_norm": np.asarray(norm)}
+
+        return grade(
+            name,
+            with_reference(
+                ASSIGNMENT,
+                1,
+                lambda ref: [
+                    _matches_reference_case(
+                        name,
+                        lambda g, c: both(g, c, student),
+                        lambda g, c: both(g, c, ref.clip_by_global_norm),
+                    )
+                ],
+            ),
+            hidden=True,
+        )
+
+    def known(example):
+        grads = _grads_of(example)
+        clipped, global_norm = student(grads, float(example["threshold"]))
+        assert_outputs_close(
+            name,
+            {**clipped, "global_norm": np.asarray(global_norm)},
+            {**_expected_of(example), "global_norm": example["global_norm"]},
+            hints={
+                "global_norm": "the norm of all arrays together, before clipping: "
+                "sqrt of the sum of every squared entry."
+            },
+        )
+
+    def common_factor(example):
+        grads, max_norm = example
+        clipped, global_norm = student(grads, max_norm)
+        true_norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+        if not np.isclose(global_norm, true_norm, rtol=1e-12, atol=1e-300):
+            raise CheckFailed(
+                f"{name}: returned global_norm = {global_norm:.8g}, but the norm of all "
+                f"the gradients together is {true_norm:.8g} (measure it before clipping)."
+            )
+        factor = min(1.0, max_norm / true_norm) if true_norm > 0 else 1.0
+        factors = {k: _factor(clipped[k], g) for k, g in grads.items()}
+        for key, grad in grads.items():
+            if not np.allclose(clipped[key], grad * factor, rtol=1e-9, atol=1e-300):
+                raise CheckFailed(
+                    f"{name}: [{key!r}] was scaled by {factors[key]}, but every array must be scaled by "
+                    f"the same factor min(1, max_norm / global_norm) = {factor:.6g}.\n"
+                    "Hint: clipping each array by its own norm is not clipping by the global norm: "
+                    "compute one norm over all arrays and one factor from it."
+                )
+        again, _ = student(clipped, max_norm)
+        if not all(np.allclose(again[k], clipped[k], rtol=1e-12, atol=0) for k in grads):
+            raise CheckFailed(f"{name}: clipping a clipped gradient set changed it again.")
+
+    return grade(
+        name,
+        [
+            _known_answers_case(name, known),
+            property_case(
+                "one common factor min(1, max_norm / global_norm), idempotent, inputs untouched",
+                1.5,
+                st.tuples(gradient_dicts(), positive_thresholds()),
+                common_factor,
+            ),
+            _rejects_non_positive(clip_by_global_norm, name, {"W": np.ones(2)}),
+        ],
+    )
+
+
+def _factor(clipped: np.ndarray, grad: np.ndarray) -> str:
+    if not np.any(grad):
+        return "an unknown factor (it is zero)"
+    return f"{np.vdot(grad, clipped) / np.vdot(grad, grad):.6g}"
+
+
+def _matches_reference_case(name: str, student, reference) -> Case:
+    """Compare with the reference on random gradient sets above, at and below the threshold."""
+
+    def run():
+        rng = np.random.default_rng(401)
+        for scale, threshold in [(0.1, 5.0), (10.0, 1.0), (1.0, 0.5), (100.0, 3.0)]:
+            grads = {
+                "Wx": rng.normal(scale=scale, size=(3, 4)),
+                "Wh": rng.normal(scale=scale, size=(4, 4)),
+                "b": rng.normal(scale=scale, size=4),
+            }
+            if name == "clip_by_norm":
+                grads = {"grad": grads["Wh"]}
+            assert_outputs_close(name, student(grads, threshold), reference(grads, threshold), hints={})
+
+    return Case("matches the reference above and below the threshold", 1, run)

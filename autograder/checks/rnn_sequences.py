@@ -1,0 +1,307 @@
+"""Checks of ``rnn_forward``, ``rnn_backward`` and ``bptt_gradient_norms``."""
+
+import numpy as np
+
+from autograder import known_answers, laws
+from autograder.case import Case, CheckFailed, call, unpack
+from autograder.checks.activations import ACTIVATIONS
+from autograder.compare import check_array
+from autograder.grading import (
+    assert_gradients_match,
+    assert_outputs_close,
+    grade,
+    numerical_gradients,
+    with_reference,
+)
+from autograder.property import property_case
+from autograder.strategies import rnn_sequences
+
+SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
+SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")
+
+SEQUENCE_HINTS = {
+    "h": "h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b), starting from h0 at t = 0.",
+    "dx": "dx[:, t] comes from the step backward at t, fed with dh[:, t] + the gradient from step t+1.",
+    "dh0": "dh0 is the dprev_h that flows out of step 0.",
+    "dWx": "dWx is the sum over t of the per-step dWx.",
+    "dWh": "dWh is the sum over t of the per-step dWh.",
+    "db": "db is the sum over t of the per-step db.",
+    "norms": "norms[t] is the Frobenius norm of dL/dh_t; norms[T-1] is the norm of dh_last itself.",
+}
+
+
+def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> str:
+    """Name the BPTT mistake that explains which outputs are wrong."""
+    if {"dWx", "dWh", "db"} & wrong and not {"dx", "dh0"} & wrong:
+        return (
+            "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
+            "by all time steps, so their gradients must be accumulated (+=) over every step, "
+            "not overwritten by one step's."
+        )
+    if "dx" in wrong:
+        try:
+            got, expected = np.asarray(actual["dx"], dtype=float), desired["dx"]
+            last_right = np.allclose(got[:, -1], expected[:, -1], rtol=1e-6, atol=1e-9)
+        except (ValueError, TypeError, IndexError):
+            return ""
+        if last_right and expected.shape[1] > 1:
+            return (
+                "dx is right at the last step but wrong before it: no gradient flows back "
+                "from step t+1. Feed dh[:, t] + dprev_h (from the step after) into the step "
+                "backward, not dh[:, t] alone."
+            )
+    return ""
+
+
+def diagnose_norms(wrong: set, actual: dict, desired: dict) -> str:
+    """Recognise norms listed back to front."""
+    try:
+        got = np.asarray(actual["norms"], dtype=float)
+        if got.shape == desired["norms"].shape and np.allclose(got[::-1], desired["norms"], rtol=1e-6):
+            return (
+                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1)."
+            )
+    except (ValueError, TypeError):
+        pass
+    return ""
+
+
+def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) -> dict:
+    """Random inputs of ``rnn_forward`` with weights scaled to keep the states unsaturated."""
+    return {
+        "x": rng.normal(size=(n, t, d)),
+        "h0": rng.normal(size=(n, h)),
+        "Wx": rng.normal(scale=1 / np.sqrt(d), size=(d, h)),
+        "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, h)),
+        "b": rng.normal(scale=0.5, size=h),
+    }
+
+
+def sequence_forward(rnn_forward, inputs: dict, activation: str) -> tuple:
+    """Call the student's ``rnn_forward`` and check the shape of ``h``; return ``(h, cache)``."""
+    h, cache = unpack(
+        call(rnn_forward, **inputs, activation=activation, name="rnn_forward"),
+        ("h", "cache"),
+        function="rnn_forward",
+    )
+    n, t, _ = inputs["x"].shape
+    return check_array(h, function="rnn_forward", output="h", shape=(n, t, inputs["Wh"].shape[0])), cache
+
+
+def sequence_backward(rnn_backward, dh, cache) -> dict:
+    """Call the student's ``rnn_backward``; return its gradients by name."""
+    result = unpack(
+        call(rnn_backward, dh, cache, name="rnn_backward"), SEQUENCE_GRADIENTS, function="rnn_backward"
+    )
+    return dict(zip(SEQUENCE_GRADIENTS, result))
+
+
+def gradient_norms(bptt_gradient_norms, dh_last, cache, steps: int) -> np.ndarray:
+    """Call the student's ``bptt_gradient_norms`` and check that it returns shape (T,)."""
+    norms = call(bptt_gradient_norms, dh_last, cache, name="bptt_gradient_norms")
+    return check_array(norms, function="bptt_gradient_norms", output="norms", shape=(steps,))
+
+
+def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
+    """Check ``rnn_forward``: known answers, shapes, causality and purity, the reference."""
+    name = "rnn_forward"
+    if hidden:
+        return grade(
+            name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True
+        )
+
+    def known_answers_match():
+        for activation, example in known_answers.examples_of("rnn", name).items():
+            h, _ = sequence_forward(rnn_forward, {k: example[k] for k in SEQUENCE_INPUTS}, activation)
+            assert_outputs_close(name, {"h": h}, {"h": example["h"]}, hints=SEQUENCE_HINTS)
+
+    def causal(example):
+        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+        h, _ = sequence_forward(rnn_forward, inputs, example["activation"])
+        steps = inputs["x"].shape[1]
+        for t in range(1, steps):
+            changed = inputs["x"].copy()
+            changed[:, t:] += 1.0
+            h_changed, _ = sequence_forward(rnn_forward, {**inputs, "x": changed}, example["activation"])
+            if not np.array_equal(h_changed[:, :t], h[:, :t]):
+                raise CheckFailed(
+                    f"{name}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "
+                    "may only depend on the inputs up to its own time step."
+                )
+
+    return grade(
+        name,
+        [
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            property_case(
+                "h has shape (N, T, H), h[:, t] depends only on x[:, :t+1], inputs unchanged",
+                1,
+                rnn_sequences(),
+                causal,
+                max_examples=15,
+            ),
+        ],
+    )
+
+
+def _forward_hidden(rnn_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(301)
+        for activation in ACTIVATIONS:
+            for n, t, d, h in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 12, 3, 2)]:
+                inputs = random_sequence(rng, n, t, d, h)
+                got, _ = sequence_forward(rnn_forward, inputs, activation)
+                expected, _ = ref.rnn_forward(**inputs, activation=activation)
+                assert_outputs_close("rnn_forward", {"h": got}, {"h": expected}, hints=SEQUENCE_HINTS)
+
+    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+
+def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> float:
+    """Check ``rnn_backward`` (full BPTT) through the student's own ``rnn_forward`` cache."""
+    name = "rnn_backward"
+    if hidden:
+        return grade(
+            name,
+            with_reference("rnn", 2, lambda ref: _backward_hidden(rnn_backward, rnn_forward, ref)),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        for activation, example in known_answers.examples_of("rnn", name).items():
+            _, cache = sequence_forward(rnn_forward, {k: example[k] for k in SEQUENCE_INPUTS}, activation)
+            grads = sequence_backward(rnn_backward, example["dh"], cache)
+            assert_outputs_close(
+                name,
+                grads,
+                {k: example[k] for k in SEQUENCE_GRADIENTS},
+                hints=SEQUENCE_HINTS,
+                diagnose=diagnose_rnn_backward,
+            )
+
+    def gradients_match_centered_differences():
+        rng = np.random.default_rng(8)
+        for activation in ACTIVATIONS:
+            inputs = random_sequence(rng, 2, 4, 3, 4)
+            dh = rng.normal(size=(2, 4, 4))
+            _, cache = sequence_forward(rnn_forward, inputs, activation)
+            analytic = sequence_backward(rnn_backward, dh, cache)
+
+            def forward(activation=activation, **kwargs):
+                return sequence_forward(rnn_forward, kwargs, activation)
+
+            numeric = numerical_gradients(forward, inputs, (dh,), wrt=SEQUENCE_INPUTS, outputs=1)
+            assert_gradients_match(
+                name, analytic, numeric, hints=SEQUENCE_HINTS, diagnose=diagnose_rnn_backward
+            )
+
+    return grade(
+        name,
+        [
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case(
+                "every gradient matches centered differences of your rnn_forward",
+                2,
+                gradients_match_centered_differences,
+            ),
+        ],
+    )
+
+
+def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(302)
+        for activation in ACTIVATIONS:
+            for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
+                inputs = random_sequence(rng, n, t, d, h)
+                dh = rng.normal(size=(n, t, h))
+                _, cache = sequence_forward(rnn_forward, inputs, activation)
+                grads = sequence_backward(rnn_backward, dh, cache)
+                _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+                expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
+                assert_outputs_close(
+                    "rnn_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=diagnose_rnn_backward
+                )
+
+    return [Case("matches the reference for every activation and shape", 2, matches_reference)]
+
+
+def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool = False) -> float:
+    """Check ``bptt_gradient_norms``: known answers, the vanishing and the exploding law."""
+    name = "bptt_gradient_norms"
+    if hidden:
+        return grade(
+            name,
+            with_reference("rnn", 1, lambda ref: _norms_hidden(bptt_gradient_norms, rnn_forward, ref)),
+            hidden=True,
+        )
+
+    def norms_for(example: dict) -> np.ndarray:
+        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+        _, cache = sequence_forward(rnn_forward, inputs, str(example["activation"]))
+        return gradient_norms(bptt_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
+
+    def known_answers_match():
+        for example in known_answers.examples_of("rnn", name).values():
+            assert_outputs_close(
+                name,
+                {"norms": norms_for(example)},
+                {"norms": example["norms"]},
+                hints=SEQUENCE_HINTS,
+                diagnose=diagnose_norms,
+            )
+
+    def vanishing(example):
+        norms = norms_for(example)
+        violation = laws.vanishing_violation(norms, example["rho"])
+        if violation:
+            raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
+
+    def exploding(example):
+        norms = norms_for(example)
+        violation = laws.exploding_violation(norms, example["scale"])
+        if violation:
+            raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
+
+    return grade(
+        name,
+        [
+            Case("known answers for tanh and relu", 1, known_answers_match),
+            property_case(
+                "vanishing: norms[T-1-k] <= rho**k * norms[T-1] when rho = gamma * sigma_max(Wh) < 1",
+                1,
+                laws.vanishing_examples(),
+                vanishing,
+                max_examples=20,
+            ),
+            property_case(
+                "exploding: norms[T-1-k] = s**k * norms[T-1] for ReLU, positive states, Wh = s * P",
+                1,
+                laws.exploding_examples(),
+                exploding,
+                max_examples=20,
+            ),
+        ],
+    )
+
+
+def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(303)
+        for activation in ACTIVATIONS:
+            for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
+                inputs = random_sequence(rng, n, t, d, h)
+                dh_last = rng.normal(size=(n, h))
+                _, cache = sequence_forward(rnn_forward, inputs, activation)
+                got = gradient_norms(bptt_gradient_norms, dh_last, cache, t)
+                _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+                expected = ref.bptt_gradient_norms(dh_last, ref_cache)
+                assert_outputs_close(
+                    "bptt_gradient_norms",
+                    {"norms": got},
+                    {"norms": expected},
+                    hints=SEQUENCE_HINTS,
+                    diagnose=diagnose_norms,
+                )
+
+    return [Case("matches the reference for every activation and length", 1, matches_reference)]

@@ -1,0 +1,230 @@
+"""Checks of ``rnn_step_forward`` and ``rnn_step_backward``."""
+
+import numpy as np
+
+from autograder import known_answers
+from autograder.case import Case, CheckFailed, call, unpack
+from autograder.checks.activations import ACTIVATIONS
+from autograder.compare import check_array
+from autograder.grading import (
+    assert_gradients_match,
+    assert_outputs_close,
+    grade,
+    numerical_gradients,
+    with_reference,
+)
+from autograder.property import property_case
+from autograder.strategies import rnn_sequences
+
+STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
+STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
+
+STEP_HINTS = {
+    "next_h": "next_h = f(x @ Wx + prev_h @ Wh + b), with f the requested activation.",
+    "dx": "dx = da @ Wx.T, where da = dnext_h * f'(a).",
+    "dprev_h": "dprev_h = da @ Wh.T, where da = dnext_h * f'(a).",
+    "dWx": "dWx = x.T @ da: (D, N) @ (N, H).",
+    "dWh": "dWh = prev_h.T @ da: the *previous* hidden state, not next_h.",
+    "db": "db = da.sum(axis=0): the bias is shared by the whole batch.",
+}
+
+
+def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> str:
+    """Name the mistake that explains which of the five step gradients are wrong."""
+    if wrong >= set(STEP_GRADIENTS):
+        return (
+            "every gradient is wrong, and every one is computed from da = dnext_h * f'(a). "
+            "Check that product first: the activation derivative, evaluated at the "
+            "pre-activation a, for the activation the forward pass used."
+        )
+    return ""
+
+
+def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
+    """Random inputs of one RNN step, with weights scaled to keep tanh and sigmoid unsaturated."""
+    return {
+        "x": rng.normal(size=(n, d)),
+        "prev_h": rng.normal(size=(n, h)),
+        "Wx": rng.normal(scale=1 / np.sqrt(d), size=(d, h)),
+        "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, h)),
+        "b": rng.normal(scale=0.5, size=h),
+    }
+
+
+def step_forward(rnn_step_forward, inputs: dict, activation: str) -> tuple:
+    """Call the student's step forward and check the shape of ``next_h``; return ``(next_h, cache)``."""
+    name = "rnn_step_forward"
+    next_h, cache = unpack(
+        call(rnn_step_forward, **inputs, activation=activation, name=name), ("next_h", "cache"), function=name
+    )
+    shape = (inputs["x"].shape[0], inputs["Wh"].shape[0])
+    return check_array(next_h, function=name, output="next_h", shape=shape), cache
+
+
+def step_backward(rnn_step_backward, dnext_h, cache) -> dict:
+    """Call the student's step backward; return its gradients by name."""
+    result = unpack(
+        call(rnn_step_backward, dnext_h, cache, name="rnn_step_backward"),
+        STEP_GRADIENTS,
+        function="rnn_step_backward",
+    )
+    return dict(zip(STEP_GRADIENTS, result))
+
+
+def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
+    """Check ``rnn_step_forward``: known answers, shapes and purity, ValueError, the reference."""
+    name = "rnn_step_forward"
+    if hidden:
+        return grade(
+            name,
+            with_reference("rnn", 1, lambda ref: _step_forward_hidden(rnn_step_forward, ref)),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        for activation, example in known_answers.examples_of("rnn", name).items():
+            inputs = {key: example[key] for key in STEP_INPUTS}
+            next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+            assert_outputs_close(
+                name,
+                {f"next_h ({activation})": next_h},
+                {f"next_h ({activation})": example["next_h"]},
+                hints={f"next_h ({activation})": STEP_HINTS["next_h"]},
+            )
+
+    def shapes_and_purity(example):
+        inputs = {
+            "x": example["x"][:, 0],
+            "prev_h": example["h0"],
+            **{key: example[key] for key in ("Wx", "Wh", "b")},
+        }
+        step_forward(rnn_step_forward, inputs, example["activation"])
+
+    def rejects_unknown_activation():
+        inputs = random_step(np.random.default_rng(0), 2, 3, 4)
+        try:
+            rnn_step_forward(**inputs, activation="softmax")
+        except ValueError:
+            return
+        except Exception as error:  # noqa: BLE001
+            raise CheckFailed(
+                f"{name} with activation='softmax' raised {type(error).__name__}, expected ValueError."
+            ) from None
+        raise CheckFailed(f"{name} with activation='softmax' should raise ValueError.")
+
+    return grade(
+        name,
+        [
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            property_case(
+                "next_h has shape (N, H) and the arguments are left unchanged",
+                0.5,
+                rnn_sequences(max_steps=1),
+                shapes_and_purity,
+            ),
+            Case("an unknown activation raises ValueError", 0.5, rejects_unknown_activation),
+        ],
+    )
+
+
+def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(201)
+        for activation in ACTIVATIONS:
+            for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
+                inputs = random_step(rng, n, d, h)
+                next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+                expected, _ = ref.rnn_step_forward(**inputs, activation=activation)
+                assert_outputs_close(
+                    "rnn_step_forward", {"next_h": next_h}, {"next_h": expected}, hints=STEP_HINTS
+                )
+
+    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+
+def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool = False) -> float:
+    """Check ``rnn_step_backward`` through the student's own forward cache."""
+    name = "rnn_step_backward"
+    if hidden:
+        return grade(
+            name,
+            with_reference(
+                "rnn", 2, lambda ref: _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref)
+            ),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        for activation, example in known_answers.examples_of("rnn", name).items():
+            _, cache = step_forward(rnn_step_forward, {k: example[k] for k in STEP_INPUTS}, activation)
+            grads = step_backward(rnn_step_backward, example["dnext_h"], cache)
+            assert_outputs_close(
+                name,
+                grads,
+                {k: example[k] for k in STEP_GRADIENTS},
+                hints=STEP_HINTS,
+                diagnose=diagnose_step_backward,
+            )
+
+    def gradients_match_centered_differences():
+        rng = np.random.default_rng(7)
+        for activation in ACTIVATIONS:
+            inputs = random_step(rng, 3, 4, 5)
+            dnext_h = rng.normal(size=(3, 5))
+            _, cache = step_forward(rnn_step_forward, inputs, activation)
+            analytic = step_backward(rnn_step_backward, dnext_h, cache)
+
+            def forward(activation=activation, **kwargs):
+                return step_forward(rnn_step_forward, kwargs, activation)
+
+            numeric = numerical_gradients(forward, inputs, (dnext_h,), wrt=STEP_INPUTS, outputs=1)
+            assert_gradients_match(name, analytic, numeric, hints=STEP_HINTS, diagnose=diagnose_step_backward)
+
+    return grade(
+        name,
+        [
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case(
+                "every gradient matches centered differences of your rnn_step_forward",
+                2,
+                gradients_match_centered_differences,
+            ),
+        ],
+    )
+
+
+def _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(202)
+        for activation in ACTIVATIONS:
+            for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
+                inputs = random_step(rng, n, d, h)
+                dnext_h = rng.normal(size=(n, h))
+                _, cache = step_forward(rnn_step_forward, inputs, activation)
+                grads = step_backward(rnn_step_backward, dnext_h, cache)
+                _, ref_cache = ref.rnn_step_forward(**inputs, activation=activation)
+                expected = dict(zip(STEP_GRADIENTS, ref.rnn_step_backward(dnext_h, ref_cache)))
+                assert_outputs_close(
+                    "rnn_step_backward", grads, expected, hints=STEP_HINTS, diagnose=diagnose_step_backward
+                )
+
+    def leaves_upstream_unchanged(example):
+        inputs = {
+            "x": example["x"][:, 0],
+            "prev_h": example["h0"],
+            **{key: example[key] for key in ("Wx", "Wh", "b")},
+        }
+        _, cache = step_forward(rnn_step_forward, inputs, example["activation"])
+        step_backward(rnn_step_backward, example["dnext_h"], cache)
+
+    purity_examples = rnn_sequences(max_steps=1).map(lambda e: {**e, "dnext_h": np.ones_like(e["h0"])})
+    return [
+        Case("matches the reference for every activation and shape", 1.5, matches_reference),
+        property_case(
+            "dnext_h and the cache are left unchanged",
+            0.5,
+            purity_examples,
+            leaves_upstream_unchanged,
+            max_examples=10,
+        ),
+    ]

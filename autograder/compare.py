@@ -1,0 +1,123 @@
+"""Comparing a student's array with the expected one, with numpy-style failure messages.
+
+The message layout follows ``numpy.testing.assert_allclose``: type, shape and dtype problems
+first, then how many elements differ, the worst index with ACTUAL and DESIRED, and the largest
+absolute and relative differences. It adds what a student needs: which function and which
+output, and a hint when the difference has a recognisable shape (transposed, sign flipped,
+scaled).
+"""
+
+import numpy as np
+
+from autograder.case import CheckFailed
+
+RTOL = 1e-7
+ATOL = 1e-9
+
+
+def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -> np.ndarray:
+    """Fail unless ``actual`` is a finite float array of the given shape; return it as an array."""
+    where = f"{function}: {output}"
+    if not isinstance(actual, np.ndarray):
+        if isinstance(actual, (float, np.floating)) and shape == ():
+            actual = np.asarray(actual)
+        else:
+            raise CheckFailed(
+                f"{where} should be a numpy array of shape {shape}, but it is a {type(actual).__name__}."
+            )
+    if actual.shape != tuple(shape):
+        raise CheckFailed(
+            f"{where} has shape {actual.shape}, expected {tuple(shape)}." + _shape_hint(actual.shape, shape)
+        )
+    if actual.dtype.kind not in "fc":
+        raise CheckFailed(
+            f"{where} has dtype {actual.dtype}, expected float64: integer or boolean arrays "
+            "lose the fractional part. Use float arithmetic (e.g. `.astype(np.float64)`)."
+        )
+    if not np.all(np.isfinite(actual)):
+        bad = np.argwhere(~np.isfinite(actual))
+        raise CheckFailed(
+            f"{where} contains {len(bad)} non-finite values (nan or inf), the first at index "
+            f"{_index(bad[0])}. Look for an overflow or a division by zero."
+        )
+    return actual
+
+
+def assert_close(
+    actual,
+    desired: np.ndarray,
+    *,
+    function: str,
+    output: str,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    hint: str = "",
+) -> None:
+    """Fail with a numpy-style message unless ``actual`` matches ``desired`` elementwise.
+
+    Args:
+        actual: what the student's function returned for this output.
+        desired: the expected array.
+        function: the student function, for the message.
+        output: which of its outputs this is (``"dWh"``, ``"next_h"``...).
+        rtol: relative tolerance.
+        atol: absolute tolerance; together ``|actual - desired| <= atol + rtol * |desired|``.
+        hint: what to look at when this output is wrong, added to the message.
+    """
+    desired = np.asarray(desired, dtype=np.float64)
+    actual = check_array(actual, function=function, output=output, shape=desired.shape)
+    with np.errstate(all="ignore"):
+        difference = np.abs(actual - desired)
+        mismatched = difference > atol + rtol * np.abs(desired)
+    if not np.any(mismatched):
+        return
+    worst = np.unravel_index(np.argmax(difference), difference.shape)
+    with np.errstate(all="ignore"):
+        relative = difference / np.abs(desired)
+    max_relative = np.max(np.where(mismatched, relative, 0.0))
+    lines = [
+        f"{function}: {output} is wrong.",
+        f"Not equal to tolerance rtol={rtol:g}, atol={atol:g}",
+        f"Mismatched elements: {mismatched.sum()} / {mismatched.size} ({100 * mismatched.mean():.3g}%)",
+        f"Worst at index {_index(worst)}: ACTUAL {actual[worst]:.8g}, DESIRED {desired[worst]:.8g}",
+        f"Max absolute difference: {difference.max():.3g}",
+        f"Max relative difference: {max_relative:.3g}",
+    ]
+    pattern = describe_difference(actual, desired)
+    if pattern:
+        lines.append(pattern)
+    if hint:
+        lines.append(f"Hint: {hint}")
+    raise CheckFailed("\n".join(lines))
+
+
+def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
+    """Name a recognisable relation between two arrays of the same shape, or return ``""``."""
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=1e-6, atol=1e-9)
+
+    if not np.any(desired):
+        return "Your values should all be zero here."
+    if not np.any(actual):
+        return "Your values are all zero: is something never computed or never added?"
+    if close(actual, -desired):
+        return "Your values have the wrong sign."
+    if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and close(actual, desired.T):
+        return "Your values are the transpose of the expected ones: check the order of the product."
+    scale = np.vdot(desired, actual) / np.vdot(desired, desired)
+    if abs(scale) > 1e-6 and not close(scale, 1.0) and close(actual, scale * desired):
+        return f"Your values are the expected ones times {scale:.6g}: a factor is missing or extra."
+    return ""
+
+
+def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    if tuple(got) == tuple(reversed(expected)):
+        return " It looks transposed."
+    if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
+        return " Did you forget to sum over the batch (axis 0)?"
+    return " Every gradient has the shape of the variable it is the gradient of."
+
+
+def _index(index) -> tuple[int, ...]:
+    return tuple(int(i) for i in index)

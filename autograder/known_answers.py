@@ -1,0 +1,53 @@
+"""Published known-answer data: fixed inputs and the reference outputs for them.
+
+The data files in ``autograder/data/`` are written by ``scripts/make_known_answers.py`` from
+the reference solutions and read by the public checks. They ship with the package, so students
+can run the public checks without the solutions.
+"""
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def data_path(assignment: str) -> Path:
+    """Where the known answers of ``assignment`` are stored."""
+    return DATA_DIR / f"{assignment}.npz"
+
+
+@functools.lru_cache(maxsize=4)
+def load(assignment: str) -> dict[str, dict[str, np.ndarray]]:
+    """The known answers of ``assignment``: ``{example: {argument or output: array}}``."""
+    examples: dict[str, dict[str, np.ndarray]] = {}
+    with np.load(data_path(assignment), allow_pickle=False) as data:
+        for key in data.files:
+            example, name = key.rsplit("/", 1)
+            examples.setdefault(example, {})[name] = data[key]
+    return examples
+
+
+def examples_of(assignment: str, function: str) -> dict[str, dict[str, np.ndarray]]:
+    """The known-answer examples for one function, keyed by example name."""
+    prefix = f"{function}/"
+    return {
+        example[len(prefix) :]: values
+        for example, values in load(assignment).items()
+        if example.startswith(prefix)
+    }
+
+
+def save(assignment: str, examples: dict[str, dict[str, np.ndarray]]) -> Path:
+    """Write ``{example: {name: array}}`` (examples named ``function/case``) to the data file."""
+    flat = {
+        f"{example}/{name}": np.asarray(value)
+        for example, values in examples.items()
+        for name, value in values.items()
+    }
+    path = data_path(assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **flat)
+    load.cache_clear()
+    return path

@@ -1,0 +1,67 @@
+"""Property cases: a statement checked by Hypothesis on many generated inputs.
+
+When the statement fails, Hypothesis shrinks the input to a smallest failing example, and the
+message shows it beside the failure, so the student can reproduce it in one cell.
+"""
+
+from collections.abc import Callable
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.case import Case, CheckFailed
+from autograder.strategies import GRADING_SETTINGS
+
+
+def property_case(
+    name: str,
+    points: float,
+    examples: st.SearchStrategy,
+    statement: Callable[[object], None],
+    *,
+    max_examples: int = 25,
+) -> Case:
+    """A case that holds when ``statement(example)`` returns for every generated example.
+
+    Args:
+        name: what is promised.
+        points: what the case is worth.
+        examples: the Hypothesis strategy generating inputs.
+        statement: raises CheckFailed when the promise is broken for an example.
+        max_examples: how many examples Hypothesis tries (derandomized: always the same ones).
+    """
+
+    def run() -> None:
+        last: dict = {}
+
+        @settings(GRADING_SETTINGS, max_examples=max_examples)
+        @given(examples)
+        def holds_for(example):
+            last["example"] = example
+            statement(example)
+
+        try:
+            holds_for()
+        except CheckFailed as failure:
+            raise CheckFailed(
+                f"{failure}\nSmallest failing input found by Hypothesis:\n" + format_example(last["example"])
+            ) from None
+
+    return Case(name, points, run)
+
+
+def format_example(example) -> str:
+    """An example as ``name = value`` lines that can be pasted into a notebook cell."""
+    if not isinstance(example, dict):
+        example = {"input": example}
+    with np.printoptions(precision=6, threshold=60, linewidth=96):
+        return "\n".join(f"  {key} = {_format_value(value)}" for key, value in example.items())
+
+
+def _format_value(value) -> str:
+    if isinstance(value, np.ndarray):
+        return "np." + repr(value).replace("\n", "\n  " + " " * 3)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_format_value(v)}" for k, v in value.items()) + "}"
+    return repr(value)

@@ -1,0 +1,32 @@
+"""The reference solution earns full marks on every check, public and hidden."""
+
+import pytest
+
+from autograder.checks import rnn as checks
+
+# For each check: the reference functions it takes, and its (public, hidden) points.
+RNN_CHECKS = {
+    "sigmoid": (("sigmoid",), (2, 1)),
+    "activation_derivative": (("activation_derivative",), (2, 1)),
+    "rnn_step_forward": (("rnn_step_forward",), (2, 1)),
+    "rnn_step_backward": (("rnn_step_backward", "rnn_step_forward"), (3, 2)),
+    "rnn_forward": (("rnn_forward",), (2, 1)),
+    "rnn_backward": (("rnn_backward", "rnn_forward"), (3, 2)),
+    "bptt_gradient_norms": (("bptt_gradient_norms", "rnn_forward"), (3, 1)),
+    "clip_by_value": (("clip_by_value",), (2, 1)),
+    "clip_by_norm": (("clip_by_norm",), (2, 1)),
+    "clip_by_global_norm": (("clip_by_global_norm",), (3, 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RNN_CHECKS))
+def test_reference_scores_full_marks(name, reference, capsys):
+    """Does the reference earn every public and every hidden point of its check?"""
+    functions, (public, hidden) = RNN_CHECKS[name]
+    args = [getattr(reference, f) for f in functions]
+    check = getattr(checks, name)
+    assert check(*args) == public
+    assert check(*args, hidden=True) == hidden
+    out, err = capsys.readouterr()
+    assert "✗" not in out
+    assert err == ""
