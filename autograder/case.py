@@ -143,12 +143,17 @@ def describe_exception(error: BaseException) -> str:
 def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list[CaseResult]:
     """Run every case of a check and collect one result per case; never raises.
 
-    Output the student code writes to stdout or stderr while it runs is discarded, so that
-    nothing reaches the notebook's stderr.
+    Output the student code writes to stdout or stderr while it runs is discarded, and warnings
+    are silenced, so that nothing reaches the notebook's stderr.
     """
     results = []
     for case in cases:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore")
             try:
                 case.run()
             except CheckFailed as failure:

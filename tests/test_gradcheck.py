@@ -20,7 +20,9 @@ def test_derivative_of_a_quadratic_form_is_exact_to_rounding():
 @given(float_arrays((3, 2), min_value=-2, max_value=2))
 def test_derivative_of_sum_of_sines_is_cosine(x):
     """Is d/dx sum(sin(x)) = cos(x), entry by entry, for any x?"""
-    np.testing.assert_allclose(central_difference(lambda v: float(np.sum(np.sin(v))), x), np.cos(x), atol=1e-9)
+    np.testing.assert_allclose(
+        central_difference(lambda v: float(np.sum(np.sin(v))), x), np.cos(x), atol=1e-9
+    )
 
 
 def test_central_difference_never_modifies_its_argument():
@@ -35,7 +37,9 @@ def test_central_difference_never_modifies_its_argument():
 def test_central_difference_error_is_second_order():
     """Does halving eps cut the error of exp'(1) by about four, as a centered difference should?"""
     x = np.array([1.0])
-    errors = [abs(central_difference(lambda v: float(np.exp(v[0])), x, eps=eps)[0] - np.e) for eps in (1e-2, 5e-3)]
+    errors = [
+        abs(central_difference(lambda v: float(np.exp(v[0])), x, eps=eps)[0] - np.e) for eps in (1e-2, 5e-3)
+    ]
     assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.01)
 
 

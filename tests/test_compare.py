@@ -1,0 +1,78 @@
+"""Comparison messages follow numpy's layout and name the function, the output and the mistake."""
+
+import numpy as np
+import pytest
+
+from autograder.case import CheckFailed
+from autograder.compare import assert_close, check_array, describe_difference
+
+
+def message_of(actual, desired, **kwargs) -> str:
+    with pytest.raises(CheckFailed) as failure:
+        assert_close(actual, desired, function="rnn_backward", output="dWh", **kwargs)
+    return str(failure.value)
+
+
+def test_equal_arrays_pass_silently():
+    """Does a match within tolerance raise nothing?"""
+    assert_close(np.ones((2, 2)) + 1e-12, np.ones((2, 2)), function="f", output="y")
+
+
+def test_message_names_function_output_worst_index_and_errors():
+    """Does a mismatch report which function and output, how many differ, the worst index, and the errors?"""
+    desired = np.arange(6.0).reshape(2, 3)
+    actual = desired.copy()
+    actual[1, 2] += 0.5
+    message = message_of(actual, desired)
+    assert message.startswith("rnn_backward: dWh is wrong.")
+    assert "Mismatched elements: 1 / 6" in message
+    assert "Worst at index (1, 2): ACTUAL 5.5, DESIRED 5" in message
+    assert "Max absolute difference: 0.5" in message
+    assert "Max relative difference: 0.1" in message
+
+
+def test_shape_mismatch_is_reported_before_values():
+    """Is a wrong shape reported as such, with a hint when the batch was not summed?"""
+    message = message_of(np.ones((4, 3)), np.ones(3))
+    assert "has shape (4, 3), expected (3,)" in message
+    assert "sum over the batch" in message
+
+
+def test_transposed_shape_is_recognised():
+    """Is a transposed result recognised from its shape?"""
+    assert "transposed" in message_of(np.ones((3, 2)), np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected_text"),
+    [
+        ([1.0, 2.0], "it is a list"),
+        (np.array([1, 2]), "dtype int64, expected float64"),
+        (np.array([np.nan, 1.0]), "non-finite values"),
+        (None, "it is a NoneType"),
+    ],
+)
+def test_wrong_types_and_non_finite_values_get_a_clear_message(actual, expected_text):
+    """Are lists, integer arrays, None and NaN each named for what they are?"""
+    with pytest.raises(CheckFailed, match=expected_text):
+        check_array(actual, function="f", output="y", shape=(2,))
+
+
+@pytest.mark.parametrize(
+    ("transform", "expected_text"),
+    [
+        (lambda d: -d, "wrong sign"),
+        (lambda d: d.T, "transpose"),
+        (lambda d: 2 * d, "times 2"),
+        (lambda d: 0 * d, "all zero"),
+    ],
+)
+def test_recognisable_differences_are_named(transform, expected_text):
+    """Are sign flips, transposes, missing factors and all-zero results described?"""
+    desired = np.array([[1.0, 2.0], [3.0, 5.0]])
+    assert expected_text in describe_difference(transform(desired), desired)
+
+
+def test_hint_is_appended():
+    """Does the caller's hint reach the student?"""
+    assert "Hint: sum over t" in message_of(np.zeros(2) + 1, np.zeros(2) + 2, hint="sum over t")

@@ -1,0 +1,51 @@
+"""The published known answers are exactly what the committed script computes from the reference."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from autograder import known_answers
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_known_answers.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("make_known_answers", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_data_is_regenerated_identically(reference):
+    """Does rerunning scripts/make_known_answers.py reproduce every stored array?"""
+    regenerated = load_script().BUILDERS["rnn"](reference)
+    stored = known_answers.load("rnn")
+    assert set(stored) == set(regenerated)
+    for example, values in regenerated.items():
+        assert set(stored[example]) == set(values), example
+        for name, value in values.items():
+            value = np.asarray(value)
+            if value.dtype.kind == "f":
+                np.testing.assert_allclose(
+                    stored[example][name], value, rtol=1e-12, atol=0, err_msg=f"{example}/{name}"
+                )
+            else:
+                assert np.array_equal(stored[example][name], value), f"{example}/{name}"
+
+
+def test_every_function_of_the_assignment_has_known_answers():
+    """Does each of the ten rnn functions have at least one published example?"""
+    functions = {example.split("/")[0] for example in known_answers.load("rnn")}
+    assert functions == {
+        "sigmoid",
+        "activation_derivative",
+        "rnn_step_forward",
+        "rnn_step_backward",
+        "rnn_forward",
+        "rnn_backward",
+        "bptt_gradient_norms",
+        "clip_by_value",
+        "clip_by_norm",
+        "clip_by_global_norm",
+    }
