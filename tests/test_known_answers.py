@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import known_answers
+from autograder.reference import load_reference
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_known_answers.py"
 
@@ -48,4 +49,30 @@ def test_every_function_of_the_assignment_has_known_answers():
         "clip_by_value",
         "clip_by_norm",
         "clip_by_global_norm",
+    }
+
+
+def test_committed_lstm_data_is_regenerated_identically():
+    """Does rerunning the lstm builder reproduce every stored array of autograder/data/lstm.npz?"""
+    regenerated = load_script().BUILDERS["lstm"](load_reference("lstm"))
+    stored = known_answers.load("lstm")
+    assert set(stored) == set(regenerated)
+    for example, values in regenerated.items():
+        assert set(stored[example]) == set(values), example
+        for name, value in values.items():
+            np.testing.assert_allclose(
+                stored[example][name], np.asarray(value), rtol=1e-12, atol=0, err_msg=f"{example}/{name}"
+            )
+
+
+def test_every_lstm_function_has_known_answers():
+    """Does each of the six lstm functions have at least one published example?"""
+    functions = {example.split("/")[0] for example in known_answers.load("lstm")}
+    assert functions == {
+        "lstm_gates",
+        "lstm_step_forward",
+        "lstm_step_backward",
+        "lstm_forward",
+        "lstm_backward",
+        "cell_gradient_norms",
     }

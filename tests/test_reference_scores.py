@@ -2,7 +2,9 @@
 
 import pytest
 
+from autograder.checks import lstm as lstm_checks
 from autograder.checks import rnn as checks
+from autograder.reference import load_reference
 
 # For each check: the reference functions it takes, and its (public, hidden) points.
 RNN_CHECKS = {
@@ -25,6 +27,31 @@ def test_reference_scores_full_marks(name, reference, capsys):
     functions, (public, hidden) = RNN_CHECKS[name]
     args = [getattr(reference, f) for f in functions]
     check = getattr(checks, name)
+    assert check(*args) == public
+    assert check(*args, hidden=True) == hidden
+    out, err = capsys.readouterr()
+    assert "✗" not in out
+    assert err == ""
+
+
+# The same for the lstm assignment: (public, hidden) points sum to the test cell's points.
+LSTM_CHECKS = {
+    "lstm_gates": (("lstm_gates",), (2, 1)),
+    "lstm_step_forward": (("lstm_step_forward",), (2, 1)),
+    "lstm_step_backward": (("lstm_step_backward", "lstm_step_forward"), (3, 2)),
+    "lstm_forward": (("lstm_forward",), (2, 1)),
+    "lstm_backward": (("lstm_backward", "lstm_forward"), (3, 2)),
+    "cell_gradient_norms": (("cell_gradient_norms", "lstm_forward"), (3, 1)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LSTM_CHECKS))
+def test_lstm_reference_scores_full_marks(name, capsys):
+    """Does the lstm reference earn every public and every hidden point of its check?"""
+    reference = load_reference("lstm")
+    functions, (public, hidden) = LSTM_CHECKS[name]
+    args = [getattr(reference, f) for f in functions]
+    check = getattr(lstm_checks, name)
     assert check(*args) == public
     assert check(*args, hidden=True) == hidden
     out, err = capsys.readouterr()

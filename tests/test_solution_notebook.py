@@ -1,4 +1,4 @@
-"""The solution notebook runs top to bottom and earns every autograded point, with clean output."""
+"""The solution notebooks run top to bottom and earn every autograded point, with clean output."""
 
 import shutil
 from pathlib import Path
@@ -9,19 +9,23 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
 
+# For each assignment: how many autograded test cells and how many figures its notebook has.
+NOTEBOOKS = {"rnn": (10, 2), "lstm": (6, 2)}
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory):
-    """The rnn solution notebook executed in a copy of its directory."""
-    workdir = tmp_path_factory.mktemp("rnn")
-    for path in (REPO / "solutions" / "rnn").iterdir():
+
+@pytest.fixture(scope="module", params=sorted(NOTEBOOKS))
+def executed(request, tmp_path_factory):
+    """``(assignment, notebook)``: a solution notebook executed in a copy of its directory."""
+    assignment = request.param
+    workdir = tmp_path_factory.mktemp(assignment)
+    for path in (REPO / "solutions" / assignment).iterdir():
         if path.is_file():
             shutil.copy(path, workdir)
-    notebook = nbformat.read(workdir / "rnn.ipynb", as_version=4)
+    notebook = nbformat.read(workdir / f"{assignment}.ipynb", as_version=4)
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
     ).execute()
-    return notebook
+    return assignment, notebook
 
 
 def graded_code_cells(notebook):
@@ -32,7 +36,8 @@ def graded_code_cells(notebook):
 
 def test_no_cell_errors_or_writes_to_stderr(executed):
     """Does every cell run without an error and without stderr output (which nbgrader scores as 0)?"""
-    for cell in executed.cells:
+    _, notebook = executed
+    for cell in notebook.cells:
         for output in cell.get("outputs", []):
             assert output.output_type != "error", cell.source
             assert output.get("name") != "stderr", (cell.source, output.get("text"))
@@ -40,8 +45,9 @@ def test_no_cell_errors_or_writes_to_stderr(executed):
 
 def test_every_test_cell_ends_with_its_full_points(executed):
     """Does each test cell's final value equal the points nbgrader awards for it?"""
-    cells = graded_code_cells(executed)
-    assert len(cells) == 10
+    assignment, notebook = executed
+    cells = graded_code_cells(notebook)
+    assert len(cells) == NOTEBOOKS[assignment][0]
     for cell in cells:
         results = [o for o in cell.outputs if o.output_type == "execute_result"]
         assert len(results) == 1, cell.source
@@ -49,6 +55,7 @@ def test_every_test_cell_ends_with_its_full_points(executed):
 
 
 def test_experiments_draw_their_figures(executed):
-    """Do the two experiment cells each show a figure?"""
-    images = [c for c in executed.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) == 2
+    """Does each experiment cell show its figure?"""
+    assignment, notebook = executed
+    images = [c for c in notebook.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) == NOTEBOOKS[assignment][1]

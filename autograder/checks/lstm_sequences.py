@@ -1,0 +1,259 @@
+"""Checks of ``lstm_forward``, ``lstm_backward`` and ``cell_gradient_norms``."""
+
+import numpy as np
+
+from autograder import known_answers, lstm_laws
+from autograder.case import Case, CheckFailed, call, unpack
+from autograder.checks.lstm_diagnoses import (
+    SEQUENCE_HINTS,
+    diagnose_norms,
+    gate_order_diagnosis,
+    sequence_backward_diagnosis,
+)
+from autograder.compare import check_array
+from autograder.grading import (
+    assert_gradients_match,
+    assert_outputs_close,
+    grade,
+    numerical_gradients,
+    with_reference,
+)
+from autograder.property import property_case
+
+SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
+SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) -> dict:
+    """Random inputs of ``lstm_forward`` with weights scaled to keep the gates unsaturated."""
+    return {
+        "x": rng.normal(size=(n, t, d)),
+        "h0": rng.normal(size=(n, h)),
+        "Wx": rng.normal(scale=1 / np.sqrt(d), size=(d, 4 * h)),
+        "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, 4 * h)),
+        "b": rng.normal(scale=0.5, size=4 * h),
+    }
+
+
+def sequence_forward(lstm_forward, inputs: dict) -> tuple:
+    """Call the student's ``lstm_forward`` and check the shape of ``h``; return ``(h, cache)``."""
+    h, cache = unpack(
+        call(lstm_forward, **inputs, name="lstm_forward"), ("h", "cache"), function="lstm_forward"
+    )
+    n, t, _ = inputs["x"].shape
+    return check_array(h, function="lstm_forward", output="h", shape=(n, t, inputs["h0"].shape[1])), cache
+
+
+def sequence_backward(lstm_backward, dh, cache) -> dict:
+    """Call the student's ``lstm_backward``; return its gradients by name."""
+    result = unpack(
+        call(lstm_backward, dh, cache, name="lstm_backward"), SEQUENCE_GRADIENTS, function="lstm_backward"
+    )
+    return dict(zip(SEQUENCE_GRADIENTS, result))
+
+
+def gradient_norms(cell_gradient_norms, dh_last, cache, steps: int) -> np.ndarray:
+    """Call the student's ``cell_gradient_norms`` and check that it returns shape (T,)."""
+    norms = call(cell_gradient_norms, dh_last, cache, name="cell_gradient_norms")
+    return check_array(norms, function="cell_gradient_norms", output="norms", shape=(steps,))
+
+
+def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
+    """Check ``lstm_forward``: known answers, shapes, causality and purity, the reference."""
+    name = "lstm_forward"
+    if hidden:
+        return grade(
+            name, with_reference("lstm", 1, lambda ref: _forward_hidden(lstm_forward, ref)), hidden=True
+        )
+
+    def known_answers_match():
+        example = known_answers.examples_of("lstm", name)["random"]
+        h, _ = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
+        assert_outputs_close(
+            name,
+            {"h": h},
+            {"h": example["h"]},
+            hints=SEQUENCE_HINTS,
+            diagnose=gate_order_diagnosis({"h": example["h_ifgo"]}),
+        )
+
+    def causal(example):
+        h, _ = sequence_forward(lstm_forward, example)
+        for t in range(1, example["x"].shape[1]):
+            changed = example["x"].copy()
+            changed[:, t:] += 1.0
+            h_changed, _ = sequence_forward(lstm_forward, {**example, "x": changed})
+            if not np.array_equal(h_changed[:, :t], h[:, :t]):
+                raise CheckFailed(
+                    f"{name}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "
+                    "may only depend on the inputs up to its own time step."
+                )
+
+    return grade(
+        name,
+        [
+            Case("known answers", 1, known_answers_match),
+            property_case(
+                "h has shape (N, T, H), h[:, t] depends only on x[:, :t+1], inputs unchanged",
+                1,
+                lstm_laws.lstm_sequences(),
+                causal,
+                max_examples=15,
+            ),
+        ],
+    )
+
+
+def _forward_hidden(lstm_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(501)
+        for n, t, d, h in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 12, 3, 2)]:
+            inputs = random_sequence(rng, n, t, d, h)
+            got, _ = sequence_forward(lstm_forward, inputs)
+            expected, _ = ref.lstm_forward(**inputs)
+            assert_outputs_close("lstm_forward", {"h": got}, {"h": expected}, hints=SEQUENCE_HINTS)
+
+    return [Case("matches the reference on random shapes", 1, matches_reference)]
+
+
+def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) -> float:
+    """Check ``lstm_backward`` (BPTT through h and c) through the student's own ``lstm_forward`` cache."""
+    name = "lstm_backward"
+    if hidden:
+        return grade(
+            name,
+            with_reference("lstm", 2, lambda ref: _backward_hidden(lstm_backward, lstm_forward, ref)),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        example = known_answers.examples_of("lstm", name)["random"]
+        _, cache = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
+        grads = sequence_backward(lstm_backward, example["dh"], cache)
+        assert_outputs_close(
+            name,
+            grads,
+            {k: example[k] for k in SEQUENCE_GRADIENTS},
+            hints=SEQUENCE_HINTS,
+            diagnose=sequence_backward_diagnosis(
+                alternative={k: example[f"{k}_ifgo"] for k in SEQUENCE_GRADIENTS}
+            ),
+        )
+
+    def gradients_match_centered_differences():
+        rng = np.random.default_rng(10)
+        for n, t, d, h in [(2, 4, 3, 2), (1, 3, 2, 3)]:
+            inputs = random_sequence(rng, n, t, d, h)
+            dh = rng.normal(size=(n, t, h))
+            _, cache = sequence_forward(lstm_forward, inputs)
+            analytic = sequence_backward(lstm_backward, dh, cache)
+
+            def forward(**kwargs):
+                return sequence_forward(lstm_forward, kwargs)
+
+            numeric = numerical_gradients(forward, inputs, (dh,), wrt=SEQUENCE_INPUTS, outputs=1)
+            assert_gradients_match(
+                name, analytic, numeric, hints=SEQUENCE_HINTS, diagnose=sequence_backward_diagnosis()
+            )
+
+    return grade(
+        name,
+        [
+            Case("known answers", 1, known_answers_match),
+            Case(
+                "every gradient matches centered differences of your lstm_forward",
+                2,
+                gradients_match_centered_differences,
+            ),
+        ],
+    )
+
+
+def _backward_hidden(lstm_backward, lstm_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(502)
+        for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
+            inputs = random_sequence(rng, n, t, d, h)
+            dh = rng.normal(size=(n, t, h))
+            _, cache = sequence_forward(lstm_forward, inputs)
+            grads = sequence_backward(lstm_backward, dh, cache)
+            _, ref_cache = ref.lstm_forward(**inputs)
+            expected = dict(zip(SEQUENCE_GRADIENTS, ref.lstm_backward(dh, ref_cache)))
+            assert_outputs_close(
+                "lstm_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=sequence_backward_diagnosis()
+            )
+
+    return [Case("matches the reference on random shapes", 2, matches_reference)]
+
+
+def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool = False) -> float:
+    """Check ``cell_gradient_norms``: known answers and the two cell-gradient laws."""
+    name = "cell_gradient_norms"
+    if hidden:
+        return grade(
+            name,
+            with_reference("lstm", 1, lambda ref: _norms_hidden(cell_gradient_norms, lstm_forward, ref)),
+            hidden=True,
+        )
+
+    def norms_for(example: dict) -> np.ndarray:
+        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+        _, cache = sequence_forward(lstm_forward, inputs)
+        return gradient_norms(cell_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
+
+    def known_answers_match():
+        for example in known_answers.examples_of("lstm", name).values():
+            assert_outputs_close(
+                name,
+                {"norms": norms_for(example)},
+                {"norms": example["norms"]},
+                hints=SEQUENCE_HINTS,
+                diagnose=diagnose_norms,
+            )
+
+    def follows_carousel(example):
+        violation = lstm_laws.carousel_violation(norms_for(example), example["forget"])
+        if violation:
+            raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
+
+    return grade(
+        name,
+        [
+            Case("known answers for forget biases 0 and 2", 1, known_answers_match),
+            property_case(
+                "with i = 0 and a constant forget gate f: norms[T-1-k] = f**k * norms[T-1]",
+                1,
+                lstm_laws.carousel_examples(),
+                follows_carousel,
+                max_examples=15,
+            ),
+            property_case(
+                "with f -> 1 (forget bias +30) the cell gradient keeps its norm for any T (up to 60)",
+                1,
+                lstm_laws.carousel_examples(forget_bias=lstm_laws.OPEN_FORGET, max_steps=60),
+                follows_carousel,
+                max_examples=10,
+            ),
+        ],
+    )
+
+
+def _norms_hidden(cell_gradient_norms, lstm_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(503)
+        for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
+            inputs = random_sequence(rng, n, t, d, h)
+            dh_last = rng.normal(size=(n, h))
+            _, cache = sequence_forward(lstm_forward, inputs)
+            got = gradient_norms(cell_gradient_norms, dh_last, cache, t)
+            _, ref_cache = ref.lstm_forward(**inputs)
+            expected = ref.cell_gradient_norms(dh_last, ref_cache)
+            assert_outputs_close(
+                "cell_gradient_norms",
+                {"norms": got},
+                {"norms": expected},
+                hints=SEQUENCE_HINTS,
+                diagnose=diagnose_norms,
+            )
+
+    return [Case("matches the reference on random lengths", 1, matches_reference)]

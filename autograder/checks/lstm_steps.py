@@ -1,0 +1,314 @@
+"""Checks of ``lstm_gates``, ``lstm_step_forward`` and ``lstm_step_backward``."""
+
+import numpy as np
+
+from autograder import known_answers, lstm_laws
+from autograder.case import Case, CheckFailed, call, unpack
+from autograder.checks.lstm_diagnoses import (
+    GATES,
+    STEP_HINTS,
+    gate_order_diagnosis,
+    step_backward_diagnosis,
+)
+from autograder.compare import check_array
+from autograder.grading import (
+    assert_gradients_match,
+    assert_outputs_close,
+    grade,
+    numerical_gradients,
+    with_reference,
+)
+from autograder.property import property_case
+from autograder.strategies import dimensions, float_arrays
+
+STEP_INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
+STEP_GRADIENTS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+
+
+def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
+    """Random inputs of one LSTM step, with weights scaled to keep the gates unsaturated."""
+    return {
+        "x": rng.normal(size=(n, d)),
+        "prev_h": rng.normal(size=(n, h)),
+        "prev_c": rng.normal(size=(n, h)),
+        "Wx": rng.normal(scale=1 / np.sqrt(d), size=(d, 4 * h)),
+        "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, 4 * h)),
+        "b": rng.normal(scale=0.5, size=4 * h),
+    }
+
+
+def gates(lstm_gates, a: np.ndarray, **options) -> dict:
+    """Call the student's ``lstm_gates`` and check each gate's shape; return them by name."""
+    result = unpack(call(lstm_gates, a, name="lstm_gates", **options), GATES, function="lstm_gates")
+    shape = (a.shape[0], a.shape[1] // 4)
+    return {k: check_array(v, function="lstm_gates", output=k, shape=shape) for k, v in zip(GATES, result)}
+
+
+def step_forward(lstm_step_forward, inputs: dict) -> tuple:
+    """Call the student's step forward and check the shapes; return ``(next_h, next_c, cache)``."""
+    name = "lstm_step_forward"
+    next_h, next_c, cache = unpack(
+        call(lstm_step_forward, **inputs, name=name), ("next_h", "next_c", "cache"), function=name
+    )
+    shape = inputs["prev_h"].shape
+    return (
+        check_array(next_h, function=name, output="next_h", shape=shape),
+        check_array(next_c, function=name, output="next_c", shape=shape),
+        cache,
+    )
+
+
+def step_backward(lstm_step_backward, dnext_h, dnext_c, cache) -> dict:
+    """Call the student's step backward; return its gradients by name."""
+    name = "lstm_step_backward"
+    result = unpack(
+        call(lstm_step_backward, dnext_h, dnext_c, cache, name=name), STEP_GRADIENTS, function=name
+    )
+    return dict(zip(STEP_GRADIENTS, result))
+
+
+def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
+    """Check ``lstm_gates``: known answers, gate ranges without warnings, the reference."""
+    name = "lstm_gates"
+    if hidden:
+        return grade(name, with_reference("lstm", 1, lambda ref: _gates_hidden(lstm_gates, ref)), hidden=True)
+
+    def known_answers_match():
+        example = known_answers.examples_of("lstm", name)["values"]
+        assert_outputs_close(
+            name,
+            gates(lstm_gates, example["a"]),
+            {k: example[k] for k in GATES},
+            hints=STEP_HINTS,
+            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
+        )
+
+    def in_range_without_warnings(a):
+        got = gates(lstm_gates, a, allow_warnings=False)
+        for gate, (low, high) in {"i": (0, 1), "f": (0, 1), "o": (0, 1), "g": (-1, 1)}.items():
+            if np.any(got[gate] < low) or np.any(got[gate] > high):
+                raise CheckFailed(
+                    f"{name}: {gate} has values outside [{low}, {high}].\nHint: {STEP_HINTS[gate]}"
+                )
+
+    examples = dimensions().flatmap(
+        lambda h: dimensions().flatmap(lambda n: float_arrays((n, 4 * h), min_value=-1e3, max_value=1e3))
+    )
+    return grade(
+        name,
+        [
+            Case("known answers", 1, known_answers_match),
+            property_case(
+                "i, f, o in [0, 1] and g in [-1, 1], no warning for |a| <= 1e3",
+                1,
+                examples,
+                in_range_without_warnings,
+            ),
+        ],
+    )
+
+
+def _gates_hidden(lstm_gates, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(401)
+        for (n, h), scale in [((1, 1), 1.0), ((4, 5), 10.0), ((3, 2), 700.0)]:
+            a = rng.normal(scale=scale, size=(n, 4 * h))
+            assert_outputs_close(
+                "lstm_gates",
+                gates(lstm_gates, a),
+                dict(zip(GATES, ref.lstm_gates(a))),
+                hints=STEP_HINTS,
+                rtol=1e-10,
+                atol=1e-300,
+            )
+
+    return [Case("matches the reference on random pre-activations", 1, matches_reference)]
+
+
+def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float:
+    """Check ``lstm_step_forward``: known answers, shapes and purity, the reference."""
+    name = "lstm_step_forward"
+    if hidden:
+        return grade(
+            name,
+            with_reference("lstm", 1, lambda ref: _step_forward_hidden(lstm_step_forward, ref)),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        example = known_answers.examples_of("lstm", name)["random"]
+        next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+        assert_outputs_close(
+            name,
+            {"next_c": next_c, "next_h": next_h},
+            {"next_c": example["next_c"], "next_h": example["next_h"]},
+            hints=STEP_HINTS,
+            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in ("next_h", "next_c")}),
+        )
+
+    def shapes_and_purity(example):
+        inputs = {
+            "x": example["x"][:, 0],
+            "prev_h": example["h0"],
+            "prev_c": np.tanh(example["h0"][:, ::-1]),
+            **{key: example[key] for key in ("Wx", "Wh", "b")},
+        }
+        step_forward(lstm_step_forward, inputs)
+
+    return grade(
+        name,
+        [
+            Case("known answers", 1, known_answers_match),
+            property_case(
+                "next_h and next_c have shape (N, H) and the arguments are left unchanged",
+                1,
+                lstm_laws.lstm_sequences(max_steps=1),
+                shapes_and_purity,
+            ),
+        ],
+    )
+
+
+def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(402)
+        for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
+            inputs = random_step(rng, n, d, h)
+            next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
+            expected_h, expected_c, _ = ref.lstm_step_forward(**inputs)
+            assert_outputs_close(
+                "lstm_step_forward",
+                {"next_c": next_c, "next_h": next_h},
+                {"next_c": expected_c, "next_h": expected_h},
+                hints=STEP_HINTS,
+            )
+
+    return [Case("matches the reference on random shapes", 1, matches_reference)]
+
+
+def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: bool = False) -> float:
+    """Check ``lstm_step_backward`` through the student's own forward cache."""
+    name = "lstm_step_backward"
+    if hidden:
+        return grade(
+            name,
+            with_reference(
+                "lstm", 2, lambda ref: _step_backward_hidden(lstm_step_backward, lstm_step_forward, ref)
+            ),
+            hidden=True,
+        )
+
+    def known_answers_match():
+        example = known_answers.examples_of("lstm", name)["random"]
+        _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+        grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
+        assert_outputs_close(
+            name,
+            grads,
+            {k: example[k] for k in STEP_GRADIENTS},
+            hints=STEP_HINTS,
+            diagnose=step_backward_diagnosis(
+                alternative={k: example[f"{k}_ifgo"] for k in STEP_GRADIENTS}, example=example
+            ),
+        )
+
+    def gradients_match_centered_differences():
+        rng = np.random.default_rng(9)
+        for n, d, h in [(3, 4, 2), (2, 3, 3)]:
+            inputs = random_step(rng, n, d, h)
+            upstream = (rng.normal(size=(n, h)), rng.normal(size=(n, h)))
+            _, _, cache = step_forward(lstm_step_forward, inputs)
+            analytic = step_backward(lstm_step_backward, *upstream, cache)
+
+            def forward(**kwargs):
+                return step_forward(lstm_step_forward, kwargs)
+
+            numeric = numerical_gradients(forward, inputs, upstream, wrt=STEP_INPUTS, outputs=2)
+            assert_gradients_match(
+                name, analytic, numeric, hints=STEP_HINTS, diagnose=step_backward_diagnosis()
+            )
+
+    def cell_gradient_scaled_by_forget_gate(example):
+        steps = example["x"].shape[1]
+        prev_h, prev_c, caches = example["prev_h"], example["prev_c"], []
+        weights = {k: example[k] for k in ("Wx", "Wh", "b")}
+        for t in range(steps):
+            prev_h, prev_c, cache = step_forward(
+                lstm_step_forward, {"x": example["x"][:, t], "prev_h": prev_h, "prev_c": prev_c, **weights}
+            )
+            caches.append(cache)
+        dc = example["dnext_c"]
+        for cache in reversed(caches):
+            dc = step_backward(lstm_step_backward, np.zeros_like(dc), dc, cache)["dprev_c"]
+            dc = check_array(dc, function=name, output="dprev_c", shape=example["dnext_c"].shape)
+        violation = lstm_laws.constant_forget_violation(dc, example["dnext_c"], example["forget"], steps)
+        if violation:
+            raise CheckFailed(f"{name}: {violation}\nHint: {STEP_HINTS['dprev_c']}")
+
+    return grade(
+        name,
+        [
+            Case("known answers", 1, known_answers_match),
+            Case(
+                "every gradient, through next_h and next_c, matches centered differences of your "
+                "lstm_step_forward",
+                1.5,
+                gradients_match_centered_differences,
+            ),
+            property_case(
+                "with i = o = 0 and a constant forget gate f, T steps back give dc_0 = f**T * dc_T",
+                0.5,
+                lstm_laws.constant_forget_examples(),
+                cell_gradient_scaled_by_forget_gate,
+                max_examples=15,
+            ),
+        ],
+    )
+
+
+def _step_backward_hidden(lstm_step_backward, lstm_step_forward, ref) -> list[Case]:
+    def matches_reference():
+        rng = np.random.default_rng(403)
+        for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
+            inputs = random_step(rng, n, d, h)
+            dnext_h, dnext_c = rng.normal(size=(n, h)), rng.normal(size=(n, h))
+            _, _, cache = step_forward(lstm_step_forward, inputs)
+            grads = step_backward(lstm_step_backward, dnext_h, dnext_c, cache)
+            _, next_c, ref_cache = ref.lstm_step_forward(**inputs)
+            expected = dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, ref_cache)))
+            a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+            example = {
+                "dnext_h": dnext_h,
+                "dnext_c": dnext_c,
+                "next_c": next_c,
+                **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
+            }
+            assert_outputs_close(
+                "lstm_step_backward",
+                grads,
+                expected,
+                hints=STEP_HINTS,
+                diagnose=step_backward_diagnosis(example=example),
+            )
+
+    def leaves_upstream_unchanged(example):
+        inputs = {
+            "x": example["x"][:, 0],
+            "prev_h": example["h0"],
+            "prev_c": np.tanh(example["h0"][:, ::-1]),
+            **{key: example[key] for key in ("Wx", "Wh", "b")},
+        }
+        _, _, cache = step_forward(lstm_step_forward, inputs)
+        ones = np.ones_like(example["h0"])
+        step_backward(lstm_step_backward, ones, -ones, cache)
+
+    return [
+        Case("matches the reference on random shapes", 1.5, matches_reference),
+        property_case(
+            "dnext_h, dnext_c and the cache are left unchanged",
+            0.5,
+            lstm_laws.lstm_sequences(max_steps=1),
+            leaves_upstream_unchanged,
+            max_examples=10,
+        ),
+    ]
