@@ -1,8 +1,23 @@
-"""nbgrader configuration: the repository root is the course directory."""
+"""nbgrader configuration: the directory holding this file is the course directory."""
+
+from pathlib import Path
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
-c.CourseDirectory.root = "."
+# An absolute root: nbgrader warns about a relative one. Copies of this file (a course made
+# from this repository, e.g. by autograder.nbgrader_pipeline) are rooted where they are copied.
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
-c.CourseDirectory.db_assignments = [{"name": "rnn"}]
+# Running the notebooks leaves Hypothesis's cache next to them: never copy it into a release,
+# an autograded submission or a student's feedback.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".hypothesis"]
+
+# autograde restores every locked cell from the gradebook, mark schemes included, and the
+# feedback HTML is rendered from the autograded notebook: strip the mark schemes before
+# rendering. GetGrades first (it reads scores by cell id), the CSS header last, as in nbgrader.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

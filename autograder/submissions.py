@@ -1,0 +1,82 @@
+"""Submissions made from a release notebook: what a student hands in, built from answers.
+
+A student's work is the source of each answer cell (nbgrader's ``solution`` cells), keyed by
+its ``grade_id``. Filling a release notebook with answers gives a submission that nbgrader
+grades like any other; filling it with the solution cells of the source notebook gives the
+reference submission.
+"""
+
+import copy
+from collections.abc import Mapping
+
+import nbformat
+
+Answers = Mapping[str, str]
+"""The source of each answer cell a student wrote, by ``grade_id``."""
+
+
+def answer_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    """The answer cells (code or markdown) of a notebook, by ``grade_id``, in notebook order."""
+    return {
+        cell.metadata.nbgrader["grade_id"]: cell
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("solution", False)
+    }
+
+
+def solution_answers(source: nbformat.NotebookNode) -> dict[str, str]:
+    """The answers of the reference: the full source of every answer cell of the source notebook."""
+    return {grade_id: cell.source for grade_id, cell in answer_cells(source).items()}
+
+
+def with_answers(release: nbformat.NotebookNode, answers: Answers) -> nbformat.NotebookNode:
+    """A copy of ``release`` with the given answer cells' sources replaced; the others untouched.
+
+    Raises:
+        KeyError: if an answer names no answer cell of the release.
+    """
+    submission = copy.deepcopy(release)
+    cells = answer_cells(submission)
+    unknown = sorted(set(answers) - set(cells))
+    if unknown:
+        raise KeyError(f"no answer cell with grade_id {unknown} in the release")
+    for grade_id, source in answers.items():
+        cells[grade_id].source = source
+    return submission
+
+
+def with_mistake(answers: Answers, grade_id: str, correct: str, wrong: str) -> dict[str, str]:
+    """A copy of ``answers`` where the text ``correct`` in one answer is replaced by ``wrong``.
+
+    Raises:
+        ValueError: if ``correct`` does not occur exactly once in that answer (the solution
+            changed, and the mistake must be rewritten to match it).
+    """
+    source = answers[grade_id]
+    if source.count(correct) != 1:
+        raise ValueError(f"{correct!r} does not occur exactly once in the answer {grade_id!r}")
+    return {**answers, grade_id: source.replace(correct, wrong)}
+
+
+def demo_answers(source: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
+    """Three students of the ``rnn`` assignment, by student id, for the demo and the tests.
+
+    * ``reference``: every answer cell holds the solution;
+    * ``untouched``: hands the release back as it was given;
+    * ``buggy``: the reference with two classic mistakes, ``rnn_backward`` overwriting ``dWh``
+      at every step instead of accumulating it over time and ``clip_by_global_norm`` clipping
+      each array by its own norm, plus a written answer to question 3 that awaits manual grading.
+    """
+    reference = solution_answers(source)
+    buggy = with_mistake(reference, "rnn_backward", "dWh += dWh_t", "dWh = dWh_t")
+    buggy = with_mistake(
+        buggy,
+        "clip_by_global_norm",
+        "{name: grad * scale for name, grad in grads.items()}",
+        "{name: clip_by_norm(grad, max_norm) for name, grad in grads.items()}",
+    )
+    buggy["written_clipping"] = (
+        "Clipping by norm keeps the direction and clipping by value does not. "
+        "Clipping cannot fix vanishing gradients because it only makes gradients smaller."
+    )
+    return {"reference": reference, "untouched": {}, "buggy": buggy}

@@ -1,0 +1,129 @@
+"""nbgrader, unmodified, grades the rnn assignment end to end in a course made from this repository.
+
+One course directory under pytest's temporary directory (outside the checkout, so the hidden
+checks can only find the reference through it) is released, handed three submissions,
+autograded and given feedback once for the whole module.
+"""
+
+import html
+import json
+import re
+import time
+
+import nbformat
+import pytest
+
+from autograder.nbgrader_pipeline import REPOSITORY, grade_with_nbgrader, make_course
+from autograder.submissions import demo_answers
+
+PROBE = (
+    "\n\nimport autograder.reference\n"
+    "print('SOLUTIONS:', autograder.reference.find_solution_notebook('rnn').resolve())\n"
+)
+"""Appended to one answer of the buggy student: prints where the kernel's checks find the reference."""
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return make_course(tmp_path_factory.mktemp("nbgrader") / "course")
+
+
+@pytest.fixture(scope="module")
+def grades(course):
+    submissions = demo_answers(nbformat.read(course / "solutions" / "rnn" / "rnn.ipynb", as_version=4))
+    submissions["buggy"]["sigmoid"] += PROBE
+    started = time.perf_counter()
+    grades = grade_with_nbgrader(course, "rnn", submissions)
+    print(f"nbgrader pipeline for 3 students: {time.perf_counter() - started:.1f} s")
+    return grades
+
+
+def autograded(course, student):
+    return nbformat.read(course / "autograded" / student / "rnn" / "rnn.ipynb", as_version=4)
+
+
+def words(text):
+    """The words of a text, lower case, one space apart: compares markdown source with rendered HTML."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def test_the_course_is_outside_the_checkout(course, grades):
+    """Is the course directory outside the repository, so no parent of it holds the repository's solutions/?"""
+    assert not course.resolve().is_relative_to(REPOSITORY)
+    assert not any((parent / "solutions").exists() for parent in course.resolve().parents)
+
+
+def test_hidden_checks_find_the_reference_in_the_course(course, grades):
+    """Inside nbgrader's kernel, do the checks load the reference from the course, not from the checkout?"""
+    cell = next(
+        c
+        for c in autograded(course, "buggy").cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid"
+    )
+    printed = "".join(o.get("text", "") for o in cell.outputs)
+    assert f"SOLUTIONS: {(course / 'solutions' / 'rnn' / 'rnn.ipynb').resolve()}\n" == printed
+
+
+def test_reference_earns_every_autograded_point(course, grades):
+    """Does the reference earn every test cell's points, none zeroed by stderr output?"""
+    reference = grades["reference"]
+    source = nbformat.read(course / "solutions" / "rnn" / "rnn.ipynb", as_version=4)
+    tests = [
+        c.metadata.nbgrader
+        for c in source.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+    ]
+    assert reference.test_scores.keys() == {t["grade_id"] for t in tests}
+    assert reference.max_score == sum(t["points"] for t in tests)
+    for grade_id, (score, points) in reference.test_scores.items():
+        cell = next(
+            c
+            for c in autograded(course, "reference").cells
+            if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+        )
+        stderr = [o.text for o in cell.outputs if o.get("name") == "stderr"]
+        assert (score, stderr) == (points, []), grade_id
+    assert reference.score == reference.max_score
+
+
+def test_untouched_release_earns_nothing(grades):
+    """Does handing the release back unchanged earn zero points, with no blank answer left to grade by hand?"""
+    untouched = grades["untouched"]
+    assert untouched.score == 0 < untouched.max_score
+    assert untouched.pending_points == 0
+
+
+def test_buggy_submission_earns_partial_credit_where_it_is_wrong(grades):
+    """Does the buggy submission lose points in the two cells of its mistakes, and only there?"""
+    buggy = grades["buggy"]
+    assert 0 < buggy.score < buggy.max_score
+    lost = {grade_id for grade_id, (score, points) in buggy.test_scores.items() if score < points}
+    assert lost == {"test_rnn_backward", "test_clip_by_global_norm"}
+
+
+def test_written_answers_await_manual_grading(grades):
+    """Is the buggy student's written answer (3 points) waiting for a human grader?"""
+    assert grades["buggy"].pending_points == 3
+    assert grades["buggy"].pending["written_clipping"] == 3
+
+
+def test_every_student_gets_feedback_html(course, grades):
+    """Does nbgrader write a feedback HTML file for every student, showing their score?"""
+    for student, grade in grades.items():
+        assert grade.feedback == course / "feedback" / student / "rnn" / "rnn.html"
+        assert "Score:" in grade.feedback.read_text()
+
+
+def test_feedback_shows_the_questions_but_no_mark_scheme(course, grades):
+    """Do the students see the written questions in their feedback, but no line of the mark schemes?"""
+    source = json.loads((course / "solutions" / "rnn" / "rnn.ipynb").read_text())
+    tasks = ["".join(c["source"]) for c in source["cells"] if c["metadata"].get("nbgrader", {}).get("task")]
+    questions = [task.split("=== BEGIN MARK SCHEME ===")[0] for task in tasks]
+    schemes = [line for task in tasks for line in task.split("=== BEGIN MARK SCHEME ===")[1].splitlines()]
+    schemes = [words(line) for line in schemes if len(words(line).split()) >= 5]
+    assert len(tasks) == 3 and len(schemes) > 10
+    for grade in grades.values():
+        page = words(html.unescape(re.sub(r"<[^>]+>", " ", grade.feedback.read_text())))
+        assert all(words(question) in page for question in questions), grade.student
+        assert [line for line in schemes if line in page] == [], grade.student
+        assert "mark scheme" not in page, grade.student
