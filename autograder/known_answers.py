@@ -30,10 +30,14 @@ def load(assignment: str) -> dict[str, dict[str, np.ndarray]]:
 
 
 def examples_of(assignment: str, function: str) -> dict[str, dict[str, np.ndarray]]:
-    """The known-answer examples for one function, keyed by example name."""
+    """The known-answer examples for one function, keyed by example name.
+
+    Every call returns fresh copies, so that student code that writes into its arguments can
+    never change the published data seen by later checks.
+    """
     prefix = f"{function}/"
     return {
-        example[len(prefix) :]: values
+        example[len(prefix) :]: {name: value.copy() for name, value in values.items()}
         for example, values in load(assignment).items()
         if example.startswith(prefix)
     }
