@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # nbgrader runs tools such as alembic as subprocesses: they must be found on PATH.
-RUN := PATH="$(CURDIR)/$(BIN):$$PATH" MPLBACKEND=Agg
+# Matplotlib is headless without help: Agg in the test process (tests/conftest.py), the
+# inline backend in notebook kernels (an MPLBACKEND setting would hide the figures there).
+RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 
 .PHONY: demo test lint assignments known-answers clean
 

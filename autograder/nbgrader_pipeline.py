@@ -77,12 +77,13 @@ def nbgrader_environment() -> dict[str, str]:
     """The environment nbgrader runs in, and with it the kernels that execute the notebooks.
 
     This interpreter's ``bin/`` comes first on ``PATH`` (nbgrader runs ``alembic`` as a
-    subprocess), figures are drawn without a display, and ``AUTOGRADER_SOLUTIONS`` is cleared.
+    subprocess), ``AUTOGRADER_SOLUTIONS`` is cleared, and ``MPLBACKEND`` is removed so that the
+    kernels use their own headless inline backend and the figures reach the feedback.
     """
+    environment = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     return {
-        **os.environ,
+        **environment,
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        "MPLBACKEND": "Agg",
         ENVIRONMENT_VARIABLE: "",
     }
 

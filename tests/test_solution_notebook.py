@@ -1,5 +1,6 @@
 """The solution notebooks run top to bottom and earn every autograded point, with clean output."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,9 +23,15 @@ def executed(request, tmp_path_factory):
         if path.is_file():
             shutil.copy(path, workdir)
     notebook = nbformat.read(workdir / f"{assignment}.ipynb", as_version=4)
-    NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
+    # The kernel's own inline backend shows figures; an inherited MPLBACKEND would hide them.
+    backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+        ).execute()
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
     return assignment, notebook
 
 
