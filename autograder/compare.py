@@ -27,7 +27,8 @@ def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -
             )
     if actual.shape != tuple(shape):
         raise CheckFailed(
-            f"{where} has shape {actual.shape}, expected {tuple(shape)}." + _shape_hint(actual.shape, shape)
+            f"{where} has shape {actual.shape}, expected {tuple(shape)}."
+            + _shape_hint(actual.shape, shape, gradient=output.startswith("d"))
         )
     if actual.dtype.kind not in "fc":
         raise CheckFailed(
@@ -71,16 +72,18 @@ def assert_close(
         mismatched = difference > atol + rtol * np.abs(desired)
     if not np.any(mismatched):
         return
-    worst = np.unravel_index(np.argmax(difference), difference.shape)
+    violations = np.where(mismatched, difference, -1.0)
+    worst = np.unravel_index(np.argmax(violations), difference.shape)
     with np.errstate(all="ignore"):
         relative = difference / np.abs(desired)
     max_relative = np.max(np.where(mismatched, relative, 0.0))
+    got, expected = _distinct(actual[worst], desired[worst])
     lines = [
         f"{function}: {output} is wrong.",
         f"Not equal to tolerance rtol={rtol:g}, atol={atol:g}",
         f"Mismatched elements: {mismatched.sum()} / {mismatched.size} ({100 * mismatched.mean():.3g}%)",
-        f"Worst at index {_index(worst)}: ACTUAL {actual[worst]:.8g}, DESIRED {desired[worst]:.8g}",
-        f"Max absolute difference: {difference.max():.3g}",
+        f"Worst at index {_index(worst)}: ACTUAL {got}, DESIRED {expected}",
+        f"Max absolute difference: {violations.max():.3g}",
         f"Max relative difference: {max_relative:.3g}",
     ]
     pattern = describe_difference(actual, desired)
@@ -111,12 +114,25 @@ def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
     return ""
 
 
-def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
+def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...], *, gradient: bool = True) -> str:
     if tuple(got) == tuple(reversed(expected)):
         return " It looks transposed."
+    if sorted(got) == sorted(expected):
+        return " It has the right axes in the wrong order: arrays are batch first, (N, T, ...)."
     if len(got) == len(expected) + 1 and tuple(got[1:]) == tuple(expected):
         return " Did you forget to sum over the batch (axis 0)?"
-    return " Every gradient has the shape of the variable it is the gradient of."
+    if gradient:
+        return " Every gradient has the shape of the variable it is the gradient of."
+    return ""
+
+
+def _distinct(actual: float, desired: float) -> tuple[str, str]:
+    """Two numbers printed with 8 significant digits, or with as many more as it takes to differ."""
+    for digits in (8, 12, 17):
+        got, expected = f"{actual:.{digits}g}", f"{desired:.{digits}g}"
+        if got != expected:
+            break
+    return got, expected
 
 
 def _index(index) -> tuple[int, ...]:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.case import Case, CheckFailed, report, run_cases
-from autograder.compare import assert_close, check_array
+from autograder.case import Case, CheckFailed, describe_exception, report, run_cases
+from autograder.compare import assert_close, check_array, describe_difference
 from autograder.gradcheck import central_difference, linear_loss, relative_error
 from autograder.reference import SolutionsNotFound, load_reference
 
@@ -20,8 +20,26 @@ GRADIENT_TOLERANCE = 1e-6
 
 
 def grade(function: str, cases: list[Case], *, hidden: bool = False) -> float:
-    """Run the cases, print one line per case, and return the points earned as a float."""
-    return report(run_cases(function, cases, hidden=hidden))
+    """Run the cases, print one line per case, and return the points earned as a float.
+
+    A student function that calls ``exit()`` or ``sys.exit()`` fails the case it ran in, like any
+    error. ``KeyboardInterrupt`` is not caught: it is how a person, or nbgrader's cell timeout,
+    stops a check.
+    """
+    return report(run_cases(function, [_exit_fails(function, case) for case in cases], hidden=hidden))
+
+
+def _exit_fails(function: str, case: Case) -> Case:
+    def run() -> None:
+        try:
+            case.run()
+        except SystemExit as error:
+            raise CheckFailed(
+                f"{function} tried to exit the interpreter ({describe_exception(error)}). A function "
+                "must return its result; never call exit(), quit() or sys.exit() in it."
+            ) from None
+
+    return Case(case.name, case.points, run)
 
 
 def with_reference(assignment: str, points: float, build: Callable[[object], list[Case]]) -> list[Case]:
@@ -36,6 +54,90 @@ def with_reference(assignment: str, points: float, build: Callable[[object], lis
 
         return [Case("comparison with the reference solution", points, unavailable)]
     return build(reference)
+
+
+def expect_value_error(function: Callable, *args, name: str, call_text: str, valid_args: tuple) -> None:
+    """Fail unless ``function(*args)`` raises ValueError and ``function(*valid_args)`` does not.
+
+    A function that raises ValueError whatever it is given proves nothing about its validation.
+    Any other error from the valid call is left to the cases that check values. Output and
+    warnings of both calls are discarded by :func:`autograder.case.run_cases`.
+
+    Args:
+        function: the student's function.
+        *args: arguments it must reject.
+        name: the function's name as the student knows it.
+        call_text: the rejected call as the student should read it, e.g. ``"clip_by_norm(..., 0.0)"``.
+        valid_args: arguments that differ only in the validated one, which it must accept.
+    """
+    try:
+        function(*valid_args)
+    except ValueError as error:
+        raise CheckFailed(
+            f"{name} raised ValueError ({error}) for valid arguments too; raise it only for invalid ones."
+        ) from None
+    except Exception:  # noqa: BLE001 - other errors are left to the cases that check values
+        pass
+    try:
+        function(*args)
+    except ValueError:
+        return
+    except NotImplementedError:
+        raise CheckFailed(f"{name} is not implemented yet: it raised NotImplementedError.") from None
+    except Exception as error:  # noqa: BLE001 - any student error becomes a message
+        raise CheckFailed(f"{call_text} raised {describe_exception(error)}, expected ValueError.") from None
+    raise CheckFailed(f"{call_text} should raise ValueError, but it returned normally.")
+
+
+def known_mistakes(*mistakes: tuple[str, np.ndarray, str], otherwise: Diagnosis | None = None) -> Diagnosis:
+    """A diagnosis that recognises common mistakes by the wrong output each of them produces.
+
+    Args:
+        *mistakes: ``(output, value that output takes when the mistake is made, what to tell the
+            student)``; the first one whose output is wrong and equals that value is named.
+        otherwise: the diagnosis to fall back on when no mistake is recognised.
+    """
+
+    def diagnose(wrong: set, actual: dict, desired: dict) -> str:
+        for output, mistaken, explanation in mistakes:
+            if output in wrong and _equals(actual.get(output), mistaken):
+                return explanation
+        return otherwise(wrong, actual, desired) if otherwise is not None else ""
+
+    return diagnose
+
+
+def forward_first(forward: str, actual, desired: np.ndarray, otherwise: Diagnosis | None = None) -> Diagnosis:
+    """A diagnosis that first says when the student's forward pass is itself wrong on these inputs.
+
+    A backward pass is checked through the student's own forward cache, so a wrong forward pass
+    can make a right backward pass look wrong: the student should fix the forward pass first.
+
+    Args:
+        forward: the name of the student's forward function.
+        actual: what it returned for the inputs of the failing case (its first output).
+        desired: what the reference returned for them.
+        otherwise: the diagnosis to use when the forward pass is right.
+    """
+
+    def diagnose(wrong: set, actual_outputs: dict, desired_outputs: dict) -> str:
+        if not _equals(actual, desired):
+            return (
+                f"your {forward} is wrong on these inputs too, and this backward pass is checked "
+                f"through its cache. Fix {forward} first."
+            )
+        return otherwise(wrong, actual_outputs, desired_outputs) if otherwise is not None else ""
+
+    return diagnose
+
+
+def _equals(actual, mistaken) -> bool:
+    """Whether ``actual`` is a float array equal to ``mistaken`` (other types have other messages)."""
+    if not isinstance(actual, (np.ndarray, float, np.floating)) or np.asarray(actual).dtype.kind != "f":
+        return False
+    actual, mistaken = np.asarray(actual), np.asarray(mistaken, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return actual.shape == mistaken.shape and bool(np.allclose(actual, mistaken, rtol=1e-6, atol=1e-9))
 
 
 def assert_outputs_close(
@@ -92,6 +194,9 @@ def assert_gradients_match(
                 f"Worst at index {tuple(int(i) for i in worst)}: YOURS {got[worst]:.8g}, "
                 f"NUMERICAL {estimate[worst]:.8g}",
             ]
+            pattern = describe_difference(got, estimate)
+            if pattern:
+                lines.append(pattern)
             if hints.get(output):
                 lines.append(f"Hint: {hints[output]}")
             failures[output] = "\n".join(lines)

@@ -4,6 +4,7 @@ When the statement fails, Hypothesis shrinks the input to a smallest failing exa
 message shows it beside the failure, so the student can reproduce it in one cell.
 """
 
+import copy
 from collections.abc import Callable
 
 import numpy as np
@@ -38,7 +39,7 @@ def property_case(
         @settings(GRADING_SETTINGS, max_examples=max_examples)
         @given(examples)
         def holds_for(example):
-            last["example"] = example
+            last["example"] = copy.deepcopy(example)  # as generated, even if the student modifies it
             statement(example)
 
         try:

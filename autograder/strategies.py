@@ -6,7 +6,7 @@ Strategies are plural nouns, with the core arguments first and bounds as keyword
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
-from hypothesis import HealthCheck, Verbosity, settings
+from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 
 GRADING_SETTINGS = settings(
@@ -14,12 +14,17 @@ GRADING_SETTINGS = settings(
     database=None,
     deadline=None,
     max_examples=25,
+    phases=[phase for phase in Phase if phase is not Phase.explain],
     print_blob=False,
     report_multiple_bugs=False,
     suppress_health_check=list(HealthCheck),
     verbosity=Verbosity.quiet,
 )
-"""Every property check runs with these: same examples on every run, no timing flakiness."""
+"""Every property check runs with these: same examples on every run, no timing flakiness.
+
+No explain phase: it reruns a failing statement many times over to annotate the counterexample,
+which multiplies the time a failing case takes by ten, and the annotation is never shown.
+"""
 
 
 def _validate_bounds(name: str, min_value: float, max_value: float) -> None:

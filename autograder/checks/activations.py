@@ -6,7 +6,14 @@ from hypothesis import strategies as st
 from autograder import known_answers
 from autograder.case import Case, CheckFailed, call
 from autograder.compare import assert_close, check_array
-from autograder.grading import grade, with_reference
+from autograder.grading import (
+    Diagnosis,
+    assert_outputs_close,
+    expect_value_error,
+    grade,
+    known_mistakes,
+    with_reference,
+)
 from autograder.property import property_case
 from autograder.strategies import array_shapes, float_arrays
 
@@ -29,6 +36,13 @@ def _stable_sigmoid(a):
 
 ACTIVATION_FUNCTIONS = {"tanh": np.tanh, "sigmoid": _stable_sigmoid, "relu": lambda a: np.maximum(a, 0.0)}
 """The activations by definition: what a derivative is checked against numerically."""
+
+ACTIVATION_SLOPES = {
+    "tanh": lambda a: 1.0 - np.tanh(a) ** 2,
+    "sigmoid": lambda a: _stable_sigmoid(a) * _stable_sigmoid(-a),
+    "relu": lambda a: (a > 0).astype(np.float64),
+}
+"""The derivative of each activation, by definition: what common mistakes are computed from."""
 
 
 def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
@@ -90,6 +104,8 @@ def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
                 output=f"output for x of shape {shape}",
                 rtol=1e-10,
                 atol=1e-300,
+                hint="tiny values must keep their relative precision too: for x < 0 compute "
+                "exp(x) / (1 + exp(x)), never 1 - (something close to 1).",
             )
 
     return [Case("matches the reference on random inputs", 1, matches_reference)]
@@ -108,13 +124,11 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
     def known_answers_match():
         for activation in ACTIVATIONS:
             example = known_answers.examples_of("rnn", name)[activation]
-            got = call(activation_derivative, example["a"], activation, name=name)
-            assert_close(
-                got,
+            _derivative_matches(
+                call(activation_derivative, example["a"], activation, name=name),
                 example["out"],
-                function=name,
-                output=f"f'(a) for {activation!r}",
-                hint=DERIVATIVE_HINTS[activation],
+                example["a"],
+                activation,
             )
 
     def bounded_and_slope_of_f(example):
@@ -134,22 +148,24 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             raise CheckFailed(f"{name}: relu'(a) must be exactly 0 or 1.")
         if not np.allclose(got[away_from_kink], slope[away_from_kink], rtol=1e-5, atol=1e-8):
             index = np.argmax(np.abs(got - slope) * away_from_kink)
+            output = f"f'(a) for {activation!r}"
+            mistake = derivative_mistakes(a, activation, output)({output}, {output: got}, {})
             raise CheckFailed(
                 f"{name}: for {activation!r}, f'(a) = {got.flat[index]:.8g} at a = {a.flat[index]:.8g}, "
                 f"but the slope of {activation} there is {slope.flat[index]:.8g}.\n"
-                f"Hint: {DERIVATIVE_HINTS[activation]}"
+                + (f"Likely mistake: {mistake}\n" if mistake else "")
+                + f"Hint: {DERIVATIVE_HINTS[activation]}"
             )
 
     def rejects_unknown_activation():
-        try:
-            activation_derivative(np.zeros(3), "softmax")
-        except ValueError:
-            return
-        except Exception as error:  # noqa: BLE001
-            raise CheckFailed(
-                f"{name}(a, 'softmax') raised {type(error).__name__}, expected ValueError."
-            ) from None
-        raise CheckFailed(f"{name}(a, 'softmax') should raise ValueError naming the unknown activation.")
+        expect_value_error(
+            activation_derivative,
+            np.zeros(3),
+            "softmax",
+            name=name,
+            call_text=f"{name}(a, 'softmax')",
+            valid_args=(np.zeros(3), "tanh"),
+        )
 
     examples = st.tuples(
         st.sampled_from(ACTIVATIONS),
@@ -172,12 +188,43 @@ def _derivative_hidden(activation_derivative, ref) -> list[Case]:
         rng = np.random.default_rng(102)
         for activation in ACTIVATIONS:
             a = rng.normal(scale=3.0, size=(5, 7))
-            assert_close(
+            _derivative_matches(
                 call(activation_derivative, a, activation, name="activation_derivative"),
                 ref.activation_derivative(a, activation),
-                function="activation_derivative",
-                output=f"f'(a) for {activation!r}",
-                hint=DERIVATIVE_HINTS[activation],
+                a,
+                activation,
             )
 
     return [Case("matches the reference for every activation", 1, matches_reference)]
+
+
+def _derivative_matches(got, expected: np.ndarray, a: np.ndarray, activation: str) -> None:
+    output = f"f'(a) for {activation!r}"
+    assert_outputs_close(
+        "activation_derivative",
+        {output: got},
+        {output: expected},
+        hints={output: DERIVATIVE_HINTS[activation]},
+        diagnose=derivative_mistakes(a, activation, output),
+    )
+
+
+def derivative_mistakes(a: np.ndarray, activation: str, output: str) -> Diagnosis:
+    """Derivatives taken of the hidden state instead of the pre-activation, and relu'(0) = 1."""
+    mistakes = {
+        "tanh": (
+            1.0 - a**2,
+            "you computed 1 - a**2, treating the pre-activation a as if it were h = tanh(a). "
+            "Apply tanh first: 1 - np.tanh(a)**2.",
+        ),
+        "sigmoid": (
+            a * (1.0 - a),
+            "you computed a * (1 - a), treating the pre-activation a as if it were s = sigmoid(a). "
+            "Apply sigmoid first: s = sigmoid(a), then s * (1 - s).",
+        ),
+        "relu": ((a >= 0).astype(np.float64), "relu'(0) must be 0: use a > 0, not a >= 0."),
+    }
+    if activation not in mistakes or (activation == "relu" and not np.any(a == 0)):
+        return known_mistakes()
+    mistaken, explanation = mistakes[activation]
+    return known_mistakes((output, mistaken, explanation))

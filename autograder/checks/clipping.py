@@ -5,17 +5,32 @@ below the threshold nothing changes; clipping twice equals clipping once; one co
 for the global norm; the inputs are never modified (every ``call`` checks that).
 """
 
+from collections.abc import Callable
+
 import numpy as np
 from hypothesis import strategies as st
 
 from autograder import known_answers
 from autograder.case import Case, CheckFailed, call, unpack
-from autograder.compare import assert_close, check_array
-from autograder.grading import assert_outputs_close, grade, with_reference
+from autograder.checks.rnn_mistakes import (
+    clip_by_global_norm_mistakes,
+    clip_by_norm_mistakes,
+    clip_by_value_mistakes,
+)
+from autograder.compare import check_array
+from autograder.grading import (
+    Diagnosis,
+    assert_outputs_close,
+    expect_value_error,
+    grade,
+    with_reference,
+)
 from autograder.property import property_case
 from autograder.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
 
 ASSIGNMENT = "rnn"
+CLIP_BY_NORM_HINT = "rescale by max_norm / norm only when norm > max_norm, with norm = np.linalg.norm(grad)."
+GLOBAL_NORM_HINT = "the norm of all arrays together, before clipping: sqrt of the sum of every squared entry."
 
 
 def _clipped_dict(result, grads: dict, *, function: str) -> dict:
@@ -30,15 +45,14 @@ def _clipped_dict(result, grads: dict, *, function: str) -> dict:
 def _rejects_non_positive(function, name: str, first_argument) -> Case:
     def run():
         for bad in (0.0, -1.0):
-            try:
-                function(first_argument, bad)
-            except ValueError:
-                continue
-            except Exception as error:  # noqa: BLE001
-                raise CheckFailed(
-                    f"{name}(..., {bad}) raised {type(error).__name__}, expected ValueError."
-                ) from None
-            raise CheckFailed(f"{name}(..., {bad}) should raise ValueError: the threshold must be positive.")
+            expect_value_error(
+                function,
+                first_argument,
+                bad,
+                name=name,
+                call_text=f"{name}(..., {bad})",
+                valid_args=(first_argument, 1.0),
+            )
 
     return Case("a threshold <= 0 raises ValueError", 0.5, run)
 
@@ -73,6 +87,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: _clipped_dict(call(clip_by_value, g, c, name=name), g, function=name),
                         lambda g, c: ref.clip_by_value(g, c),
+                        clip_by_value_mistakes,
                     )
                 ],
             ),
@@ -81,10 +96,11 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
 
     def known(example):
         grads = _grads_of(example)
-        got = _clipped_dict(
-            call(clip_by_value, grads, float(example["threshold"]), name=name), grads, function=name
+        threshold = float(example["threshold"])
+        got = _clipped_dict(call(clip_by_value, grads, threshold, name=name), grads, function=name)
+        assert_outputs_close(
+            name, got, _expected_of(example), hints={}, diagnose=clip_by_value_mistakes(grads, threshold)
         )
-        assert_outputs_close(name, got, _expected_of(example), hints={})
 
     def within_range_and_identity_inside(example):
         grads, c = example
@@ -134,6 +150,8 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: {"grad": student(g["grad"], c)},
                         lambda g, c: {"grad": ref.clip_by_norm(g["grad"], c)},
+                        lambda g, c: clip_by_norm_mistakes(g["grad"], c, "grad"),
+                        {"grad": CLIP_BY_NORM_HINT},
                     )
                 ],
             ),
@@ -141,13 +159,13 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
         )
 
     def known(example):
-        got = student(example["grad"], float(example["threshold"]))
-        assert_close(
-            got,
-            example["out"],
-            function=name,
-            output="the result",
-            hint="rescale by max_norm / norm only when norm > max_norm.",
+        threshold = float(example["threshold"])
+        assert_outputs_close(
+            name,
+            {"the result": student(example["grad"], threshold)},
+            {"the result": example["out"]},
+            hints={"the result": CLIP_BY_NORM_HINT},
+            diagnose=clip_by_norm_mistakes(example["grad"], threshold, "the result"),
         )
 
     def invariants(example):
@@ -225,6 +243,8 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
                         name,
                         lambda g, c: both(g, c, student),
                         lambda g, c: both(g, c, ref.clip_by_global_norm),
+                        clip_by_global_norm_mistakes,
+                        {"global_norm": GLOBAL_NORM_HINT},
                     )
                 ],
             ),
@@ -232,16 +252,14 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
         )
 
     def known(example):
-        grads = _grads_of(example)
-        clipped, global_norm = student(grads, float(example["threshold"]))
+        grads, threshold = _grads_of(example), float(example["threshold"])
+        clipped, global_norm = student(grads, threshold)
         assert_outputs_close(
             name,
             {**clipped, "global_norm": np.asarray(global_norm)},
             {**_expected_of(example), "global_norm": example["global_norm"]},
-            hints={
-                "global_norm": "the norm of all arrays together, before clipping: "
-                "sqrt of the sum of every squared entry."
-            },
+            hints={"global_norm": GLOBAL_NORM_HINT},
+            diagnose=clip_by_global_norm_mistakes(grads, threshold),
         )
 
     def common_factor(example):
@@ -288,7 +306,13 @@ def _factor(clipped: np.ndarray, grad: np.ndarray) -> str:
     return f"{np.vdot(grad, clipped) / np.vdot(grad, grad):.6g}"
 
 
-def _matches_reference_case(name: str, student, reference) -> Case:
+def _matches_reference_case(
+    name: str,
+    student,
+    reference,
+    mistakes: Callable[[dict, float], Diagnosis],
+    hints: dict[str, str] | None = None,
+) -> Case:
     """Compare with the reference on random gradient sets above, at and below the threshold."""
 
     def run():
@@ -301,6 +325,12 @@ def _matches_reference_case(name: str, student, reference) -> Case:
             }
             if name == "clip_by_norm":
                 grads = {"grad": grads["Wh"]}
-            assert_outputs_close(name, student(grads, threshold), reference(grads, threshold), hints={})
+            assert_outputs_close(
+                name,
+                student(grads, threshold),
+                reference(grads, threshold),
+                hints=hints or {},
+                diagnose=mistakes(grads, threshold),
+            )
 
     return Case("matches the reference above and below the threshold", 1, run)

@@ -5,10 +5,12 @@ import numpy as np
 from autograder import known_answers, laws
 from autograder.case import Case, CheckFailed, call, unpack
 from autograder.checks.activations import ACTIVATIONS
+from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 from autograder.compare import check_array
 from autograder.grading import (
     assert_gradients_match,
     assert_outputs_close,
+    forward_first,
     grade,
     numerical_gradients,
     with_reference,
@@ -28,42 +30,6 @@ SEQUENCE_HINTS = {
     "db": "db is the sum over t of the per-step db.",
     "norms": "norms[t] is the Frobenius norm of dL/dh_t; norms[T-1] is the norm of dh_last itself.",
 }
-
-
-def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> str:
-    """Name the BPTT mistake that explains which outputs are wrong."""
-    if {"dWx", "dWh", "db"} & wrong and not {"dx", "dh0"} & wrong:
-        return (
-            "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
-            "by all time steps, so their gradients must be accumulated (+=) over every step, "
-            "not overwritten by one step's."
-        )
-    if "dx" in wrong:
-        try:
-            got, expected = np.asarray(actual["dx"], dtype=float), desired["dx"]
-            last_right = np.allclose(got[:, -1], expected[:, -1], rtol=1e-6, atol=1e-9)
-        except (ValueError, TypeError, IndexError):
-            return ""
-        if last_right and expected.shape[1] > 1:
-            return (
-                "dx is right at the last step but wrong before it: no gradient flows back "
-                "from step t+1. Feed dh[:, t] + dprev_h (from the step after) into the step "
-                "backward, not dh[:, t] alone."
-            )
-    return ""
-
-
-def diagnose_norms(wrong: set, actual: dict, desired: dict) -> str:
-    """Recognise norms listed back to front."""
-    try:
-        got = np.asarray(actual["norms"], dtype=float)
-        if got.shape == desired["norms"].shape and np.allclose(got[::-1], desired["norms"], rtol=1e-6):
-            return (
-                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1)."
-            )
-    except (ValueError, TypeError):
-        pass
-    return ""
 
 
 def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) -> dict:
@@ -112,8 +78,15 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
 
     def known_answers_match():
         for activation, example in known_answers.examples_of("rnn", name).items():
-            h, _ = sequence_forward(rnn_forward, {k: example[k] for k in SEQUENCE_INPUTS}, activation)
-            assert_outputs_close(name, {"h": h}, {"h": example["h"]}, hints=SEQUENCE_HINTS)
+            inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+            h, _ = sequence_forward(rnn_forward, inputs, activation)
+            assert_outputs_close(
+                name,
+                {"h": h},
+                {"h": example["h"]},
+                hints=SEQUENCE_HINTS,
+                diagnose=sequence_forward_mistakes(inputs, activation),
+            )
 
     def causal(example):
         inputs = {k: example[k] for k in SEQUENCE_INPUTS}
@@ -152,7 +125,13 @@ def _forward_hidden(rnn_forward, ref) -> list[Case]:
                 inputs = random_sequence(rng, n, t, d, h)
                 got, _ = sequence_forward(rnn_forward, inputs, activation)
                 expected, _ = ref.rnn_forward(**inputs, activation=activation)
-                assert_outputs_close("rnn_forward", {"h": got}, {"h": expected}, hints=SEQUENCE_HINTS)
+                assert_outputs_close(
+                    "rnn_forward",
+                    {"h": got},
+                    {"h": expected},
+                    hints=SEQUENCE_HINTS,
+                    diagnose=sequence_forward_mistakes(inputs, activation),
+                )
 
     return [Case("matches the reference for every activation and shape", 1, matches_reference)]
 
@@ -215,12 +194,16 @@ def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
             for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
                 inputs = random_sequence(rng, n, t, d, h)
                 dh = rng.normal(size=(n, t, h))
-                _, cache = sequence_forward(rnn_forward, inputs, activation)
+                h, cache = sequence_forward(rnn_forward, inputs, activation)
                 grads = sequence_backward(rnn_backward, dh, cache)
-                _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
                 expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
                 assert_outputs_close(
-                    "rnn_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=diagnose_rnn_backward
+                    "rnn_backward",
+                    grads,
+                    expected,
+                    hints=SEQUENCE_HINTS,
+                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
                 )
 
     return [Case("matches the reference for every activation and shape", 2, matches_reference)]
@@ -251,15 +234,28 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
                 diagnose=diagnose_norms,
             )
 
-    def vanishing(example):
+    def anchored_norms(example: dict) -> np.ndarray:
+        """The student's norms, failing unless norms[T-1] is the norm of dh_last itself.
+
+        The laws compare every norm with norms[T-1]; without this anchor, norms that are all
+        zero would satisfy them.
+        """
         norms = norms_for(example)
-        violation = laws.vanishing_violation(norms, example["rho"])
+        last = np.linalg.norm(example["dh_last"])
+        if not np.isclose(norms[-1], last, rtol=1e-12, atol=0):
+            raise CheckFailed(
+                f"{name}: norms[T-1] is {norms[-1]:.10g}, but it must be the norm of dh_last, "
+                f"{last:.10g}, taken before going back through any step.\nHint: {SEQUENCE_HINTS['norms']}"
+            )
+        return norms
+
+    def vanishing(example):
+        violation = laws.vanishing_violation(anchored_norms(example), example["rho"])
         if violation:
             raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
 
     def exploding(example):
-        norms = norms_for(example)
-        violation = laws.exploding_violation(norms, example["scale"])
+        violation = laws.exploding_violation(anchored_norms(example), example["scale"])
         if violation:
             raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
 
@@ -292,16 +288,16 @@ def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
             for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
                 inputs = random_sequence(rng, n, t, d, h)
                 dh_last = rng.normal(size=(n, h))
-                _, cache = sequence_forward(rnn_forward, inputs, activation)
+                h, cache = sequence_forward(rnn_forward, inputs, activation)
                 got = gradient_norms(bptt_gradient_norms, dh_last, cache, t)
-                _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
                 expected = ref.bptt_gradient_norms(dh_last, ref_cache)
                 assert_outputs_close(
                     "bptt_gradient_norms",
                     {"norms": got},
                     {"norms": expected},
                     hints=SEQUENCE_HINTS,
-                    diagnose=diagnose_norms,
+                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
                 )
 
     return [Case("matches the reference for every activation and length", 1, matches_reference)]

@@ -1,0 +1,223 @@
+"""Common mistakes in the rnn assignment, recognised by the wrong outputs they produce.
+
+A diagnosis (see :data:`autograder.grading.Diagnosis`) looks at which outputs are wrong and
+what they are, and names the likely mistake. Most diagnoses here are built from the inputs a
+case used: they compute, from the definitions in DESIGN.md, what an output is when a given
+mistake is made, and name the mistake when the student's output equals it.
+"""
+
+import numpy as np
+
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
+from autograder.grading import Diagnosis, known_mistakes
+
+STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
+
+
+def step_forward_mistakes(inputs: dict, activation: str, output: str) -> Diagnosis:
+    """A missing bias, a missing recurrent term, a missing or wrong activation."""
+    x, prev_h, wx, wh, b = (inputs[k] for k in ("x", "prev_h", "Wx", "Wh", "b"))
+    f = ACTIVATION_FUNCTIONS
+    a = x @ wx + prev_h @ wh + b
+    return known_mistakes(
+        (output, f[activation](x @ wx + prev_h @ wh), "the bias is missing: a = x @ Wx + prev_h @ Wh + b."),
+        (
+            output,
+            f[activation](x @ wx + b),
+            "the recurrent term prev_h @ Wh is missing from the pre-activation.",
+        ),
+        (output, a, f"next_h is the pre-activation a itself: apply the activation ({activation}) to it."),
+        *(
+            (output, f[other](a), f"you applied {other}, but activation={activation!r} was asked for.")
+            for other in sorted(f)
+            if other != activation
+        ),
+    )
+
+
+def step_backward_mistakes(inputs: dict, activation: str, dnext_h: np.ndarray) -> Diagnosis:
+    """Slips in the five step gradients: f'(a) missing or misplaced, next_h for prev_h, Wh for Wh.T."""
+    x, prev_h, wx, wh, b = (inputs[k] for k in ("x", "prev_h", "Wx", "Wh", "b"))
+    a = x @ wx + prev_h @ wh + b
+    next_h = ACTIVATION_FUNCTIONS[activation](a)
+    da = dnext_h * ACTIVATION_SLOPES[activation](a)
+    return known_mistakes(
+        (
+            "dx",
+            dnext_h @ wx.T,
+            "the factor f'(a) is missing: every gradient must be computed from da = dnext_h * f'(a), "
+            "not from dnext_h.",
+        ),
+        (
+            "dx",
+            (dnext_h * ACTIVATION_SLOPES[activation](next_h)) @ wx.T,
+            "f'(a) was evaluated at next_h = f(a); evaluate it at the pre-activation a.",
+        ),
+        (
+            "dWh",
+            next_h.T @ da,
+            "dWh was computed from next_h, the state this step produced; it must use prev_h, the "
+            "previous hidden state this step received: dWh = prev_h.T @ da.",
+        ),
+        ("dprev_h", da @ wh, "dprev_h = da @ Wh.T: you multiplied by Wh instead of its transpose."),
+        ("db", da.mean(axis=0), "db is the mean of da over the batch; it must be the sum over the batch."),
+        otherwise=diagnose_step_backward,
+    )
+
+
+def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> str:
+    """Name the mistake that explains which of the five step gradients are wrong."""
+    if wrong >= set(STEP_GRADIENTS):
+        return (
+            "every gradient is wrong, and every one is computed from da = dnext_h * f'(a). "
+            "Check that product first: the activation derivative, evaluated at the "
+            "pre-activation a, for the activation the forward pass used."
+        )
+    return ""
+
+
+def sequence_forward_mistakes(inputs: dict, activation: str) -> Diagnosis:
+    """Every step started from h0, or some other way of losing the previous hidden state."""
+    x, h0, wx, wh, b = (inputs[k] for k in ("x", "h0", "Wx", "Wh", "b"))
+    from_h0 = ACTIVATION_FUNCTIONS[activation](x @ wx + (h0 @ wh)[:, None, :] + b)
+    return known_mistakes(
+        (
+            "h",
+            from_h0,
+            "every step starts from h0. Step t must start from h[:, t-1], the state the step "
+            "before it produced; only step 0 starts from h0.",
+        ),
+        otherwise=_diagnose_later_steps,
+    )
+
+
+def _diagnose_later_steps(wrong: set, actual: dict, desired: dict) -> str:
+    got, expected = actual.get("h"), desired.get("h")
+    if "h" not in wrong or not isinstance(got, np.ndarray) or got.shape != expected.shape:
+        return ""
+    if expected.shape[1] > 1 and np.allclose(got[:, 0], expected[:, 0], rtol=1e-6, atol=1e-9):
+        return (
+            "h[:, 0] is right but later steps are wrong: check how each step receives the previous "
+            "hidden state h[:, t-1]."
+        )
+    return ""
+
+
+def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> str:
+    """Name the BPTT mistake that explains which outputs are wrong."""
+    if {"dWx", "dWh", "db"} & wrong and not {"dx", "dh0"} & wrong:
+        return (
+            "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
+            "by all time steps, so their gradients must be accumulated (+=) over every step, "
+            "not overwritten by one step's."
+        )
+    if "dx" in wrong:
+        try:
+            got, expected = np.asarray(actual["dx"], dtype=float), desired["dx"]
+            last_right = np.allclose(got[:, -1], expected[:, -1], rtol=1e-6, atol=1e-9)
+        except (ValueError, TypeError, IndexError):
+            return ""
+        if last_right and expected.shape[1] > 1:
+            return (
+                "dx is right at the last step but wrong before it: no gradient flows back "
+                "from step t+1. Feed dh[:, t] + dprev_h (from the step after) into the step "
+                "backward, not dh[:, t] alone."
+            )
+    return ""
+
+
+def diagnose_norms(wrong: set, actual: dict, desired: dict) -> str:
+    """Recognise norms listed back to front, shifted by one step, or not starting from dh_last."""
+    try:
+        got, expected = np.asarray(actual["norms"], dtype=float), desired["norms"]
+        if got.shape != expected.shape:
+            return ""
+        if len(got) > 1 and np.allclose(got[::-1], expected, rtol=1e-6):
+            return (
+                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1)."
+            )
+        if len(got) > 1 and np.allclose(got[1:], expected[:-1], rtol=1e-6):
+            return (
+                "your norms are shifted by one step: norms[t] is the norm of dL/dh_t, taken before "
+                "going back through step t, so norms[T-1] is the norm of dh_last itself."
+            )
+        if not np.isclose(got[-1], expected[-1], rtol=1e-6):
+            return "norms[T-1] must be the norm of dh_last itself, before going back through any step."
+    except (ValueError, TypeError):
+        pass
+    return ""
+
+
+def clip_by_value_mistakes(grads: dict, clip_value: float) -> Diagnosis:
+    """Clipping on one side only."""
+    return known_mistakes(
+        *(
+            (key, np.minimum(grad, clip_value), "only the upper bound was applied: clip into [-c, c].")
+            for key, grad in grads.items()
+        ),
+        *(
+            (key, np.maximum(grad, -clip_value), "only the lower bound was applied: clip into [-c, c].")
+            for key, grad in grads.items()
+        ),
+    )
+
+
+def clip_by_norm_mistakes(grad: np.ndarray, max_norm: float, output: str) -> Diagnosis:
+    """Rescaling below the threshold, or measuring the norm as the largest entry."""
+    norm = np.linalg.norm(grad)
+    largest = np.max(np.abs(grad), initial=0.0)
+    mistakes = []
+    if 0 < norm <= max_norm:
+        mistakes.append(
+            (
+                output,
+                grad * (max_norm / norm),
+                f"the norm {norm:.6g} is already <= max_norm = {max_norm:.6g}, so the array must "
+                "come back unchanged; you rescaled it anyway.",
+            )
+        )
+    if largest > max_norm:
+        mistakes.append(
+            (
+                output,
+                grad * (max_norm / largest),
+                "you measured the norm as the largest absolute entry; use the Frobenius norm, "
+                "the square root of the sum of all squared entries.",
+            )
+        )
+    return known_mistakes(*mistakes)
+
+
+def clip_by_global_norm_mistakes(grads: dict, max_norm: float) -> Diagnosis:
+    """Clipping each array by its own norm; the global norm summed, or measured after clipping."""
+    norms = {key: np.linalg.norm(grad) for key, grad in grads.items()}
+    global_norm = np.sqrt(sum(n**2 for n in norms.values()))
+    return known_mistakes(
+        (
+            "global_norm",
+            np.minimum(global_norm, max_norm),
+            "global_norm is the norm after clipping; return the global norm of the gradients "
+            "before clipping.",
+        ),
+        (
+            "global_norm",
+            sum(norms.values()),
+            "global_norm is the sum of the arrays' norms; it must be the norm of all entries "
+            "together: sqrt of the sum of the squared norms.",
+        ),
+        *(
+            (
+                key,
+                grad * (max_norm / norms[key]),
+                "each array was clipped by its own norm. Compute one global norm over all the arrays "
+                "and scale every array by the same factor max_norm / global_norm.",
+            )
+            for key, grad in grads.items()
+            if norms[key] > max_norm
+        ),
+        *(
+            (key, grad, f"nothing was scaled, but the global norm {global_norm:.6g} exceeds max_norm.")
+            for key, grad in grads.items()
+            if global_norm > max_norm
+        ),
+    )

@@ -1,0 +1,269 @@
+"""Wrong code loses points on the rnn checks, with a message that points at the mistake.
+
+Each buggy implementation in ``buggy_rnn`` replaces one function of the reference (with the
+correct forward pass it is graded with, for a backward pass). The table says which part of its
+check, public and/or hidden, must lose points, and what the message must say.
+"""
+
+import re
+from dataclasses import dataclass
+
+import buggy_rnn as buggy
+import pytest
+from rnn_grading import full_marks, run_check
+
+PUBLIC, BOTH = ("public",), ("public", "hidden")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A buggy function, the check that must catch it, where it loses points, what the message says."""
+
+    function: object
+    check: str
+    loses: tuple[str, ...]
+    says: str
+    companion: dict | None = None
+
+    @property
+    def replacements(self) -> dict:
+        return {self.check: self.function, **(self.companion or {})}
+
+
+STEP = {"rnn_step_forward": buggy.step_forward}
+SEQUENCE = {"rnn_forward": buggy.sequence_forward}
+
+MISTAKES = [
+    Mistake(buggy.sigmoid_that_overflows, "sigmoid", PUBLIC, "overflow"),
+    Mistake(
+        buggy.tanh_derivative_of_the_hidden_state,
+        "activation_derivative",
+        BOTH,
+        "treating the pre-activation a as if it were h = tanh(a)",
+    ),
+    Mistake(
+        buggy.sigmoid_derivative_of_the_hidden_state,
+        "activation_derivative",
+        BOTH,
+        "as if it were s = sigmoid(a)",
+    ),
+    Mistake(
+        buggy.relu_derivative_as_booleans, "activation_derivative", BOTH, "has dtype bool, expected float64"
+    ),
+    Mistake(buggy.relu_derivative_one_at_zero, "activation_derivative", PUBLIC, "relu'(0) must be 0"),
+    Mistake(
+        buggy.activation_derivative_without_value_error,
+        "activation_derivative",
+        PUBLIC,
+        "should raise ValueError",
+    ),
+    Mistake(buggy.step_forward_without_bias, "rnn_step_forward", BOTH, "the bias is missing"),
+    Mistake(
+        buggy.step_forward_always_tanh,
+        "rnn_step_forward",
+        BOTH,
+        "you applied tanh, but activation='sigmoid' was asked for",
+    ),
+    Mistake(
+        buggy.step_backward_without_activation_derivative,
+        "rnn_step_backward",
+        BOTH,
+        "the factor f'(a) is missing",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_derivative_at_next_h,
+        "rnn_step_backward",
+        BOTH,
+        "evaluated at next_h = f(a); evaluate it at the pre-activation a",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_db_not_summed_over_batch,
+        "rnn_step_backward",
+        BOTH,
+        "Did you forget to sum over the batch",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_db_averaged_over_batch,
+        "rnn_step_backward",
+        BOTH,
+        "db is the mean of da over the batch; it must be the sum",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_transposed_dWh,
+        "rnn_step_backward",
+        BOTH,
+        "the transpose of the expected ones",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_dWh_from_next_h,
+        "rnn_step_backward",
+        BOTH,
+        "dWh was computed from next_h",
+        STEP,
+    ),
+    Mistake(
+        buggy.step_backward_with_dprev_h_through_Wh_untransposed,
+        "rnn_step_backward",
+        BOTH,
+        "you multiplied by Wh instead of its transpose",
+        STEP,
+    ),
+    Mistake(buggy.forward_feeding_h0_to_every_step, "rnn_forward", BOTH, "every step starts from h0"),
+    Mistake(buggy.forward_returning_time_major_states, "rnn_forward", BOTH, "right axes in the wrong order"),
+    Mistake(buggy.backward_overwriting_dWh_each_step, "rnn_backward", BOTH, "accumulated (+=)", SEQUENCE),
+    Mistake(
+        buggy.backward_without_gradient_from_next_step,
+        "rnn_backward",
+        BOTH,
+        "no gradient flows back from step t+1",
+        SEQUENCE,
+    ),
+    Mistake(
+        buggy.backward_running_forward_in_time,
+        "rnn_backward",
+        BOTH,
+        "the gradient from step t+1",
+        SEQUENCE,
+    ),
+    Mistake(buggy.backward_with_zero_dh0, "rnn_backward", BOTH, "dh0 is wrong", SEQUENCE),
+    Mistake(buggy.gradient_norms_in_reverse_order, "bptt_gradient_norms", BOTH, "reverse order", SEQUENCE),
+    Mistake(
+        buggy.gradient_norms_shifted_by_one_step,
+        "bptt_gradient_norms",
+        BOTH,
+        "before going back through",
+        SEQUENCE,
+    ),
+    Mistake(
+        buggy.gradient_norms_of_pre_activation_gradients,
+        "bptt_gradient_norms",
+        BOTH,
+        "norms[T-1] must be the norm of dh_last itself",
+        SEQUENCE,
+    ),
+    Mistake(
+        buggy.gradient_norms_never_stored,
+        "bptt_gradient_norms",
+        BOTH,
+        "must be the norm of dh_last",
+        SEQUENCE,
+    ),
+    Mistake(
+        buggy.clip_by_value_with_inverted_validation,
+        "clip_by_value",
+        BOTH,
+        "raised ValueError",
+    ),
+    Mistake(buggy.clip_by_value_in_place, "clip_by_value", BOTH, "modified its argument `grads` in place"),
+    Mistake(buggy.clip_by_value_accepting_zero, "clip_by_value", PUBLIC, "should raise ValueError"),
+    Mistake(buggy.clip_by_value_only_above, "clip_by_value", BOTH, "only the upper bound was applied"),
+    Mistake(buggy.clip_by_norm_always_rescaling, "clip_by_norm", BOTH, "you rescaled it anyway"),
+    Mistake(
+        buggy.clip_by_norm_with_the_largest_entry,
+        "clip_by_norm",
+        BOTH,
+        "you measured the norm as the largest absolute entry",
+    ),
+    Mistake(buggy.clip_by_global_norm_per_array, "clip_by_global_norm", BOTH, "the same factor"),
+    Mistake(
+        buggy.clip_by_global_norm_returning_clipped_norm,
+        "clip_by_global_norm",
+        BOTH,
+        "the norm after clipping",
+    ),
+    Mistake(
+        buggy.clip_by_global_norm_summing_norms,
+        "clip_by_global_norm",
+        BOTH,
+        "the sum of the arrays' norms",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mistake", "part"),
+    [(mistake, part) for mistake in MISTAKES for part in mistake.loses],
+    ids=lambda value: value.function.__name__ if isinstance(value, Mistake) else value,
+)
+def test_mistake_loses_points_with_a_message_naming_it(mistake, part, reference, capsys):
+    """Does each buggy function lose points on its check, with a message that names its mistake?"""
+    score = run_check(mistake.check, reference, mistake.replacements, hidden=part == "hidden")
+    out, err = capsys.readouterr()
+    assert isinstance(score, float)
+    assert score < full_marks(mistake.check, hidden=part == "hidden"), out
+    assert mistake.says in out, out
+    assert err == ""
+
+
+def test_a_right_backward_behind_a_wrong_forward_is_told_to_fix_the_forward_first(reference, capsys):
+    """When rnn_step_forward is wrong, does the hidden rnn_step_backward check say to fix it first?"""
+    replacements = {
+        "rnn_step_forward": buggy.step_forward_without_bias,
+        "rnn_step_backward": buggy.step_backward,
+    }
+    run_check("rnn_step_backward", reference, replacements, hidden=True)
+    assert "Fix rnn_step_forward first" in capsys.readouterr().out
+
+
+def test_a_sequence_backward_behind_a_wrong_forward_is_told_to_fix_the_forward_first(reference, capsys):
+    """When rnn_forward is wrong, does the hidden rnn_backward check say to fix it first?"""
+    replacements = {
+        "rnn_forward": buggy.forward_feeding_h0_to_every_step,
+        "rnn_backward": buggy.sequence_backward,
+    }
+    run_check("rnn_backward", reference, replacements, hidden=True)
+    assert "Fix rnn_forward first" in capsys.readouterr().out
+
+
+def test_writing_into_arguments_cannot_change_the_known_answers(reference, capsys):
+    """After one function has clipped the known-answer inputs in place, does the next run see them intact?"""
+    run_check("clip_by_value", reference, {"clip_by_value": buggy.clip_by_value_in_place}, hidden=False)
+    capsys.readouterr()
+    run_check("clip_by_value", reference, {"clip_by_value": buggy.clip_by_value_only_above}, hidden=False)
+    assert "✗ known answers" in capsys.readouterr().out
+
+
+def test_all_zero_norms_break_the_laws_not_only_the_known_answers(reference, capsys):
+    """Do norms that are all zero fail the vanishing and exploding laws, which compare with norms[T-1]?"""
+    replacements = {"bptt_gradient_norms": buggy.gradient_norms_never_stored, **SEQUENCE}
+    assert run_check("bptt_gradient_norms", reference, replacements, hidden=False) == 0.0
+    out = capsys.readouterr().out
+    assert "✗ vanishing" in out and "✗ exploding" in out
+    assert "norms[T-1] is 0, but it must be the norm of dh_last" in out
+
+
+def test_raising_value_error_for_everything_earns_no_validation_points(reference, capsys):
+    """Does a function that rejects every threshold lose the 'threshold <= 0 raises ValueError' case?"""
+    replacements = {"clip_by_value": buggy.clip_by_value_with_inverted_validation}
+    run_check("clip_by_value", reference, replacements, hidden=False)
+    out = capsys.readouterr().out
+    assert "✗ a threshold <= 0 raises ValueError" in out
+    assert "for valid arguments too" in out
+
+
+def test_the_counterexample_is_shown_as_generated_not_as_the_function_left_it(reference, capsys):
+    """After an in-place clip, does the shown counterexample still have an entry outside [-c, c]?"""
+    run_check("clip_by_value", reference, {"clip_by_value": buggy.clip_by_value_in_place}, hidden=False)
+    shown = re.search(r"input = \((\{.*\}), ([-+.e\d]+)\)", capsys.readouterr().out)
+    entries = [float(number) for number in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?", shown.group(1))]
+    assert max(abs(entry) for entry in entries) > float(shown.group(2))
+
+
+@pytest.mark.parametrize(
+    ("check", "functions"),
+    [
+        ("rnn_step_backward", {"rnn_step_backward": buggy.step_backward, **STEP}),
+        ("rnn_forward", SEQUENCE),
+        ("rnn_backward", {"rnn_backward": buggy.sequence_backward, **SEQUENCE}),
+    ],
+)
+def test_the_companions_of_the_buggy_functions_are_right(check, functions, reference, capsys):
+    """Are the forward and backward passes the buggy functions are graded with themselves correct?"""
+    for hidden in (False, True):
+        assert run_check(check, reference, functions, hidden=hidden) == full_marks(check, hidden=hidden)
+    assert "✗" not in capsys.readouterr().out
