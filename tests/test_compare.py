@@ -76,3 +76,18 @@ def test_recognisable_differences_are_named(transform, expected_text):
 def test_hint_is_appended():
     """Does the caller's hint reach the student?"""
     assert "Hint: sum over t" in message_of(np.zeros(2) + 1, np.zeros(2) + 2, hint="sum over t")
+
+
+def test_worst_index_is_a_violation_shown_with_enough_digits_to_differ():
+    """When only a tiny value misses a tight rtol, is that value shown, with the digits that differ?"""
+    desired = np.array([0.87349064, 7.36332692498e-08])
+    actual = np.array([0.87349064 + 1e-16, 7.36332692597e-08])
+    message = message_of(actual, desired, rtol=1e-10, atol=1e-300)
+    assert "Worst at index (1,): ACTUAL 7.36332692597e-08, DESIRED 7.36332692498e-08" in message
+    assert "Max absolute difference: 9.9e-18" in message
+
+
+def test_axes_in_the_wrong_order_are_recognised():
+    """Is a time-major (T, N, H) array reported as batch-first axes in the wrong order?"""
+    with pytest.raises(CheckFailed, match="right axes in the wrong order"):
+        check_array(np.zeros((4, 2, 3)), function="rnn_forward", output="h", shape=(2, 4, 3))
