@@ -37,3 +37,71 @@ def total_points(results: list[CaseResult]) -> float:
 def total_max_points(results: list[CaseResult]) -> float:
     """Sum of the points available."""
     return round(sum(result.max_points for result in results), 6)
+
+
+PASSED, FAILED, PENDING = "passed", "failed", "pending"
+"""The status of a test: all its points earned, some lost, or waiting for a human grader."""
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One graded part of a notebook: a check call of a test cell, or a manually graded answer.
+
+    A test cell ``test_rnn_backward`` makes two tests, ``rnn_backward`` (its public checks) and
+    ``rnn_backward (hidden)`` (the comparison with the reference); a written answer makes one
+    ``pending`` test worth its points, scored 0 until a person grades it.
+
+    Attributes:
+        name: unique within a submission, e.g. ``"rnn_backward (hidden)"`` or ``"written_clipping"``.
+        function: the student function it checks; for a written answer, its cell's grade id.
+        score: points earned.
+        max_score: points it is worth.
+        status: ``"passed"``, ``"failed"`` or ``"pending"``.
+        output: what a student reads: one line per case and the reason for each failure.
+        hidden: True for the comparison with the reference solution.
+        cell: the grade id of the notebook cell the test comes from.
+        cases: the results of its cases (empty for pending tests and for tests that could not run).
+    """
+
+    name: str
+    function: str
+    score: float
+    max_score: float
+    status: str
+    output: str = ""
+    hidden: bool = False
+    cell: str = ""
+    cases: tuple[CaseResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything the grader found about one submission; every output format is an adapter over it.
+
+    Attributes:
+        submission: the path of the submission as it was given on the command line.
+        assignment: the assignment id, e.g. ``"rnn"``.
+        tests: every test of the assignment, in notebook order, the same list for every submission.
+        notes: what a reader should know about the grading as a whole (e.g. the notebook could not
+            be read, or the hidden checks could not run because the solutions were not found).
+    """
+
+    submission: str
+    assignment: str
+    tests: tuple[TestResult, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        """Points earned so far (pending tests count 0 until graded)."""
+        return round(sum(test.score for test in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        """Points available in all, written answers awaiting manual grading included."""
+        return round(sum(test.max_score for test in self.tests), 6)
+
+    @property
+    def pending_score(self) -> float:
+        """Points of the written answers that await a human grader."""
+        return round(sum(test.max_score for test in self.tests if test.status == PENDING), 6)
