@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder import lstm_laws
+from autograder import known_answers, lstm_laws
 from autograder.case import Case, CheckFailed, call, unpack
 from autograder.checks.lstm_diagnoses import (
     SEQUENCE_HINTS,
@@ -10,7 +10,6 @@ from autograder.checks.lstm_diagnoses import (
     gate_order_diagnosis,
     sequence_backward_diagnosis,
 )
-from autograder.checks.lstm_steps import known_examples
 from autograder.compare import check_array
 from autograder.grading import (
     assert_gradients_match,
@@ -68,7 +67,7 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
         )
 
     def known_answers_match():
-        example = known_examples(name)["random"]
+        example = known_answers.examples_of("lstm", name)["random"]
         h, _ = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
         assert_outputs_close(
             name,
@@ -128,7 +127,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
         )
 
     def known_answers_match():
-        example = known_examples(name)["random"]
+        example = known_answers.examples_of("lstm", name)["random"]
         _, cache = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
         grads = sequence_backward(lstm_backward, example["dh"], cache)
         assert_outputs_close(
@@ -203,7 +202,7 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
         return gradient_norms(cell_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
 
     def known_answers_match():
-        for example in known_examples(name).values():
+        for example in known_answers.examples_of("lstm", name).values():
             assert_outputs_close(
                 name,
                 {"norms": norms_for(example)},

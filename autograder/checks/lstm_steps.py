@@ -25,18 +25,6 @@ STEP_INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
 STEP_GRADIENTS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
 
 
-def known_examples(function: str) -> dict[str, dict[str, np.ndarray]]:
-    """Fresh copies of the known-answer examples of ``function``.
-
-    Copies, because the loaded data is cached for every check: a student function that writes
-    into its arguments must not change what later checks compare with.
-    """
-    return {
-        example: {key: np.array(value) for key, value in values.items()}
-        for example, values in known_answers.examples_of("lstm", function).items()
-    }
-
-
 def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
     """Random inputs of one LSTM step, with weights scaled to keep the gates unsaturated."""
     return {
@@ -86,7 +74,7 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
         return grade(name, with_reference("lstm", 1, lambda ref: _gates_hidden(lstm_gates, ref)), hidden=True)
 
     def known_answers_match():
-        example = known_examples(name)["values"]
+        example = known_answers.examples_of("lstm", name)["values"]
         assert_outputs_close(
             name,
             gates(lstm_gates, example["a"]),
@@ -148,7 +136,7 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
         )
 
     def known_answers_match():
-        example = known_examples(name)["random"]
+        example = known_answers.examples_of("lstm", name)["random"]
         next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
         assert_outputs_close(
             name,
@@ -211,7 +199,7 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
         )
 
     def known_answers_match():
-        example = known_examples(name)["random"]
+        example = known_answers.examples_of("lstm", name)["random"]
         _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
         grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
         assert_outputs_close(
