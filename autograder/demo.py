@@ -18,7 +18,7 @@ import nbformat
 from autograder.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
 from autograder.submissions import demo_answers
 
-ASSIGNMENT = "rnn"
+ASSIGNMENTS = ("rnn", "lstm")
 
 
 class StepPrinter:
@@ -69,24 +69,29 @@ def gradebook_table(grades: Mapping[str, StudentGrade]) -> str:
     return "\n".join(lines)
 
 
-def main(course: Path = Path("demo-course")) -> dict[str, StudentGrade]:
-    """Run the demo in ``course``, deleting whatever was there; return the grades it printed."""
+def main(course: Path = Path("demo-course")) -> dict[str, dict[str, StudentGrade]]:
+    """Run the demo in ``course``, deleting whatever was there; return the grades it printed, by assignment."""
     course = course.resolve()
     shutil.rmtree(course, ignore_errors=True)
     make_course(course)
-    print(f"Course directory: {course} (a copy of nbgrader_config.py and solutions/)\n")
-    source = nbformat.read(course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    printer = StepPrinter()
-    started = time.perf_counter()
-    grades = grade_with_nbgrader(course, ASSIGNMENT, demo_answers(source), on_step=printer)
-    printer.finish()
-    print(f"[{'#' * printer.width}] done in {time.perf_counter() - started:.0f} s\n")
-    print(gradebook_table(grades))
-    if any(points == 0 for grade in grades.values() for points in grade.pending.values()):
-        print("(nbgrader also flags every 0-point question (task) cell for manual grading.)")
-    print("\nFeedback for the students (HTML, mark schemes removed):")
-    for grade in grades.values():
-        print(f"  {grade.student:<10} {grade.feedback or 'none written'}")
+    print(f"Course directory: {course} (a copy of nbgrader_config.py and solutions/)")
+    grades = {}
+    for assignment in ASSIGNMENTS:
+        print(f"\n== {assignment} ==")
+        source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+        printer = StepPrinter()
+        started = time.perf_counter()
+        grades[assignment] = grade_with_nbgrader(
+            course, assignment, demo_answers(assignment, source), on_step=printer
+        )
+        printer.finish()
+        print(f"[{'#' * printer.width}] done in {time.perf_counter() - started:.0f} s\n")
+        print(gradebook_table(grades[assignment]))
+        print("\nFeedback for the students (HTML, mark schemes removed):")
+        for grade in grades[assignment].values():
+            print(f"  {grade.student:<10} {grade.feedback or 'none written'}")
+    if any(points == 0 for by_student in grades.values() for g in by_student.values() for points in g.pending.values()):
+        print("\n(nbgrader also flags every 0-point question (task) cell for manual grading.)")
     print(f"\nThe gradebook is {course / 'gradebook.db'}; grade the written answers in formgrader.")
     return grades
 

@@ -58,25 +58,59 @@ def with_mistake(answers: Answers, grade_id: str, correct: str, wrong: str) -> d
     return {**answers, grade_id: source.replace(correct, wrong)}
 
 
-def demo_answers(source: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
-    """Three students of the ``rnn`` assignment, by student id, for the demo and the tests.
+DEMO_MISTAKES: dict[str, list[tuple[str, str, str]]] = {
+    "rnn": [
+        # dWh overwritten at every step instead of accumulated over time
+        ("rnn_backward", "dWh += dWh_t", "dWh = dWh_t"),
+        # each array clipped by its own norm instead of all by one common factor
+        (
+            "clip_by_global_norm",
+            "{name: grad * scale for name, grad in grads.items()}",
+            "{name: clip_by_norm(grad, max_norm) for name, grad in grads.items()}",
+        ),
+    ],
+    "lstm": [
+        # dWh overwritten at every step instead of accumulated over time
+        ("lstm_backward", "dWh += dWh_t", "dWh = dWh_t"),
+        # the gradient reaching c_t through h_t = o * tanh(c_t) left out of its norm
+        (
+            "cell_gradient_norms",
+            "norms[t] = np.linalg.norm(dnext_c + dnext_h * o * (1.0 - tanh_c**2))",
+            "norms[t] = np.linalg.norm(dnext_c)",
+        ),
+    ],
+}
+"""The buggy demo student's mistakes, by assignment: ``(grade_id, correct text, wrong text)``."""
+
+DEMO_WRITTEN_ANSWERS: dict[str, tuple[str, str]] = {
+    "rnn": (
+        "written_clipping",
+        "Clipping by norm keeps the direction and clipping by value does not. "
+        "Clipping cannot fix vanishing gradients because it only makes gradients smaller.",
+    ),
+    "lstm": (
+        "written_training",
+        "The LSTM's loss falls while the ablated one stays near 1/3: without the forget gate the "
+        "cell forgets x_0 at once, and clipping only makes gradients smaller.",
+    ),
+}
+"""The buggy demo student's one written answer, by assignment: ``(grade_id, text)``."""
+
+
+def demo_answers(assignment: str, source: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
+    """Three students of ``assignment`` (``"rnn"`` or ``"lstm"``), by student id, for the demo and the tests.
 
     * ``reference``: every answer cell holds the solution;
     * ``untouched``: hands the release back as it was given;
-    * ``buggy``: the reference with two classic mistakes, ``rnn_backward`` overwriting ``dWh``
-      at every step instead of accumulating it over time and ``clip_by_global_norm`` clipping
-      each array by its own norm, plus a written answer to question 3 that awaits manual grading.
+    * ``buggy``: the reference with the two classic mistakes of :data:`DEMO_MISTAKES` (for
+      ``rnn``: ``dWh`` overwritten in BPTT, each array clipped by its own norm; for ``lstm``:
+      ``dWh`` overwritten, the cell gradient's norm missing the path through ``h_t``), plus one
+      written answer that awaits manual grading.
     """
     reference = solution_answers(source)
-    buggy = with_mistake(reference, "rnn_backward", "dWh += dWh_t", "dWh = dWh_t")
-    buggy = with_mistake(
-        buggy,
-        "clip_by_global_norm",
-        "{name: grad * scale for name, grad in grads.items()}",
-        "{name: clip_by_norm(grad, max_norm) for name, grad in grads.items()}",
-    )
-    buggy["written_clipping"] = (
-        "Clipping by norm keeps the direction and clipping by value does not. "
-        "Clipping cannot fix vanishing gradients because it only makes gradients smaller."
-    )
+    buggy = reference
+    for grade_id, correct, wrong in DEMO_MISTAKES[assignment]:
+        buggy = with_mistake(buggy, grade_id, correct, wrong)
+    grade_id, text = DEMO_WRITTEN_ANSWERS[assignment]
+    buggy = {**buggy, grade_id: text}
     return {"reference": reference, "untouched": {}, "buggy": buggy}
