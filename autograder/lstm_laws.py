@@ -27,19 +27,6 @@ OPEN_FORGET = 30.0
 RELATIVE_SLACK = 1e-9
 
 
-@st.composite
-def lstm_sequences(draw, *, max_steps: int = 6, max_size: int = 4) -> dict:
-    """Inputs of ``lstm_forward``: ``x (N, T, D)``, ``h0 (N, H)``, ``Wx (D, 4H)``, ``Wh (H, 4H)``, ``b (4H,)``."""
-    n, t, d, h = (draw(dimensions(max_size=m)) for m in (max_size, max_steps, max_size, max_size))
-    return {
-        "x": draw(float_arrays((n, t, d))),
-        "h0": draw(float_arrays((n, h))),
-        "Wx": draw(float_arrays((d, 4 * h), min_value=-1, max_value=1)),
-        "Wh": draw(float_arrays((h, 4 * h), min_value=-1, max_value=1)),
-        "b": draw(float_arrays((4 * h,), min_value=-1, max_value=1)),
-    }
-
-
 def _set_block(weights: np.ndarray, block: int, hidden: int, value: float) -> None:
     weights[..., block * hidden : (block + 1) * hidden] = value
 

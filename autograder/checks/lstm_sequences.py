@@ -19,6 +19,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
+from autograder.strategies import lstm_sequences
 
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")
@@ -96,7 +97,7 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
             property_case(
                 "h has shape (N, T, H), h[:, t] depends only on x[:, :t+1], inputs unchanged",
                 1,
-                lstm_laws.lstm_sequences(),
+                lstm_sequences(),
                 causal,
                 max_examples=15,
             ),

@@ -19,7 +19,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
-from autograder.strategies import dimensions, float_arrays
+from autograder.strategies import dimensions, float_arrays, lstm_sequences
 
 STEP_INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
 STEP_GRADIENTS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
@@ -162,7 +162,7 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
             property_case(
                 "next_h and next_c have shape (N, H) and the arguments are left unchanged",
                 1,
-                lstm_laws.lstm_sequences(max_steps=1),
+                lstm_sequences(max_steps=1),
                 shapes_and_purity,
             ),
         ],
@@ -307,7 +307,7 @@ def _step_backward_hidden(lstm_step_backward, lstm_step_forward, ref) -> list[Ca
         property_case(
             "dnext_h, dnext_c and the cache are left unchanged",
             0.5,
-            lstm_laws.lstm_sequences(max_steps=1),
+            lstm_sequences(max_steps=1),
             leaves_upstream_unchanged,
             max_examples=10,
         ),
