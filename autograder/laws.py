@@ -76,15 +76,28 @@ def vanishing_violation(norms: np.ndarray, rho: float) -> str:
     return ""
 
 
-def exploding_violation(norms: np.ndarray, scale: float) -> str:
-    """Where ``norms[T-1-k] == scale**k * norms[T-1]`` fails, described; ``""`` when it holds."""
+def geometric_mismatch(norms: np.ndarray, ratio: float) -> tuple[int, float] | None:
+    """The first ``k`` where ``norms[T-1-k] == ratio**k * norms[T-1]`` fails, with that expected value.
+
+    Equality holds up to a relative ``RELATIVE_SLACK``; ``None`` when it holds for every ``k``.
+    """
     last = len(norms) - 1
     for k in range(len(norms)):
-        expected = scale**k * norms[last]
+        expected = ratio**k * norms[last]
         if abs(norms[last - k] - expected) > RELATIVE_SLACK * expected + 1e-300:
-            return (
-                f"the gradient norm at t = {last - k} is {norms[last - k]:.10g}, but with ReLU, "
-                f"positive states and Wh = {scale:.4g} * P it must be exactly "
-                f"{scale:.4g}**{k} * norms[{last}] = {expected:.10g}."
-            )
-    return ""
+            return k, expected
+    return None
+
+
+def exploding_violation(norms: np.ndarray, scale: float) -> str:
+    """Where ``norms[T-1-k] == scale**k * norms[T-1]`` fails, described; ``""`` when it holds."""
+    mismatch = geometric_mismatch(norms, scale)
+    if mismatch is None:
+        return ""
+    k, expected = mismatch
+    last = len(norms) - 1
+    return (
+        f"the gradient norm at t = {last - k} is {norms[last - k]:.10g}, but with ReLU, "
+        f"positive states and Wh = {scale:.4g} * P it must be exactly "
+        f"{scale:.4g}**{k} * norms[{last}] = {expected:.10g}."
+    )

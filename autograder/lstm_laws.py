@@ -18,13 +18,13 @@ The strategies below build inputs for which each law must hold, in gate order i,
 import numpy as np
 from hypothesis import strategies as st
 
+from autograder.laws import geometric_mismatch
 from autograder.strategies import dimensions, float_arrays, floats
 
 CLOSED = -1e3
 """A gate pre-activation whose sigmoid is exactly 0.0: the gate is held shut."""
 OPEN_FORGET = 30.0
 """A forget-gate bias whose sigmoid is 1 - 9.4e-14: the cell keeps (almost) everything."""
-RELATIVE_SLACK = 1e-9
 
 
 def _set_block(weights: np.ndarray, block: int, hidden: int, value: float) -> None:
@@ -100,13 +100,13 @@ def constant_forget_violation(dprev_c: np.ndarray, dnext_c: np.ndarray, forget: 
 
 def carousel_violation(norms: np.ndarray, forget: float) -> str:
     """Where ``norms[T-1-k] == forget**k * norms[T-1]`` fails, described; ``""`` when it holds."""
+    mismatch = geometric_mismatch(norms, forget)
+    if mismatch is None:
+        return ""
+    k, expected = mismatch
     last = len(norms) - 1
-    for k in range(len(norms)):
-        expected = forget**k * norms[last]
-        if abs(norms[last - k] - expected) > RELATIVE_SLACK * expected + 1e-300:
-            return (
-                f"the cell gradient norm at t = {last - k} is {norms[last - k]:.10g}, but with i = 0 "
-                f"(an empty cell) and a constant forget gate f = {forget:.10g} it must be exactly "
-                f"f**{k} * norms[{last}] = {expected:.10g}: only the cell path carries the gradient back."
-            )
-    return ""
+    return (
+        f"the cell gradient norm at t = {last - k} is {norms[last - k]:.10g}, but with i = 0 "
+        f"(an empty cell) and a constant forget gate f = {forget:.10g} it must be exactly "
+        f"f**{k} * norms[{last}] = {expected:.10g}: only the cell path carries the gradient back."
+    )
