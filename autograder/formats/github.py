@@ -1,0 +1,84 @@
+"""The runner result GitHub Classroom's autograding reporter reads.
+
+A grading step (like ``education/autograding-command-grader`` or ``autograding-python-grader``)
+sets a step output named ``result``: the base64 of a JSON object ``{version, status, max_score,
+tests: [{name, status, message, line_no, score}, ...]}``. The reporter
+(``classroom-resources/autograding-grading-reporter``) decodes it from the environment variable
+``<STEP_ID>_RESULTS``, prints every test, fails the job when ``status`` is ``"fail"`` or
+``"error"``, and reports ``Points <sum of test scores>/<max_score>`` to GitHub Classroom.
+
+GitHub Classroom has no manual grading, so written answers awaiting a person are left out of
+``tests`` and ``max_score``; ``message`` names them. Partial credit is kept in ``score``.
+"""
+
+import base64
+import json
+import os
+
+from autograder.results import PASSED, PENDING, SubmissionResult
+
+
+def classroom_result(result: SubmissionResult) -> dict:
+    """The runner result object of one submission (before base64 encoding)."""
+    autograded = [test for test in result.tests if test.status != PENDING]
+    pending = [test for test in result.tests if test.status == PENDING]
+    remarks = list(result.notes)
+    if pending:
+        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
+        remarks.append(f"graded by hand, not included here: {answers}")
+    return {
+        "version": 1,
+        "status": "pass" if all(test.status == PASSED for test in autograded) else "fail",
+        "max_score": round(sum(test.max_score for test in autograded), 6),
+        "message": "\n".join(remarks) or None,
+        "tests": [
+            {
+                "name": test.name,
+                "status": "pass" if test.status == PASSED else "fail",
+                "message": test.output or None,
+                "line_no": 0,
+                "score": test.score,
+            }
+            for test in autograded
+        ],
+    }
+
+
+def only_result(results: list[SubmissionResult]) -> SubmissionResult:
+    """The one submission of a GitHub Classroom run.
+
+    Raises:
+        ValueError: unless exactly one submission is given: a repository holds one submission.
+    """
+    if len(results) != 1:
+        raise ValueError(
+            f"the github format describes exactly one submission, got {len(results)}: "
+            "GitHub Classroom grades each student repository in its own workflow run"
+        )
+    return results[0]
+
+
+def classroom_json(results: list[SubmissionResult]) -> str:
+    """The runner result of the one submission as JSON text (what the step output encodes)."""
+    return json.dumps(classroom_result(only_result(results)), indent=2, ensure_ascii=False) + "\n"
+
+
+def step_output_value(results: list[SubmissionResult]) -> str:
+    """The value of the step output ``result``: base64 of the compact JSON, as the reporter decodes it."""
+    document = json.dumps(classroom_result(only_result(results)), separators=(",", ":"), ensure_ascii=False)
+    return base64.b64encode(document.encode("utf-8")).decode("ascii")
+
+
+def write_step_output(results: list[SubmissionResult], *, github_output: str | None = None) -> str:
+    """Set the step output ``result`` of a GitHub Actions step and return its value.
+
+    Appends ``result=<base64>`` to the file named by ``github_output``, by default
+    ``$GITHUB_OUTPUT``; writes nothing when neither names a file (outside GitHub Actions).
+    Base64 has no newline, so the single-line ``name=value`` form is safe.
+    """
+    value = step_output_value(results)
+    path = github_output or os.environ.get("GITHUB_OUTPUT")
+    if path:
+        with open(path, "a", encoding="utf-8") as output:
+            output.write(f"result={value}\n")
+    return value

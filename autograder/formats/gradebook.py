@@ -1,0 +1,84 @@
+"""The gradebook of a batch: a CSV with one row per submission, written atomically.
+
+Columns, in a stable order: ``submission``, ``assignment``, ``score``, ``max_score``, ``pending``
+(points awaiting a human grader), then one column per test name, in notebook order (for a batch
+mixing assignments, in the order the tests are first met). A test cell is empty when the
+submission has no such test or when the test awaits manual grading (not graded yet, not zero).
+"""
+
+import contextlib
+import csv
+import io
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from autograder.results import PENDING, SubmissionResult
+
+FIXED_COLUMNS = ["submission", "assignment", "score", "max_score", "pending"]
+"""The columns before the per-test scores."""
+
+
+def number(value: float) -> str:
+    """A score for a spreadsheet: ``2``, ``0.5``, never ``2.0`` or float noise."""
+    value = round(value, 6)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def gradebook_columns(results: list[SubmissionResult]) -> list[str]:
+    """The header: the fixed columns, then every test name in the order it is first met."""
+    tests = dict.fromkeys(test.name for result in results for test in result.tests)
+    return FIXED_COLUMNS + list(tests)
+
+
+def gradebook_row(result: SubmissionResult) -> dict[str, str]:
+    """The cells of one submission, by column name."""
+    row = {
+        "submission": result.submission,
+        "assignment": result.assignment,
+        "score": number(result.score),
+        "max_score": number(result.max_score),
+        "pending": number(result.pending_score),
+    }
+    row.update({test.name: "" if test.status == PENDING else number(test.score) for test in result.tests})
+    return row
+
+
+def write_rows(results: list[SubmissionResult], stream: io.TextIOBase) -> None:
+    """Write the header and one row per submission to an open text stream."""
+    writer = csv.DictWriter(stream, fieldnames=gradebook_columns(results), restval="", lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        writer.writerow(gradebook_row(result))
+
+
+def gradebook_csv(results: list[SubmissionResult]) -> str:
+    """The gradebook as CSV text."""
+    stream = io.StringIO()
+    write_rows(results, stream)
+    return stream.getvalue()
+
+
+def write_gradebook(results: list[SubmissionResult], path: str | os.PathLike) -> None:
+    """Write the gradebook to ``path`` atomically: readers see the old file or the complete new one.
+
+    The rows go to a temporary file in the same directory, which is flushed to disk and then
+    renamed over ``path`` (``os.replace``, atomic on POSIX and Windows). If anything fails
+    before the rename, the temporary file is removed and ``path`` is left as it was. A new
+    gradebook is readable by everyone (0644); a replaced one keeps its permissions.
+    """
+    path = Path(path)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as stream:
+            write_rows(results, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
