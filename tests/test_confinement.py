@@ -1,0 +1,221 @@
+"""The confinement of the process that runs student code, tested in child interpreters.
+
+Each test starts a fresh Python that confines itself (the readable paths a worker would pass,
+one scratch directory writable) and then tries something; the test asserts on what it printed
+and how it ended. Every test first checks that the protection it relies on was reported active,
+so a kernel without seccomp or Landlock fails these tests instead of passing them vacuously.
+"""
+
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import autograder
+from autograder.confinement import python_paths
+
+CHECKOUT = Path(autograder.__file__).resolve().parents[1]
+
+PRELUDE = """\
+import errno, os, sys, threading
+from pathlib import Path
+from autograder.confinement import Limits, SYSTEM_READABLE, confine, python_paths
+readable = [*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, {readable!r})]
+active = confine(readable=readable, writable=[Path({scratch!r})], limits=Limits({limits}))
+print("active:", ",".join(active), flush=True)
+"""
+
+
+def run_confined(
+    tmp_path: Path, body: str, *, limits: str = "", readable: tuple[str, ...] = (), before: str = ""
+):
+    """Run ``before``, confine, run ``body`` in a child interpreter whose scratch dir is tmp_path/scratch."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir(exist_ok=True)
+    prelude = PRELUDE.format(readable=list(readable), scratch=str(scratch), limits=limits)
+    code = textwrap.dedent(before) + prelude + textwrap.dedent(body)
+    env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(scratch), "TMPDIR": str(scratch)}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=scratch, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def assert_active(result: subprocess.CompletedProcess, *names: str) -> None:
+    """The child reported every protection in ``names`` as active."""
+    first = result.stdout.splitlines()[0] if result.stdout else ""
+    assert first.startswith("active:"), f"the child did not confine itself:\n{result.stdout}\n{result.stderr}"
+    missing = set(names) - set(first.removeprefix("active:").strip().split(","))
+    assert not missing, f"protections not active on this kernel: {sorted(missing)} ({first})"
+
+
+def test_every_protection_is_active_on_this_kernel(tmp_path):
+    """Does this machine (and CI, the same kind) provide every protection the sandbox relies on?"""
+    result = run_confined(tmp_path, "")
+    assert_active(result, "resource limits", "no new processes", "filesystem", "network")
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "pid = os.fork()\nif pid == 0: os._exit(0)",
+        "import subprocess; subprocess.run(['true'])",
+        "os.system('true')",
+        "os.posix_spawn('/bin/true', ['true'], {})",
+        "import multiprocessing; p = multiprocessing.Process(target=print); p.start(); p.join()",
+    ],
+    ids=["fork", "subprocess", "system", "posix_spawn", "multiprocessing"],
+)
+def test_starting_a_process_raises(tmp_path, attempt):
+    """Does every way of starting a process fail with an exception that student code can see?"""
+    body = f"try:\n{textwrap.indent(attempt, '    ')}\nexcept OSError as e:\n    print('refused', e.errno)\nelse:\n    print('started')\n"
+    result = run_confined(tmp_path, body)
+    assert_active(result, "no new processes")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["refused 1"]
+
+
+@pytest.mark.parametrize("numpy_imported", ["before", "after"])
+def test_threads_and_numpy_keep_working(tmp_path, numpy_imported):
+    """Do threads start and does numpy compute, whether imported before or after confinement?"""
+    before = "import numpy as np\n" if numpy_imported == "before" else ""
+    body = """
+        import numpy as np
+        results = []
+        thread = threading.Thread(target=lambda: results.append(np.linalg.norm(np.eye(3))))
+        thread.start(); thread.join()
+        print("norm", round(results[0] ** 2))
+    """
+    result = run_confined(tmp_path, body, before=before)
+    assert_active(result, "no new processes")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["norm 3"]
+
+
+def test_matplotlib_imported_after_confinement_saves_a_figure(tmp_path):
+    """Can student code plot into the scratch directory with nothing but python_paths() and the system paths?"""
+    body = """
+        import matplotlib; matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(); ax.semilogy([1, 10, 100]); fig.savefig("plot.png")
+        print("saved", Path("plot.png").stat().st_size > 0)
+    """
+    result = run_confined(tmp_path, body)
+    assert_active(result, "filesystem")
+    assert result.stdout.splitlines()[1:] == ["saved True"], result.stderr
+
+
+def test_reading_outside_the_readable_paths_raises(tmp_path):
+    """Is a file outside the readable paths (standing for the solutions) unreadable, while readable ones read?"""
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "solutions" / "rnn.py").write_text("secret")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "inputs.txt").write_text("public")
+    body = f"""
+        print(Path({str(tmp_path / "data" / "inputs.txt")!r}).read_text())
+        try:
+            Path({str(tmp_path / "solutions" / "rnn.py")!r}).read_text()
+        except PermissionError:
+            print("denied")
+    """
+    result = run_confined(tmp_path, body, readable=(str(tmp_path / "data"),))
+    assert_active(result, "filesystem")
+    assert result.stdout.splitlines()[1:] == ["public", "denied"], result.stderr
+
+
+def test_the_project_checkout_is_unreadable_but_autograder_imports(tmp_path):
+    """Do python_paths() keep the checkout (and its solutions/) closed while autograder modules still import?"""
+    body = f"""
+        import autograder.gradcheck
+        print("imported")
+        try:
+            os.listdir({str(CHECKOUT)!r})
+        except PermissionError:
+            print("denied")
+    """
+    result = run_confined(tmp_path, body)
+    assert_active(result, "filesystem")
+    assert result.stdout.splitlines()[1:] == ["imported", "denied"], result.stderr
+
+
+def test_python_paths_leave_out_the_checkout():
+    """Is no returned path the checkout itself or a directory containing its solutions?"""
+    for path in python_paths():
+        assert path.is_absolute()
+        assert not (CHECKOUT / "solutions").is_relative_to(path), path
+    assert CHECKOUT / "autograder" in python_paths()
+
+
+def test_writing_outside_the_scratch_directory_raises(tmp_path):
+    """Can the child write in its scratch directory only, not even in a readable one?"""
+    (tmp_path / "data").mkdir()
+    body = f"""
+        Path("scratch.txt").write_text("ok"); print("scratch written")
+        for target in [{str(tmp_path / "data" / "x.txt")!r}, {str(tmp_path / "x.txt")!r}]:
+            try:
+                Path(target).write_text("x")
+            except PermissionError:
+                print("denied")
+    """
+    result = run_confined(tmp_path, body, readable=(str(tmp_path / "data"),))
+    assert_active(result, "filesystem")
+    assert result.stdout.splitlines()[1:] == ["scratch written", "denied", "denied"], result.stderr
+    assert not (tmp_path / "x.txt").exists() and not (tmp_path / "data" / "x.txt").exists()
+
+
+def test_allocating_4_gib_raises_memory_error(tmp_path):
+    """Does an allocation beyond the address-space limit raise MemoryError instead of exhausting the machine?"""
+    body = "try:\n    bytearray(4 * 2**30)\nexcept MemoryError:\n    print('MemoryError')\n"
+    result = run_confined(tmp_path, body)
+    assert_active(result, "resource limits")
+    assert result.stdout.splitlines()[1:] == ["MemoryError"], result.stderr
+
+
+def test_writing_past_the_file_limit_raises_efbig_and_the_process_survives(tmp_path):
+    """Does a file larger than file_bytes raise OSError(EFBIG) rather than kill the process with SIGXFSZ?"""
+    body = """
+        try:
+            with open("big.bin", "wb") as f:
+                f.write(bytes(4096))
+        except OSError as e:
+            print("EFBIG" if e.errno == errno.EFBIG else e)
+        print("survived")
+    """
+    result = run_confined(tmp_path, body, limits="file_bytes=1024")
+    assert_active(result, "resource limits")
+    assert result.stdout.splitlines()[1:] == ["EFBIG", "survived"], result.stderr
+    assert (tmp_path / "scratch" / "big.bin").stat().st_size == 1024
+
+
+def test_a_busy_loop_is_stopped_by_the_cpu_limit(tmp_path):
+    """Is a student's infinite loop killed once it has used cpu_seconds of CPU time?"""
+    result = run_confined(tmp_path, "while True:\n    pass\n", limits="cpu_seconds=1")
+    assert_active(result, "resource limits")
+    assert result.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+
+
+def test_tcp_connect_to_a_listening_socket_raises(tmp_path):
+    """Can the child not reach a TCP server on 127.0.0.1, even one that is listening?"""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        body = f"""
+            import socket
+            try:
+                socket.create_connection(("127.0.0.1", {port}), timeout=5)
+            except PermissionError:
+                print("denied")
+        """
+        result = run_confined(tmp_path, body)
+    assert_active(result, "network")
+    assert result.stdout.splitlines()[1:] == ["denied"], result.stderr
+
+
+def test_a_relative_path_is_a_programming_error():
+    """Is a relative path rejected with a message naming it (in a child, in case it were not)?"""
+    code = "from pathlib import Path; from autograder.confinement import confine\n"
+    code += "confine(readable=[Path('solutions')], writable=[])"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "ValueError: confine: readable paths must be absolute, got ['solutions']" in result.stderr
