@@ -27,8 +27,23 @@ OPEN_FORGET = 30.0
 """A forget-gate bias whose sigmoid is 1 - 9.4e-14: the cell keeps (almost) everything."""
 
 
-def _set_block(weights: np.ndarray, block: int, hidden: int, value: float) -> None:
-    weights[..., block * hidden : (block + 1) * hidden] = value
+def _weights_with_fixed_gates(draw, d: int, h: int, biases: dict[int, float]) -> dict[str, np.ndarray]:
+    """Random ``Wx (D, 4H)``, ``Wh (H, 4H)`` and ``b (4H,)`` with some gates held constant.
+
+    Each gate block in ``biases`` (0 = i, 1 = f, 2 = o, 3 = g) gets zero weights and that bias,
+    so the gate takes the same value at every step.
+    """
+    weights = {
+        "Wx": draw(float_arrays((d, 4 * h), min_value=-1, max_value=1)),
+        "Wh": draw(float_arrays((h, 4 * h), min_value=-1, max_value=1)),
+        "b": draw(float_arrays((4 * h,), min_value=-1, max_value=1)),
+    }
+    for block, bias in biases.items():
+        columns = slice(block * h, (block + 1) * h)
+        weights["Wx"][:, columns] = 0.0
+        weights["Wh"][:, columns] = 0.0
+        weights["b"][columns] = bias
+    return weights
 
 
 @st.composite
@@ -36,20 +51,12 @@ def constant_forget_examples(draw, *, max_steps: int = 12, max_size: int = 4) ->
     """Step inputs with ``i = o = 0`` and a constant forget gate ``f``, an upstream ``dc_T``."""
     n, t, d, h = (draw(dimensions(max_size=m)) for m in (max_size, max_steps, max_size, max_size))
     forget = draw(floats(min_value=0.05, max_value=0.99))
-    Wx = draw(float_arrays((d, 4 * h), min_value=-1, max_value=1))
-    Wh = draw(float_arrays((h, 4 * h), min_value=-1, max_value=1))
-    b = draw(float_arrays((4 * h,), min_value=-1, max_value=1))
-    for block, bias in ((0, CLOSED), (1, np.log(forget / (1 - forget))), (2, CLOSED)):
-        _set_block(Wx, block, h, 0.0)
-        _set_block(Wh, block, h, 0.0)
-        _set_block(b, block, h, bias)
+    weights = _weights_with_fixed_gates(draw, d, h, {0: CLOSED, 1: np.log(forget / (1 - forget)), 2: CLOSED})
     return {
         "x": draw(float_arrays((n, t, d))),
         "prev_h": draw(float_arrays((n, h))),
         "prev_c": draw(float_arrays((n, h))),
-        "Wx": Wx,
-        "Wh": Wh,
-        "b": b,
+        **weights,
         "dnext_c": draw(float_arrays((n, h), min_value=-2, max_value=2)),
         "forget": forget,
     }
@@ -67,19 +74,11 @@ def carousel_examples(
     if forget_bias is None:
         forget = draw(floats(min_value=0.05, max_value=0.99))
         forget_bias = float(np.log(forget / (1 - forget)))
-    Wx = draw(float_arrays((d, 4 * h), min_value=-1, max_value=1))
-    Wh = draw(float_arrays((h, 4 * h), min_value=-1, max_value=1))
-    b = draw(float_arrays((4 * h,), min_value=-1, max_value=1))
-    for block, bias in ((0, CLOSED), (1, forget_bias), (3, 0.0)):
-        _set_block(Wx, block, h, 0.0)
-        _set_block(Wh, block, h, 0.0)
-        _set_block(b, block, h, bias)
+    weights = _weights_with_fixed_gates(draw, d, h, {0: CLOSED, 1: forget_bias, 3: 0.0})
     return {
         "x": draw(float_arrays((n, t, d))),
         "h0": draw(float_arrays((n, h))),
-        "Wx": Wx,
-        "Wh": Wh,
-        "b": b,
+        **weights,
         "dh_last": draw(float_arrays((n, h), min_value=-2, max_value=2)),
         "forget": float(1.0 / (1.0 + np.exp(-forget_bias))),
     }
