@@ -13,7 +13,8 @@ import io
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,40 @@ _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 class CheckFailed(AssertionError):
     """A case found a mistake; the message is shown to the student as it is."""
+
+
+class StudentCodeError(Exception):
+    """An error student code raised in another process, described there (see ``autograder.sandbox``).
+
+    Attributes:
+        description: ``"ValueError: message (in f, line 7: a = x @ Wx)"``, as
+            :func:`describe_exception` would have written it.
+    """
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+class SandboxFailure(StudentCodeError):
+    """The process running student code could not answer a call: ``description`` follows the name.
+
+    E.g. ``"did not return within 10 s ..."`` or ``"is not defined: its answer cell raised ..."``.
+    """
+
+
+_collected: ContextVar[list | None] = ContextVar("collected", default=None)
+
+
+@contextlib.contextmanager
+def collecting_results() -> Iterator[list[list[CaseResult]]]:
+    """Collect the results of every check reported inside the block: one list per check run."""
+    collected: list[list[CaseResult]] = []
+    token = _collected.set(collected)
+    try:
+        yield collected
+    finally:
+        _collected.reset(token)
 
 
 @dataclass(frozen=True)
@@ -69,6 +104,8 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
         warnings.simplefilter("always")
         try:
             result = function(*args, **kwargs)
+        except SandboxFailure as failure:
+            raise CheckFailed(f"{name} {failure.description}") from None
         except NotImplementedError:
             raise CheckFailed(
                 f"{name} is not implemented yet: it raised NotImplementedError. Replace the "
@@ -128,6 +165,8 @@ def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:
 
 def describe_exception(error: BaseException) -> str:
     """``"ValueError: message (line 7 of your code: a = x @ Wx)"``: the error and where it arose."""
+    if isinstance(error, StudentCodeError):
+        return error.description
     text = f"{type(error).__name__}: {error}"
     frames = [
         frame
@@ -170,6 +209,9 @@ def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list
 def report(results: list[CaseResult], *, out=None) -> float:
     """Print one line per case (and the reason for each failure); return the points earned."""
     out = out or sys.stdout
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(list(results))
     if not results:
         return 0.0
     label = "hidden checks" if results[0].hidden else "checks"

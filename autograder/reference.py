@@ -53,6 +53,40 @@ def find_solution_notebook(assignment: str) -> Path:
     )
 
 
+PACKAGE_RELEASES = Path(__file__).resolve().parent / "releases"
+"""Where a packaged public autograder keeps the released notebooks (see ``autograder build``)."""
+
+
+def release_directories() -> list[Path]:
+    """The directories holding released notebooks, ``<assignment>/<assignment>.ipynb``, in order.
+
+    Only the checkout this package was imported from and the package itself: never a directory
+    found from the current one, which may be a student's own copy.
+    """
+    return [Path(__file__).resolve().parent.parent / "assignments", PACKAGE_RELEASES]
+
+
+def find_release_notebook(assignment: str) -> Path:
+    """The path of the released ``<assignment>.ipynb`` (public tests only)."""
+    for directory in release_directories():
+        notebook = directory / assignment / f"{assignment}.ipynb"
+        if notebook.is_file():
+            return notebook
+    raise SolutionsNotFound(f"No assignment '{assignment}' is known: neither its solutions nor its release were found.")
+
+
+def known_assignments() -> list[str]:
+    """Every assignment whose solutions or release can be found."""
+    names = {
+        notebook.stem
+        for directory in [*candidate_directories(), *release_directories()]
+        if directory.is_dir()
+        for notebook in directory.glob("*/*.ipynb")
+        if notebook.stem == notebook.parent.name
+    }
+    return sorted(names)
+
+
 def solution_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """The code cells nbgrader marks as solution (answer) cells, in notebook order."""
     return [

@@ -63,6 +63,8 @@ class TestResult:
         cases: the results of its cases (empty for pending tests and for tests that could not run).
     """
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     name: str
     function: str
     score: float

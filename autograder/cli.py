@@ -1,0 +1,93 @@
+"""The command line: ``autograder grade`` and ``autograder audit``, each a thin layer over a library call.
+
+autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
+autograder audit COURSE_DIR ASSIGNMENT [--jobs N]
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograder.formats import FORMATS
+from autograder.formats.github import write_step_output
+from autograder.formats.gradebook import write_gradebook
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    main = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    grade = commands.add_parser(
+        "grade", help="grade submissions in isolation", description=grade_command.__doc__
+    )
+    grade.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION", help="notebooks, folders or glob patterns"
+    )
+    grade.add_argument("--assignment", help="the assignment id (inferred from each notebook by default)")
+    grade.add_argument(
+        "--format", default="text", choices=sorted(FORMATS), help="output format (default: text)"
+    )
+    grade.add_argument("--output", type=Path, help="write the output to this file instead of stdout")
+    grade.add_argument("--jobs", type=positive, default=1, help="submissions graded at once (default: 1)")
+    grade.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
+    grade.set_defaults(run=grade_command)
+    return main
+
+
+def positive(text: str) -> int:
+    """An argument that must be a positive integer."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def grade_command(arguments: argparse.Namespace) -> int:
+    """Grade each submission in a confined process and write the results in the format asked for."""
+    from autograder.batch import expand_submissions, grade_many
+    from autograder.progress import progress_bar
+
+    submissions = expand_submissions(arguments.submissions)
+    if len(submissions) > 1 and arguments.format in ("gradescope", "github"):
+        print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
+        return 2
+    with progress_bar(len(submissions)) as advance:
+        results = grade_many(
+            submissions, assignment=arguments.assignment, jobs=arguments.jobs, on_result=advance
+        )
+    text = FORMATS[arguments.format](results)
+    if arguments.output is not None:
+        write_atomically(arguments.output, text)
+    else:
+        print(text)
+    if arguments.format == "github" and os.environ.get("GITHUB_OUTPUT"):
+        write_step_output(results)
+    if arguments.gradebook is not None:
+        write_gradebook(results, arguments.gradebook)
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as temporary:
+        temporary.write(text if text.endswith("\n") else text + "\n")
+    os.replace(temporary.name, path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return its exit status (0: done, 2: bad usage)."""
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
+    )
+    arguments = parser().parse_args(argv)
+    return arguments.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Grading a submission in isolation: the notebook's own test cells, run against a sandbox.
+
+The test cells (code and points) come from the trusted copy of the assignment, never from the
+submission: the source notebook in ``solutions/`` when it can be found (public and hidden
+tests), else the release (public tests only). The submission contributes only the sources of
+its answer cells, which run in a confined process (:mod:`autograder.sandbox`) together with
+the trusted notebook's setup cells. Each test cell then runs here, in the grader, with every
+student function replaced by a proxy into the sandbox: the same checks and the same points as
+``nbgrader autograde``, with the scores computed and written by the grader alone.
+"""
+
+import contextlib
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder import notebook_cells
+from autograder.case import collecting_results, describe_exception, report
+from autograder.notebook_cells import NotebookCell
+from autograder.reference import (
+    SolutionsNotFound,
+    find_release_notebook,
+    find_solution_notebook,
+    known_assignments,
+)
+from autograder.results import FAILED, PASSED, PENDING, CaseResult, SubmissionResult, TestResult
+from autograder.sandbox import Cell, Limits, Sandbox
+
+
+class UnknownAssignment(LookupError):
+    """The assignment of a submission could not be told, or is not known."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The trusted copy of an assignment: what is run, and what it is worth.
+
+    Attributes:
+        name: the assignment id.
+        notebook: the path of the source notebook (or of the release when the source is absent).
+        hidden: True when ``notebook`` is the source, whose test cells hold the hidden tests.
+        setup: the setup cells; answers: the answer cells; tests: the test cells; written: the
+            written answers graded by a person. All in notebook order.
+        functions: each student function the test cells check, and the answer cell defining it.
+    """
+
+    name: str
+    notebook: Path
+    hidden: bool
+    setup: tuple[NotebookCell, ...]
+    answers: tuple[NotebookCell, ...]
+    tests: tuple[NotebookCell, ...]
+    written: tuple[NotebookCell, ...]
+    functions: dict[str, str]
+
+    @property
+    def support_files(self) -> list[Path]:
+        """The modules next to the notebook that its setup cells import."""
+        return sorted(self.notebook.parent.glob("*.py"))
+
+
+@functools.lru_cache(maxsize=8)
+def load_assignment(name: str) -> Assignment:
+    """The trusted copy of assignment ``name``: its source if found, else its release.
+
+    Raises:
+        UnknownAssignment: when neither is found.
+    """
+    try:
+        path, hidden = find_solution_notebook(name), True
+    except SolutionsNotFound:
+        try:
+            path, hidden = find_release_notebook(name), False
+        except SolutionsNotFound as error:
+            raise UnknownAssignment(str(error)) from None
+    notebook = nbformat.read(path, as_version=4)
+    answers = notebook_cells.answer_cells(notebook)
+    return Assignment(
+        name=name,
+        notebook=path,
+        hidden=hidden,
+        setup=tuple(notebook_cells.setup_cells(notebook)),
+        answers=tuple(answers),
+        tests=tuple(notebook_cells.test_cells(notebook)),
+        written=tuple(notebook_cells.written_answers(notebook)),
+        functions={
+            f: cell.grade_id for cell in answers for f in notebook_cells.defined_functions(cell.source)
+        },
+    )
+
+
+def find_notebook(submission: Path, assignment: str | None = None) -> Path:
+    """The notebook of a submission: the path itself, or the notebook in the directory it names.
+
+    In a directory, ``<assignment>.ipynb`` is preferred, else its only notebook (checkpoints aside).
+
+    Raises:
+        FileNotFoundError: when there is no such file, or no single notebook in the directory.
+    """
+    if submission.is_file():
+        return submission
+    if not submission.is_dir():
+        raise FileNotFoundError(f"{submission} does not exist")
+    if assignment and (submission / f"{assignment}.ipynb").is_file():
+        return submission / f"{assignment}.ipynb"
+    notebooks = [p for p in sorted(submission.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+    if len(notebooks) != 1:
+        found = ", ".join(str(p.relative_to(submission)) for p in notebooks) or "none"
+        raise FileNotFoundError(f"{submission} should hold one notebook; it holds {len(notebooks)} ({found})")
+    return notebooks[0]
+
+
+def infer_assignment(path: Path, notebook: nbformat.NotebookNode | None) -> str:
+    """The assignment a notebook belongs to: its file name, its folder, or its answer cells' ids.
+
+    Raises:
+        UnknownAssignment: when none of them names a known assignment.
+    """
+    known = known_assignments()
+    for candidate in (path.stem, path.parent.name):
+        if candidate in known:
+            return candidate
+    if notebook is not None:
+        ids = {cell.grade_id for cell in notebook_cells.answer_cells(notebook)}
+        overlaps = {name: len(ids & {c.grade_id for c in load_assignment(name).answers}) for name in known}
+        best = max(overlaps, key=overlaps.get, default=None)
+        if best is not None and overlaps[best] > 0:
+            return best
+    raise UnknownAssignment(
+        f"cannot tell which assignment {path} is ({', '.join(known) or 'none'} are known); pass --assignment"
+    )
+
+
+def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+    """The submitted notebook, or None and why it could not be read."""
+    try:
+        return nbformat.read(path, as_version=4), ""
+    except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, it is a message
+        return None, f"your notebook could not be read ({type(error).__name__}: {str(error)[:300]})"
+
+
+def grade_submission(
+    submission: str | Path, *, assignment: str | None = None, limits: Limits | None = None
+) -> SubmissionResult:
+    """Grade one submission in isolation; never raises for anything wrong with the submission.
+
+    Args:
+        submission: a notebook, or a directory holding one (as in nbgrader's ``submitted/``).
+        assignment: the assignment id; inferred from the notebook when None.
+        limits: the time and resource limits of the student process (defaults: ``Limits()``).
+
+    Returns:
+        Every test of the assignment, in notebook order, with the written answers pending.
+
+    Raises:
+        UnknownAssignment: when the assignment cannot be told or is not known.
+    """
+    given = str(submission)
+    try:
+        path = find_notebook(Path(submission), assignment)
+    except FileNotFoundError as error:
+        path, notebook, unreadable = Path(submission), None, str(error)
+    else:
+        notebook, unreadable = read_submission(path)
+    trusted = load_assignment(assignment or infer_assignment(path, notebook))
+    notes = [] if trusted.hidden else [hidden_tests_unavailable(trusted.name)]
+    answers: dict[str, str] = {}
+    if notebook is None:
+        notes.append(unreadable)
+    else:
+        answers, problems = submitted_answers(trusted, notebook)
+        notes += problems
+    cells = [Cell(c.grade_id, c.source) for c in trusted.setup]
+    cells += [Cell(c.grade_id, answers[c.grade_id]) for c in trusted.answers if c.grade_id in answers]
+    tests: list[TestResult] = []
+    with Sandbox(cells, support_files=trusted.support_files, limits=limits or Limits()) as sandbox:
+        for cell in trusted.answers:
+            if cell.grade_id not in answers:
+                sandbox.cell_errors[cell.grade_id] = (
+                    f"could not be read: {unreadable}"
+                    if notebook is None
+                    else "is missing from your notebook"
+                )
+        namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
+        for cell in trusted.tests:
+            tests += run_test_cell(cell, namespace)
+        if missing := [p for p in ("filesystem", "no new processes") if p not in sandbox.protections]:
+            notes.append(f"this machine could not confine student code fully (missing: {', '.join(missing)})")
+    tests += [
+        TestResult(
+            c.grade_id, c.grade_id, 0.0, c.points, PENDING, "awaits grading by a person", cell=c.grade_id
+        )
+        for c in trusted.written
+    ]
+    return SubmissionResult(given, trusted.name, tuple(tests), tuple(notes))
+
+
+def submitted_answers(
+    trusted: Assignment, notebook: nbformat.NotebookNode
+) -> tuple[dict[str, str], list[str]]:
+    """The sources of the submission's answer cells by grade id, and what is wrong with the notebook."""
+    problems = []
+    answers: dict[str, str] = {}
+    for cell in notebook_cells.answer_cells(notebook):
+        answers.setdefault(cell.grade_id, cell.source)
+    if duplicates := notebook_cells.grade_id_duplicates(notebook):
+        problems.append(f"cells share the grade ids {', '.join(duplicates)}: the first of each was graded")
+    if missing := [c.grade_id for c in trusted.answers if c.grade_id not in answers]:
+        problems.append(f"answer cells missing from your notebook: {', '.join(missing)}")
+    submitted_tests = {c.grade_id: c.source for c in notebook_cells.test_cells(notebook)}
+    edited = [
+        c.grade_id
+        for c in trusted.tests
+        if c.grade_id in submitted_tests
+        and notebook_cells.without_hidden_tests(submitted_tests[c.grade_id]).strip()
+        != notebook_cells.without_hidden_tests(c.source).strip()
+    ]
+    if edited:
+        problems.append(
+            f"test cells changed in your notebook (the original ones were run): {', '.join(edited)}"
+        )
+    return answers, problems
+
+
+def run_test_cell(cell: NotebookCell, namespace: dict) -> list[TestResult]:
+    """Run one test cell here, with the proxies in its namespace: one test per check it ran."""
+    failure = ""
+    with (
+        collecting_results() as collected,
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        try:
+            exec(compile(cell.source, f"<test cell {cell.grade_id}>", "exec"), dict(namespace))  # noqa: S102
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - a broken test cell is a message
+            failure = (
+                f"the test cell {cell.grade_id} failed: {describe_exception(error)}; tell your instructor"
+            )
+    tests = [test_of(cell, results) for results in collected if results]
+    if failure:
+        earned = sum(t.max_score for t in tests)
+        tests.append(
+            TestResult(
+                cell.grade_id,
+                cell.grade_id,
+                0.0,
+                max(cell.points - earned, 0.0),
+                FAILED,
+                failure,
+                cell=cell.grade_id,
+            )
+        )
+    return tests
+
+
+def test_of(cell: NotebookCell, results: list[CaseResult]) -> TestResult:
+    """The test made of one check's case results."""
+    first = results[0]
+    out = io.StringIO()
+    score = report(results, out=out)
+    max_score = round(sum(r.max_points for r in results), 6)
+    return TestResult(
+        name=f"{first.function} (hidden)" if first.hidden else first.function,
+        function=first.function,
+        score=score,
+        max_score=max_score,
+        status=PASSED if score >= max_score else FAILED,
+        output=out.getvalue(),
+        hidden=first.hidden,
+        cell=cell.grade_id,
+        cases=tuple(results),
+    )
+
+
+def hidden_tests_unavailable(assignment: str) -> str:
+    """The note saying that only the public tests ran."""
+    return (
+        f"the solutions of '{assignment}' were not found, so only the public tests ran (set "
+        "AUTOGRADER_SOLUTIONS to the course directory to run the hidden ones)"
+    )

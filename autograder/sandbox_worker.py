@@ -1,0 +1,171 @@
+"""The process that runs student code: confined, it executes cells and answers calls.
+
+Started by :class:`autograder.sandbox.Sandbox` as
+``python -I -m autograder.sandbox_worker REQUESTS_FD RESPONSES_FD LIMITS_JSON`` in a scratch
+directory holding the assignment's support files. It imports numpy and matplotlib, confines
+itself (see :mod:`autograder.confinement`), says hello, then answers one request at a time:
+
+* ``{"seq": n, "op": "exec", "cell": grade_id, "source": code}``: run a cell in the namespace;
+  the answer lists the functions the cell defined, with their parameter names;
+* ``{"seq": n, "op": "call", "name": f, "args": ..., "kwargs": ...}``: call a function; the
+  answer carries its return value, the arguments as they are after the call (so the grader can
+  see in-place changes) and the warnings it emitted.
+
+Values travel in the safe format of :mod:`autograder.wire`. A student error of any kind,
+``SystemExit`` and ``KeyboardInterrupt`` included, is answered with its description.
+"""
+
+import builtins
+import errno
+import inspect
+import json
+import linecache
+import os
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
+
+CELL_FILE_PREFIX = "<answer cell "
+MAX_REQUEST_BYTES = 256 * 2**20
+MAX_MESSAGE_CHARACTERS = 2000
+
+
+class Worker:
+    """The namespace student cells run in, and the table of values that stay in this process."""
+
+    def __init__(self, responses: int) -> None:
+        self.responses = responses
+        self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
+        self.encoder = Encoder()
+
+    def serve(self, requests: int) -> None:
+        """Answer requests until the grader closes its end."""
+        while True:
+            try:
+                request = read_frame(requests, max_bytes=MAX_REQUEST_BYTES)
+            except EOFError:
+                return
+            answer = self.exec_cell(request) if request.get("op") == "exec" else self.call(request)
+            self.send({"seq": request.get("seq"), **answer})
+
+    def send(self, message: dict) -> None:
+        """Write a message to the grader."""
+        write_frame(self.responses, message)
+
+    def exec_cell(self, request: dict) -> dict:
+        """Run a cell's source; report the functions it (re)defined and any error."""
+        before = dict(self.namespace)
+        answer: dict = {}
+        filename, source = f"{CELL_FILE_PREFIX}{request['cell']}>", request["source"]
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        try:
+            code = compile(source, filename, "exec")
+            exec(code, self.namespace)  # noqa: S102 - running student code is this process's purpose
+        except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
+            answer["error"] = describe(error)
+        answer["defined"] = {
+            name: parameter_names(value)
+            for name, value in self.namespace.items()
+            if callable(value) and not name.startswith("_") and before.get(name) is not value
+        }
+        flush_output()
+        return answer
+
+    def call(self, request: dict) -> dict:
+        """Call a function of the namespace with the request's arguments."""
+        try:
+            args = value_of(request["args"], resolve=self.resolve)
+            kwargs = value_of(request["kwargs"], resolve=self.resolve)
+            function = self.namespace[request["name"]]
+        except (KeyError, UnsafeValue, LookupError) as error:
+            return {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
+        answer: dict = {}
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
+        ):
+            warnings.simplefilter("always")
+            try:
+                answer["value"] = self.encoder.tree(function(*args, **kwargs))
+            except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
+                answer["error"] = describe(error)
+        answer["after"] = self.encoder.tree([list(args), kwargs])
+        answer["warnings"] = [[type(w.message).__name__, str(w.message)[:MAX_MESSAGE_CHARACTERS]] for w in caught]
+        flush_output()
+        return answer
+
+    def resolve(self, handle: Handle):
+        """The object a handle stands for."""
+        if handle.generation != self.encoder.generation or not 0 <= handle.id < len(self.encoder.objects):
+            raise UnsafeValue("a value from an earlier run of your code")
+        return self.encoder.objects[handle.id]
+
+
+def parameter_names(function) -> list[str] | None:
+    """The names of a callable's parameters, or None if it has no readable signature."""
+    try:
+        return [str(name) for name in inspect.signature(function).parameters]
+    except (TypeError, ValueError):
+        return None
+
+
+def describe(error: BaseException) -> dict:
+    """``{"type": ..., "description": "ValueError: message (in f, line 7: a = x @ Wx)"}``."""
+    kind = type(error).__name__
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return {"type": kind, "description": "OSError: it wrote more output (or file data) than allowed"}
+    try:
+        text = f"{kind}: {error}"[:MAX_MESSAGE_CHARACTERS]
+    except BaseException:  # noqa: BLE001 - a __str__ that fails
+        text = kind
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(CELL_FILE_PREFIX)
+    ]
+    if isinstance(error, SyntaxError) and error.lineno:
+        text += f" (line {error.lineno}: {(error.text or '').strip()})"
+    elif frames:
+        frame = frames[-1]
+        text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
+    return {"type": kind, "description": text}
+
+
+def flush_output() -> None:
+    """Flush what the student printed to the output files; errors (output limit) are dropped."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001, S110 - a full output file is no concern here
+            pass
+
+
+def main(argv: list[str]) -> None:
+    """Set up, confine, say hello and serve (see the module docstring)."""
+    requests, responses, settings = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 - imported before confinement, as the notebooks do
+
+    from autograder.confinement import SYSTEM_READABLE, Limits, confine, python_paths
+
+    scratch = os.getcwd()
+    protections = confine(
+        readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
+        writable=[Path(scratch)],
+        limits=Limits(**settings["limits"]),
+    )
+    sys.path.insert(0, scratch)
+    worker = Worker(responses)
+    worker.send({"hello": {"protections": list(protections), "pid": os.getpid()}})
+    worker.serve(requests)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
