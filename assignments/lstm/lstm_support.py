@@ -43,16 +43,32 @@ def lstm_parameters(
 def plot_cell_gradient_norms(curves: dict[str, np.ndarray]) -> plt.Figure:
     """Gradient norm of dL/dc_t against t, one line per configuration, on a log scale."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
+    positive = []
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=float)
-        ax.semilogy(np.where(norms > 0, norms, np.nan), label=label, lw=2)
-    ax.set_xlabel("time step $t$ (loss at the last step)")
+        shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
+        positive.append(shown[~np.isnan(shown)])
+        ax.semilogy(shown, label=label, lw=2)
+    values = np.concatenate(positive)
+    if values.size:
+        _decade_ticks(ax, values.min(), values.max())
+    ax.set_xlabel("time step $t$ (the loss is on $h_{T-1}$, at the right end)")
     ax.set_ylabel(r"$\|\partial L / \partial c_t\|$")
     ax.set_title("How far back the gradient reaches through the cell state")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def _decade_ticks(ax: plt.Axes, low: float, high: float) -> None:
+    """Label a log axis at every 1, 2, 5, 10, 20 or 50 decades, so the exponents read evenly."""
+    bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
+    stride = next((s for s in (1, 2, 5, 10, 20, 50) if (top - bottom) / s <= 8), 100)
+    exponents = np.arange(stride * np.floor(bottom / stride), top + 1, stride)
+    ax.set_yticks(10.0**exponents)
+    ax.yaxis.set_minor_locator(plt.NullLocator())
+    ax.set_ylim(10.0**bottom, 10.0**top)
 
 
 def memory_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +94,8 @@ def train_memory_task(
     """Train an LSTM with a linear readout on ``memory_task``; return the loss per iteration.
 
     Adam (Kingma and Ba, 2015) on the mean squared error of ``h[:, -1] @ Wy + by``, with the
-    gradients first clipped to global norm ``max_norm``. With ``ablate_forget`` the forget gate stays shut (f = 0) throughout.
+    gradients first clipped to global norm ``max_norm``. With ``ablate_forget`` the forget gate
+    stays shut (f = 0) throughout.
     """
     rng = np.random.default_rng(seed)
     params = lstm_parameters(1, hidden, rng, forget_bias=forget_bias, ablate_forget=ablate_forget)
@@ -121,7 +138,7 @@ def plot_training_curves(histories: dict[str, np.ndarray], steps: int) -> plt.Fi
         ax.semilogy(np.convolve(losses, window, mode="valid"), label=label, lw=1.5)
     ax.axhline(1 / 3, color="gray", ls=":", lw=1, label="always predicting 0")
     ax.set_xlabel("training iteration")
-    ax.set_ylabel("mean squared error")
+    ax.set_ylabel("mean squared error (smoothed)")
     ax.set_title(f"Remembering the first input for {steps} steps")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
