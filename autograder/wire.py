@@ -90,7 +90,7 @@ class Encoder:
 
 
 def _array_tree(tag: str, array: np.ndarray) -> dict:
-    contiguous = np.ascontiguousarray(array)
+    contiguous = array if array.flags.c_contiguous else array.copy(order="C")
     return {
         "t": tag,
         "dtype": contiguous.dtype.str,
