@@ -1,14 +1,15 @@
 """Building blocks shared by the checks.
 
-Grading a list of cases, comparing several outputs at once, the numerical gradient check as
-a case, and the hidden cases that need the reference.
+Grading a list of cases, calling a student function and checking what it returns, comparing
+several outputs at once, the known-answer and causality cases, the numerical gradient check,
+and the hidden cases that need the reference.
 """
 
 from collections.abc import Callable
 
 import numpy as np
 
-from autograder.case import Case, CheckFailed, describe_exception, report, run_cases
+from autograder.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
 from autograder.compare import assert_close, check_array, describe_difference
 from autograder.gradcheck import central_difference, linear_loss, relative_error
 from autograder.reference import SolutionsNotFound, load_reference
@@ -54,6 +55,83 @@ def with_reference(assignment: str, points: float, build: Callable[[object], lis
 
         return [Case("comparison with the reference solution", points, unavailable)]
     return build(reference)
+
+
+def call_checked(
+    function: Callable,
+    *args,
+    name: str,
+    outputs: tuple[str, ...],
+    shapes: dict[str, tuple[int, ...]] | None = None,
+    **kwargs,
+) -> tuple:
+    """Call a student function that returns a tuple, checking the shape of each output in ``shapes``.
+
+    Args:
+        function: the student's function.
+        *args: positional arguments for it.
+        name: the function's name as the student knows it, for messages.
+        outputs: the names of the values it returns, in order, a cache included.
+        shapes: the shape each named array output must have; other outputs are not checked.
+        **kwargs: keyword arguments for it (and ``allow_warnings`` for :func:`autograder.case.call`).
+
+    Returns:
+        The values it returned, in order.
+    """
+    result = unpack(call(function, *args, name=name, **kwargs), outputs, function=name)
+    shapes = shapes or {}
+    return tuple(
+        check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
+        for output, value in zip(outputs, result)
+    )
+
+
+def assert_known_answers(
+    function: str,
+    examples: dict[str, dict[str, np.ndarray]],
+    outputs_of: Callable[[str, dict[str, np.ndarray]], dict[str, object]],
+    *,
+    hints: dict[str, str],
+    diagnosis: Callable[[str, dict[str, np.ndarray]], Diagnosis | None] | None = None,
+) -> None:
+    """Fail unless the student's outputs equal the published ones on every known-answer example.
+
+    Args:
+        function: the student's function as named in messages.
+        examples: ``{example name: {argument or output: array}}``, as
+            :func:`autograder.known_answers.examples_of` returns them.
+        outputs_of: ``outputs_of(example name, example)``: the student's outputs by name; each is
+            compared with the example's array of the same name.
+        hints: a hint for each output.
+        diagnosis: ``diagnosis(example name, example)``: what names a mistake on that example.
+    """
+    for key, example in examples.items():
+        actual = outputs_of(key, example)
+        diagnose = diagnosis(key, example) if diagnosis is not None else None
+        desired = {output: example[output] for output in actual}
+        assert_outputs_close(function, actual, desired, hints=hints, diagnose=diagnose)
+
+
+def assert_causal(
+    states: Callable[[dict], np.ndarray], inputs: dict[str, np.ndarray], *, function: str
+) -> None:
+    """Fail unless ``h[:, t]`` depends only on ``x[:, :t+1]``.
+
+    Args:
+        states: the student's hidden states ``h (N, T, H)`` for a dict of inputs.
+        inputs: inputs of the sequence, ``x (N, T, D)`` among them.
+        function: the student's function as named in messages.
+    """
+    h = states(inputs)
+    for t in range(1, inputs["x"].shape[1]):
+        changed = inputs["x"].copy()
+        changed[:, t:] += 1.0
+        h_changed = states({**inputs, "x": changed})
+        if not np.array_equal(h_changed[:, :t], h[:, :t]):
+            raise CheckFailed(
+                f"{function}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "
+                "may only depend on the inputs up to its own time step."
+            )
 
 
 def expect_value_error(function: Callable, *args, name: str, call_text: str, valid_args: tuple) -> None:
@@ -238,3 +316,35 @@ def numerical_gradients(
 
         gradients["d" + name] = central_difference(loss, inputs[name])
     return gradients
+
+
+def assert_matches_centered_differences(
+    function: str,
+    *,
+    forward: Callable[[dict], tuple],
+    backward: Callable[..., dict[str, object]],
+    inputs: dict[str, np.ndarray],
+    upstream: tuple[np.ndarray, ...],
+    hints: dict[str, str],
+    diagnose: Diagnosis | None = None,
+) -> None:
+    """Fail unless ``backward`` returns the centered-difference gradients of ``forward``.
+
+    Args:
+        function: the backward function as named in messages.
+        forward: the student's forward pass: ``forward(inputs)`` returns its outputs, its cache last.
+        backward: ``backward(*upstream, cache)``: the student's gradient of every input by name
+            (``"d" + input``), for the loss ``linear_loss`` of the first ``len(upstream)`` outputs.
+        inputs: the inputs of the forward pass, differentiated in this order.
+        upstream: the upstream gradients, one per differentiated output.
+        hints: a hint for each gradient.
+        diagnose: what names a mistake.
+    """
+    cache = forward(inputs)[-1]
+    analytic = backward(*upstream, cache)
+
+    def forward_of(**kwargs):
+        return forward(kwargs)
+
+    numeric = numerical_gradients(forward_of, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
+    assert_gradients_match(function, analytic, numeric, hints=hints, diagnose=diagnose)

@@ -1,9 +1,11 @@
 """Checks of ``lstm_forward``, ``lstm_backward`` and ``cell_gradient_norms``."""
 
+from functools import partial
+
 import numpy as np
 
 from autograder import known_answers, lstm_laws
-from autograder.case import Case, CheckFailed, call, unpack
+from autograder.case import Case, CheckFailed, call
 from autograder.checks.lstm_diagnoses import (
     SEQUENCE_HINTS,
     diagnose_norms,
@@ -12,10 +14,12 @@ from autograder.checks.lstm_diagnoses import (
 )
 from autograder.compare import check_array
 from autograder.grading import (
-    assert_gradients_match,
+    assert_causal,
+    assert_known_answers,
+    assert_matches_centered_differences,
     assert_outputs_close,
+    call_checked,
     grade,
-    numerical_gradients,
     with_reference,
 )
 from autograder.property import property_case
@@ -36,20 +40,23 @@ def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) ->
     }
 
 
+def inputs_of(example: dict) -> dict:
+    """The arguments of ``lstm_forward`` in an example."""
+    return {k: example[k] for k in SEQUENCE_INPUTS}
+
+
 def sequence_forward(lstm_forward, inputs: dict) -> tuple:
     """Call the student's ``lstm_forward`` and check the shape of ``h``; return ``(h, cache)``."""
-    h, cache = unpack(
-        call(lstm_forward, **inputs, name="lstm_forward"), ("h", "cache"), function="lstm_forward"
-    )
     n, t, _ = inputs["x"].shape
-    return check_array(h, function="lstm_forward", output="h", shape=(n, t, inputs["h0"].shape[1])), cache
+    shape = (n, t, inputs["h0"].shape[1])
+    return call_checked(
+        lstm_forward, **inputs, name="lstm_forward", outputs=("h", "cache"), shapes={"h": shape}
+    )
 
 
 def sequence_backward(lstm_backward, dh, cache) -> dict:
     """Call the student's ``lstm_backward``; return its gradients by name."""
-    result = unpack(
-        call(lstm_backward, dh, cache, name="lstm_backward"), SEQUENCE_GRADIENTS, function="lstm_backward"
-    )
+    result = call_checked(lstm_backward, dh, cache, name="lstm_backward", outputs=SEQUENCE_GRADIENTS)
     return dict(zip(SEQUENCE_GRADIENTS, result))
 
 
@@ -67,28 +74,21 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
             name, with_reference("lstm", 1, lambda ref: _forward_hidden(lstm_forward, ref)), hidden=True
         )
 
+    def states(inputs):
+        h, _ = sequence_forward(lstm_forward, inputs)
+        return h
+
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        h, _ = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
-        assert_outputs_close(
+        assert_known_answers(
             name,
-            {"h": h},
-            {"h": example["h"]},
+            known_answers.examples_of("lstm", name),
+            lambda _, example: {"h": states(inputs_of(example))},
             hints=SEQUENCE_HINTS,
-            diagnose=gate_order_diagnosis({"h": example["h_ifgo"]}),
+            diagnosis=lambda _, example: gate_order_diagnosis({"h": example["h_ifgo"]}),
         )
 
     def causal(example):
-        h, _ = sequence_forward(lstm_forward, example)
-        for t in range(1, example["x"].shape[1]):
-            changed = example["x"].copy()
-            changed[:, t:] += 1.0
-            h_changed, _ = sequence_forward(lstm_forward, {**example, "x": changed})
-            if not np.array_equal(h_changed[:, :t], h[:, :t]):
-                raise CheckFailed(
-                    f"{name}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "
-                    "may only depend on the inputs up to its own time step."
-                )
+        assert_causal(states, example, function=name)
 
     return grade(
         name,
@@ -127,16 +127,17 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
             hidden=True,
         )
 
+    def gradients_of(_example_name, example):
+        _, cache = sequence_forward(lstm_forward, inputs_of(example))
+        return sequence_backward(lstm_backward, example["dh"], cache)
+
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        _, cache = sequence_forward(lstm_forward, {k: example[k] for k in SEQUENCE_INPUTS})
-        grads = sequence_backward(lstm_backward, example["dh"], cache)
-        assert_outputs_close(
+        assert_known_answers(
             name,
-            grads,
-            {k: example[k] for k in SEQUENCE_GRADIENTS},
+            known_answers.examples_of("lstm", name),
+            gradients_of,
             hints=SEQUENCE_HINTS,
-            diagnose=sequence_backward_diagnosis(
+            diagnosis=lambda _, example: sequence_backward_diagnosis(
                 alternative={k: example[f"{k}_ifgo"] for k in SEQUENCE_GRADIENTS}
             ),
         )
@@ -146,15 +147,14 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
         for n, t, d, h in [(2, 4, 3, 2), (1, 3, 2, 3)]:
             inputs = random_sequence(rng, n, t, d, h)
             dh = rng.normal(size=(n, t, h))
-            _, cache = sequence_forward(lstm_forward, inputs)
-            analytic = sequence_backward(lstm_backward, dh, cache)
-
-            def forward(**kwargs):
-                return sequence_forward(lstm_forward, kwargs)
-
-            numeric = numerical_gradients(forward, inputs, (dh,), wrt=SEQUENCE_INPUTS, outputs=1)
-            assert_gradients_match(
-                name, analytic, numeric, hints=SEQUENCE_HINTS, diagnose=sequence_backward_diagnosis()
+            assert_matches_centered_differences(
+                name,
+                forward=partial(sequence_forward, lstm_forward),
+                backward=partial(sequence_backward, lstm_backward),
+                inputs=inputs,
+                upstream=(dh,),
+                hints=SEQUENCE_HINTS,
+                diagnose=sequence_backward_diagnosis(),
             )
 
     return grade(
@@ -198,19 +198,18 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
         )
 
     def norms_for(example: dict) -> np.ndarray:
-        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+        inputs = inputs_of(example)
         _, cache = sequence_forward(lstm_forward, inputs)
         return gradient_norms(cell_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
 
     def known_answers_match():
-        for example in known_answers.examples_of("lstm", name).values():
-            assert_outputs_close(
-                name,
-                {"norms": norms_for(example)},
-                {"norms": example["norms"]},
-                hints=SEQUENCE_HINTS,
-                diagnose=diagnose_norms,
-            )
+        assert_known_answers(
+            name,
+            known_answers.examples_of("lstm", name),
+            lambda _, example: {"norms": norms_for(example)},
+            hints=SEQUENCE_HINTS,
+            diagnosis=lambda *_: diagnose_norms,
+        )
 
     def follows_carousel(example):
         violation = lstm_laws.carousel_violation(norms_for(example), example["forget"])

@@ -1,18 +1,22 @@
 """Checks of ``rnn_forward``, ``rnn_backward`` and ``bptt_gradient_norms``."""
 
+from functools import partial
+
 import numpy as np
 
 from autograder import known_answers, laws
-from autograder.case import Case, CheckFailed, call, unpack
+from autograder.case import Case, CheckFailed, call
 from autograder.checks.activations import ACTIVATIONS
 from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 from autograder.compare import check_array
 from autograder.grading import (
-    assert_gradients_match,
+    assert_causal,
+    assert_known_answers,
+    assert_matches_centered_differences,
     assert_outputs_close,
+    call_checked,
     forward_first,
     grade,
-    numerical_gradients,
     with_reference,
 )
 from autograder.property import property_case
@@ -43,22 +47,28 @@ def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) ->
     }
 
 
+def inputs_of(example: dict) -> dict:
+    """The arguments of ``rnn_forward`` (but ``activation``) in an example."""
+    return {k: example[k] for k in SEQUENCE_INPUTS}
+
+
 def sequence_forward(rnn_forward, inputs: dict, activation: str) -> tuple:
     """Call the student's ``rnn_forward`` and check the shape of ``h``; return ``(h, cache)``."""
-    h, cache = unpack(
-        call(rnn_forward, **inputs, activation=activation, name="rnn_forward"),
-        ("h", "cache"),
-        function="rnn_forward",
-    )
     n, t, _ = inputs["x"].shape
-    return check_array(h, function="rnn_forward", output="h", shape=(n, t, inputs["Wh"].shape[0])), cache
+    shape = (n, t, inputs["Wh"].shape[0])
+    return call_checked(
+        rnn_forward,
+        **inputs,
+        activation=activation,
+        name="rnn_forward",
+        outputs=("h", "cache"),
+        shapes={"h": shape},
+    )
 
 
 def sequence_backward(rnn_backward, dh, cache) -> dict:
     """Call the student's ``rnn_backward``; return its gradients by name."""
-    result = unpack(
-        call(rnn_backward, dh, cache, name="rnn_backward"), SEQUENCE_GRADIENTS, function="rnn_backward"
-    )
+    result = call_checked(rnn_backward, dh, cache, name="rnn_backward", outputs=SEQUENCE_GRADIENTS)
     return dict(zip(SEQUENCE_GRADIENTS, result))
 
 
@@ -76,31 +86,24 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True
         )
 
+    def states_of(activation, example):
+        h, _ = sequence_forward(rnn_forward, inputs_of(example), activation)
+        return {"h": h}
+
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            inputs = {k: example[k] for k in SEQUENCE_INPUTS}
-            h, _ = sequence_forward(rnn_forward, inputs, activation)
-            assert_outputs_close(
-                name,
-                {"h": h},
-                {"h": example["h"]},
-                hints=SEQUENCE_HINTS,
-                diagnose=sequence_forward_mistakes(inputs, activation),
-            )
+        assert_known_answers(
+            name,
+            known_answers.examples_of("rnn", name),
+            states_of,
+            hints=SEQUENCE_HINTS,
+            diagnosis=lambda activation, example: sequence_forward_mistakes(inputs_of(example), activation),
+        )
 
     def causal(example):
-        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
-        h, _ = sequence_forward(rnn_forward, inputs, example["activation"])
-        steps = inputs["x"].shape[1]
-        for t in range(1, steps):
-            changed = inputs["x"].copy()
-            changed[:, t:] += 1.0
-            h_changed, _ = sequence_forward(rnn_forward, {**inputs, "x": changed}, example["activation"])
-            if not np.array_equal(h_changed[:, :t], h[:, :t]):
-                raise CheckFailed(
-                    f"{name}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "
-                    "may only depend on the inputs up to its own time step."
-                )
+        def states(inputs):
+            return sequence_forward(rnn_forward, inputs, example["activation"])[0]
+
+        assert_causal(states, inputs_of(example), function=name)
 
     return grade(
         name,
@@ -146,32 +149,32 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
             hidden=True,
         )
 
+    def gradients_of(activation, example):
+        _, cache = sequence_forward(rnn_forward, inputs_of(example), activation)
+        return sequence_backward(rnn_backward, example["dh"], cache)
+
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            _, cache = sequence_forward(rnn_forward, {k: example[k] for k in SEQUENCE_INPUTS}, activation)
-            grads = sequence_backward(rnn_backward, example["dh"], cache)
-            assert_outputs_close(
-                name,
-                grads,
-                {k: example[k] for k in SEQUENCE_GRADIENTS},
-                hints=SEQUENCE_HINTS,
-                diagnose=diagnose_rnn_backward,
-            )
+        assert_known_answers(
+            name,
+            known_answers.examples_of("rnn", name),
+            gradients_of,
+            hints=SEQUENCE_HINTS,
+            diagnosis=lambda *_: diagnose_rnn_backward,
+        )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(8)
         for activation in ACTIVATIONS:
             inputs = random_sequence(rng, 2, 4, 3, 4)
             dh = rng.normal(size=(2, 4, 4))
-            _, cache = sequence_forward(rnn_forward, inputs, activation)
-            analytic = sequence_backward(rnn_backward, dh, cache)
-
-            def forward(activation=activation, **kwargs):
-                return sequence_forward(rnn_forward, kwargs, activation)
-
-            numeric = numerical_gradients(forward, inputs, (dh,), wrt=SEQUENCE_INPUTS, outputs=1)
-            assert_gradients_match(
-                name, analytic, numeric, hints=SEQUENCE_HINTS, diagnose=diagnose_rnn_backward
+            assert_matches_centered_differences(
+                name,
+                forward=partial(sequence_forward, rnn_forward, activation=activation),
+                backward=partial(sequence_backward, rnn_backward),
+                inputs=inputs,
+                upstream=(dh,),
+                hints=SEQUENCE_HINTS,
+                diagnose=diagnose_rnn_backward,
             )
 
     return grade(
@@ -220,19 +223,18 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
         )
 
     def norms_for(example: dict) -> np.ndarray:
-        inputs = {k: example[k] for k in SEQUENCE_INPUTS}
+        inputs = inputs_of(example)
         _, cache = sequence_forward(rnn_forward, inputs, str(example["activation"]))
         return gradient_norms(bptt_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
 
     def known_answers_match():
-        for example in known_answers.examples_of("rnn", name).values():
-            assert_outputs_close(
-                name,
-                {"norms": norms_for(example)},
-                {"norms": example["norms"]},
-                hints=SEQUENCE_HINTS,
-                diagnose=diagnose_norms,
-            )
+        assert_known_answers(
+            name,
+            known_answers.examples_of("rnn", name),
+            lambda _, example: {"norms": norms_for(example)},
+            hints=SEQUENCE_HINTS,
+            diagnosis=lambda *_: diagnose_norms,
+        )
 
     def anchored_norms(example: dict) -> np.ndarray:
         """The student's norms, failing unless norms[T-1] is the norm of dh_last itself.
