@@ -1,9 +1,11 @@
 """Checks of ``lstm_gates``, ``lstm_step_forward`` and ``lstm_step_backward``."""
 
+from functools import partial
+
 import numpy as np
 
 from autograder import known_answers, lstm_laws
-from autograder.case import Case, CheckFailed, call, unpack
+from autograder.case import Case, CheckFailed
 from autograder.checks.lstm_diagnoses import (
     GATES,
     STEP_HINTS,
@@ -12,10 +14,10 @@ from autograder.checks.lstm_diagnoses import (
 )
 from autograder.compare import check_array
 from autograder.grading import (
-    assert_gradients_match,
+    assert_matches_centered_differences,
     assert_outputs_close,
+    call_checked,
     grade,
-    numerical_gradients,
     with_reference,
 )
 from autograder.property import property_case
@@ -39,31 +41,30 @@ def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
 
 def gates(lstm_gates, a: np.ndarray, **options) -> dict:
     """Call the student's ``lstm_gates`` and check each gate's shape; return them by name."""
-    result = unpack(call(lstm_gates, a, name="lstm_gates", **options), GATES, function="lstm_gates")
     shape = (a.shape[0], a.shape[1] // 4)
-    return {k: check_array(v, function="lstm_gates", output=k, shape=shape) for k, v in zip(GATES, result)}
+    result = call_checked(
+        lstm_gates, a, name="lstm_gates", outputs=GATES, shapes=dict.fromkeys(GATES, shape), **options
+    )
+    return dict(zip(GATES, result))
 
 
 def step_forward(lstm_step_forward, inputs: dict) -> tuple:
     """Call the student's step forward and check the shapes; return ``(next_h, next_c, cache)``."""
     name = "lstm_step_forward"
-    next_h, next_c, cache = unpack(
-        call(lstm_step_forward, **inputs, name=name), ("next_h", "next_c", "cache"), function=name
-    )
     shape = inputs["prev_h"].shape
-    return (
-        check_array(next_h, function=name, output="next_h", shape=shape),
-        check_array(next_c, function=name, output="next_c", shape=shape),
-        cache,
+    return call_checked(
+        lstm_step_forward,
+        **inputs,
+        name=name,
+        outputs=("next_h", "next_c", "cache"),
+        shapes={"next_h": shape, "next_c": shape},
     )
 
 
 def step_backward(lstm_step_backward, dnext_h, dnext_c, cache) -> dict:
     """Call the student's step backward; return its gradients by name."""
     name = "lstm_step_backward"
-    result = unpack(
-        call(lstm_step_backward, dnext_h, dnext_c, cache, name=name), STEP_GRADIENTS, function=name
-    )
+    result = call_checked(lstm_step_backward, dnext_h, dnext_c, cache, name=name, outputs=STEP_GRADIENTS)
     return dict(zip(STEP_GRADIENTS, result))
 
 
@@ -217,15 +218,14 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
         for n, d, h in [(3, 4, 2), (2, 3, 3)]:
             inputs = random_step(rng, n, d, h)
             upstream = (rng.normal(size=(n, h)), rng.normal(size=(n, h)))
-            _, _, cache = step_forward(lstm_step_forward, inputs)
-            analytic = step_backward(lstm_step_backward, *upstream, cache)
-
-            def forward(**kwargs):
-                return step_forward(lstm_step_forward, kwargs)
-
-            numeric = numerical_gradients(forward, inputs, upstream, wrt=STEP_INPUTS, outputs=2)
-            assert_gradients_match(
-                name, analytic, numeric, hints=STEP_HINTS, diagnose=step_backward_diagnosis()
+            assert_matches_centered_differences(
+                name,
+                forward=partial(step_forward, lstm_step_forward),
+                backward=partial(step_backward, lstm_step_backward),
+                inputs=inputs,
+                upstream=upstream,
+                hints=STEP_HINTS,
+                diagnose=step_backward_diagnosis(),
             )
 
     def cell_gradient_scaled_by_forget_gate(example):

@@ -1,23 +1,24 @@
 """Checks of ``rnn_step_forward`` and ``rnn_step_backward``."""
 
+from functools import partial
+
 import numpy as np
 
 from autograder import known_answers
-from autograder.case import Case, call, unpack
+from autograder.case import Case
 from autograder.checks.activations import ACTIVATIONS
 from autograder.checks.rnn_mistakes import (
     STEP_GRADIENTS,
     step_backward_mistakes,
     step_forward_mistakes,
 )
-from autograder.compare import check_array
 from autograder.grading import (
-    assert_gradients_match,
+    assert_matches_centered_differences,
     assert_outputs_close,
+    call_checked,
     expect_value_error,
     forward_first,
     grade,
-    numerical_gradients,
     with_reference,
 )
 from autograder.property import property_case
@@ -49,20 +50,20 @@ def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
 def step_forward(rnn_step_forward, inputs: dict, activation: str) -> tuple:
     """Call the student's step forward and check the shape of ``next_h``; return ``(next_h, cache)``."""
     name = "rnn_step_forward"
-    next_h, cache = unpack(
-        call(rnn_step_forward, **inputs, activation=activation, name=name), ("next_h", "cache"), function=name
-    )
     shape = (inputs["x"].shape[0], inputs["Wh"].shape[0])
-    return check_array(next_h, function=name, output="next_h", shape=shape), cache
+    return call_checked(
+        rnn_step_forward,
+        **inputs,
+        activation=activation,
+        name=name,
+        outputs=("next_h", "cache"),
+        shapes={"next_h": shape},
+    )
 
 
 def step_backward(rnn_step_backward, dnext_h, cache) -> dict:
     """Call the student's step backward; return its gradients by name."""
-    result = unpack(
-        call(rnn_step_backward, dnext_h, cache, name="rnn_step_backward"),
-        STEP_GRADIENTS,
-        function="rnn_step_backward",
-    )
+    result = call_checked(rnn_step_backward, dnext_h, cache, name="rnn_step_backward", outputs=STEP_GRADIENTS)
     return dict(zip(STEP_GRADIENTS, result))
 
 
@@ -173,17 +174,12 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
         for activation in ACTIVATIONS:
             inputs = random_step(rng, 3, 4, 5)
             dnext_h = rng.normal(size=(3, 5))
-            _, cache = step_forward(rnn_step_forward, inputs, activation)
-            analytic = step_backward(rnn_step_backward, dnext_h, cache)
-
-            def forward(activation=activation, **kwargs):
-                return step_forward(rnn_step_forward, kwargs, activation)
-
-            numeric = numerical_gradients(forward, inputs, (dnext_h,), wrt=STEP_INPUTS, outputs=1)
-            assert_gradients_match(
+            assert_matches_centered_differences(
                 name,
-                analytic,
-                numeric,
+                forward=partial(step_forward, rnn_step_forward, activation=activation),
+                backward=partial(step_backward, rnn_step_backward),
+                inputs=inputs,
+                upstream=(dnext_h,),
                 hints=STEP_HINTS,
                 diagnose=step_backward_mistakes(inputs, activation, dnext_h),
             )
