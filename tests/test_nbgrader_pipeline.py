@@ -13,6 +13,7 @@ import time
 import nbformat
 import pytest
 
+from autograder.isolated_grading import grade_submission, load_assignment
 from autograder.nbgrader_pipeline import REPOSITORY, grade_with_nbgrader, make_course
 from autograder.submissions import DEMO_WRITTEN_ANSWERS, demo_answers
 
@@ -143,3 +144,23 @@ def test_feedback_shows_the_questions_but_no_mark_scheme(course, assignment, gra
         assert all(words(question) in page for question in questions), grade.student
         assert [line for line in schemes if line in page] == [], grade.student
         assert "mark scheme" not in page, grade.student
+
+
+def test_isolated_grading_agrees_with_nbgrader_cell_by_cell(course, assignment, grades, monkeypatch):
+    """Does `autograder grade` give each submission nbgrader's score in every test cell, and list the same written answers?"""
+    monkeypatch.setenv("AUTOGRADER_SOLUTIONS", str(course))
+    load_assignment.cache_clear()
+    try:
+        for student, grade in grades.items():
+            result = grade_submission(course / "submitted" / student / assignment, assignment=assignment)
+            assert load_assignment(assignment).notebook.is_relative_to(course)
+            by_cell = {}
+            for test in result.tests:
+                if test.status != "pending":
+                    by_cell[test.cell] = by_cell.get(test.cell, 0.0) + test.score
+            assert by_cell == {cell: score for cell, (score, _) in grade.test_scores.items()}, student
+            assert result.score == grade.score, student
+            pending = {test.name for test in result.tests if test.status == "pending"}
+            assert {name for name, points in grade.pending.items() if points > 0} <= pending, student
+    finally:
+        load_assignment.cache_clear()
