@@ -1,6 +1,6 @@
 """The parts of an assignment notebook, read from nbgrader's cell metadata.
 
-* setup cells: locked code cells that grade nothing (the imports every notebook starts with);
+* setup cells: locked code cells before the first answer that grade nothing (the imports);
 * answer cells: code cells the student writes (nbgrader ``solution`` cells);
 * test cells: locked code cells worth points (nbgrader ``grade`` cells that are not answers);
 * written answers: markdown answer cells worth points, graded by a person.
@@ -31,14 +31,18 @@ def _nbgrader(cell) -> dict:
 
 
 def setup_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
-    """The locked code cells that are neither answers, tests nor tasks, in notebook order."""
-    return [
-        NotebookCell(_nbgrader(c).get("grade_id", ""), c.source)
-        for c in notebook.cells
-        if c.cell_type == "code"
-        and _nbgrader(c).get("locked")
-        and not any(_nbgrader(c).get(k) for k in ("grade", "solution", "task"))
-    ]
+    """The locked code cells before the first answer cell that grade nothing: the notebook's imports.
+
+    Locked cells further down (a summary of the scores, say) are not setup: the sandbox never runs them.
+    """
+    cells = []
+    for cell in notebook.cells:
+        metadata = _nbgrader(cell)
+        if metadata.get("solution"):
+            break
+        if cell.cell_type == "code" and metadata.get("locked") and not (metadata.get("grade") or metadata.get("task")):
+            cells.append(NotebookCell(metadata.get("grade_id", ""), cell.source))
+    return cells
 
 
 def answer_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:

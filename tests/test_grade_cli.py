@@ -1,0 +1,126 @@
+"""`autograder grade`: one submission or a batch, every format, a gradebook, and nothing lost on bad input."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import jsonschema
+import nbformat
+import pytest
+
+from autograder import reference
+from autograder.cli import main
+from autograder.formats import load_schema
+from autograder.isolated_grading import load_assignment
+from autograder.nbgrader_pipeline import REPOSITORY
+from autograder.submissions import demo_answers, with_answers
+
+
+@pytest.fixture(scope="module")
+def submitted(tmp_path_factory):
+    """nbgrader's layout: submitted/<student>/rnn/rnn.ipynb for the three demo students."""
+    root = tmp_path_factory.mktemp("grade") / "submitted"
+    source = nbformat.read(REPOSITORY / "solutions" / "rnn" / "rnn.ipynb", as_version=4)
+    release = nbformat.read(REPOSITORY / "assignments" / "rnn" / "rnn.ipynb", as_version=4)
+    for student, answers in demo_answers("rnn", source).items():
+        (root / student / "rnn").mkdir(parents=True)
+        nbformat.write(with_answers(release, answers), root / student / "rnn" / "rnn.ipynb")
+    return root
+
+
+def grade(capsys, *arguments):
+    status = main(["grade", *map(str, arguments)])
+    return status, capsys.readouterr().out
+
+
+def test_one_notebook_in_json_follows_the_schema(submitted, capsys):
+    """Is the JSON of one graded notebook one object that the documented schema accepts, with full marks for the reference?"""
+    status, out = grade(capsys, submitted / "reference" / "rnn" / "rnn.ipynb", "--format", "json")
+    document = json.loads(out)
+    jsonschema.validate(document, load_schema("results"))
+    assert status == 0
+    assert (document["assignment"], document["score"], document["max_score"]) == ("rnn", 36, 45)
+    assert {t["status"] for t in document["tests"] if t["max_score"] and not t["name"].startswith("written")} == {
+        "passed"
+    }
+
+
+def test_a_directory_of_student_folders_is_a_batch_with_a_gradebook(submitted, tmp_path, capsys):
+    """Does a submitted/ folder grade every student (in parallel), write one gradebook row each, and the same file when run again?"""
+    gradebook = tmp_path / "grades.csv"
+    status, out = grade(capsys, submitted, "--jobs", "2", "--gradebook", gradebook, "--format", "json")
+    assert status == 0
+    documents = json.loads(out)
+    assert [d["submission"] for d in documents] == [
+        str(submitted / student / "rnn" / "rnn.ipynb") for student in ("buggy", "reference", "untouched")
+    ]
+    assert [d["score"] for d in documents] == [27.5, 36, 0]
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [(row["score"], row["max_score"], row["pending"]) for row in rows] == [
+        ("27.5", "45", "9"),
+        ("36", "45", "9"),
+        ("0", "45", "9"),
+    ]
+    first = gradebook.read_bytes()
+    grade(capsys, submitted, "--jobs", "2", "--gradebook", gradebook)
+    assert gradebook.read_bytes() == first
+
+
+def test_a_missing_path_is_a_result_not_a_crash(submitted, tmp_path, capsys):
+    """Does a batch with a path that does not exist still grade the others and say what is missing?"""
+    missing = tmp_path / "nobody" / "rnn.ipynb"
+    status, out = grade(capsys, missing, submitted / "reference", "--format", "json", "--assignment", "rnn")
+    missing_result, reference_result = json.loads(out)
+    assert status == 0
+    assert missing_result["score"] == 0 and "does not exist" in " ".join(missing_result["notes"])
+    assert len(missing_result["tests"]) == len(reference_result["tests"])
+    assert reference_result["score"] == 36
+
+
+def test_a_notebook_of_no_known_assignment_says_so(tmp_path, capsys):
+    """Is a notebook whose assignment cannot be told reported with a note asking for --assignment?"""
+    stray = tmp_path / "homework.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), stray)
+    status, out = grade(capsys, stray, "--format", "json")
+    document = json.loads(out)
+    assert status == 0 and document["tests"] == [] and "--assignment" in document["notes"][0]
+
+
+def test_output_goes_to_the_file_asked_for(submitted, tmp_path, capsys):
+    """With --output, is the result written to that file (JUnit XML here) and nothing to stdout?"""
+    out_file = tmp_path / "reports" / "junit.xml"
+    status, out = grade(capsys, submitted / "buggy", "--format", "junit", "--output", out_file)
+    assert status == 0 and out == ""
+    assert out_file.read_text().startswith("<?xml")
+
+
+def test_single_submission_formats_refuse_a_batch(submitted, capsys):
+    """Do --format gradescope and github, which describe one submission, refuse several with exit status 2?"""
+    assert main(["grade", str(submitted), "--format", "gradescope"]) == 2
+    assert "single submission" in capsys.readouterr().err
+
+
+def test_without_solutions_only_the_public_tests_run(submitted, monkeypatch, capsys):
+    """Without the solutions, are the public tests of the release graded, and does the result say the hidden ones did not run?"""
+    monkeypatch.setattr(reference, "candidate_directories", lambda: [])
+    load_assignment.cache_clear()
+    try:
+        status, out = grade(capsys, submitted / "reference", "--format", "json")
+    finally:
+        load_assignment.cache_clear()
+    document = json.loads(out)
+    assert not any(test["hidden"] for test in document["tests"])
+    assert document["score"] == 24 and "only the public tests ran" in document["notes"][0]
+
+
+def test_the_console_command_runs(submitted):
+    """Does `python -m autograder grade` run as a command and print the text report?"""
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(submitted / "reference")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "36 / 45" in done.stdout
