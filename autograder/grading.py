@@ -11,11 +11,9 @@ import numpy as np
 
 from autograder.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
 from autograder.compare import assert_close, check_array, describe_difference
+from autograder.diagnoses import Diagnosis
 from autograder.gradcheck import central_difference, linear_loss, relative_error
 from autograder.reference import SolutionsNotFound, load_reference
-
-Diagnosis = Callable[[set, dict, dict], str]
-"""``diagnose(wrong_outputs, actual, desired)``: a hint naming the likely mistake, or ``""``."""
 
 GRADIENT_TOLERANCE = 1e-6
 
@@ -165,57 +163,6 @@ def expect_value_error(function: Callable, *args, name: str, call_text: str, val
     except Exception as error:  # noqa: BLE001 - any student error becomes a message
         raise CheckFailed(f"{call_text} raised {describe_exception(error)}, expected ValueError.") from None
     raise CheckFailed(f"{call_text} should raise ValueError, but it returned normally.")
-
-
-def known_mistakes(*mistakes: tuple[str, np.ndarray, str], otherwise: Diagnosis | None = None) -> Diagnosis:
-    """A diagnosis that recognises common mistakes by the wrong output each of them produces.
-
-    Args:
-        *mistakes: ``(output, value that output takes when the mistake is made, what to tell the
-            student)``; the first one whose output is wrong and equals that value is named.
-        otherwise: the diagnosis to fall back on when no mistake is recognised.
-    """
-
-    def diagnose(wrong: set, actual: dict, desired: dict) -> str:
-        for output, mistaken, explanation in mistakes:
-            if output in wrong and _equals(actual.get(output), mistaken):
-                return explanation
-        return otherwise(wrong, actual, desired) if otherwise is not None else ""
-
-    return diagnose
-
-
-def forward_first(forward: str, actual, desired: np.ndarray, otherwise: Diagnosis | None = None) -> Diagnosis:
-    """A diagnosis that first says when the student's forward pass is itself wrong on these inputs.
-
-    A backward pass is checked through the student's own forward cache, so a wrong forward pass
-    can make a right backward pass look wrong: the student should fix the forward pass first.
-
-    Args:
-        forward: the name of the student's forward function.
-        actual: what it returned for the inputs of the failing case (its first output).
-        desired: what the reference returned for them.
-        otherwise: the diagnosis to use when the forward pass is right.
-    """
-
-    def diagnose(wrong: set, actual_outputs: dict, desired_outputs: dict) -> str:
-        if not _equals(actual, desired):
-            return (
-                f"your {forward} is wrong on these inputs too, and this backward pass is checked "
-                f"through its cache. Fix {forward} first."
-            )
-        return otherwise(wrong, actual_outputs, desired_outputs) if otherwise is not None else ""
-
-    return diagnose
-
-
-def _equals(actual, mistaken) -> bool:
-    """Whether ``actual`` is a float array equal to ``mistaken`` (other types have other messages)."""
-    if not isinstance(actual, (np.ndarray, float, np.floating)) or np.asarray(actual).dtype.kind != "f":
-        return False
-    actual, mistaken = np.asarray(actual), np.asarray(mistaken, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        return actual.shape == mistaken.shape and bool(np.allclose(actual, mistaken, rtol=1e-6, atol=1e-9))
 
 
 def assert_outputs_close(

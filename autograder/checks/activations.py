@@ -6,12 +6,11 @@ from hypothesis import strategies as st
 from autograder import known_answers
 from autograder.case import Case, CheckFailed, call
 from autograder.compare import assert_close, check_array
+from autograder.diagnoses import Diagnosis, known_mistakes
 from autograder.grading import (
-    Diagnosis,
     assert_outputs_close,
     expect_value_error,
     grade,
-    known_mistakes,
     with_reference,
 )
 from autograder.property import property_case

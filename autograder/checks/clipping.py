@@ -18,8 +18,8 @@ from autograder.checks.rnn_mistakes import (
     clip_by_value_mistakes,
 )
 from autograder.compare import check_array
+from autograder.diagnoses import Diagnosis
 from autograder.grading import (
-    Diagnosis,
     assert_outputs_close,
     expect_value_error,
     grade,

@@ -1,6 +1,6 @@
 """Common mistakes in the rnn assignment, recognised by the wrong outputs they produce.
 
-A diagnosis (see :data:`autograder.grading.Diagnosis`) looks at which outputs are wrong and
+A diagnosis (see :data:`autograder.diagnoses.Diagnosis`) looks at which outputs are wrong and
 what they are, and names the likely mistake. Most diagnoses here are built from the inputs a
 case used: they compute, from the definitions in DESIGN.md, what an output is when a given
 mistake is made, and name the mistake when the student's output equals it.
@@ -9,7 +9,7 @@ mistake is made, and name the mistake when the student's output equals it.
 import numpy as np
 
 from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
-from autograder.grading import Diagnosis, known_mistakes
+from autograder.diagnoses import Diagnosis, known_mistakes
 
 STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
 

@@ -9,13 +9,13 @@ from autograder.case import Case, CheckFailed, call
 from autograder.checks.activations import ACTIVATIONS
 from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 from autograder.compare import check_array
+from autograder.diagnoses import forward_first
 from autograder.grading import (
     assert_causal,
     assert_known_answers,
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
-    forward_first,
     grade,
     with_reference,
 )

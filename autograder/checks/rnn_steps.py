@@ -12,12 +12,12 @@ from autograder.checks.rnn_mistakes import (
     step_backward_mistakes,
     step_forward_mistakes,
 )
+from autograder.diagnoses import forward_first
 from autograder.grading import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
     expect_value_error,
-    forward_first,
     grade,
     with_reference,
 )
