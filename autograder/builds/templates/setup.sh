@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu), with this
+# zip unpacked in /autograder/source. It makes a virtual environment in /autograder/venv and
+# installs the autograder into it; apt is used only when Python's venv module is missing.
+# AUTOGRADER_ROOT replaces /autograder (to try the autograder outside Gradescope).
+set -euo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+
+if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
+    apt-get update
+    apt-get install -y --no-install-recommends python3 python3-venv python3-pip
+fi
+python3 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --upgrade pip
+"$ROOT/venv/bin/python" -m pip install "$ROOT/source/package"
