@@ -1,7 +1,7 @@
 """The command line: ``autograder grade`` and ``autograder audit``, each a thin layer over a library call.
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
-autograder audit COURSE_DIR ASSIGNMENT [--jobs N]
+autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
 """
 
 import argparse
@@ -34,6 +34,16 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", type=positive, default=1, help="submissions graded at once (default: 1)")
     grade.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
     grade.set_defaults(run=grade_command)
+    audit = commands.add_parser(
+        "audit", help="compare nbgrader's scores with isolated regrading", description=audit_command.__doc__
+    )
+    audit.add_argument("course", type=Path, metavar="COURSE_DIR", help="the nbgrader course directory")
+    audit.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment id, e.g. rnn")
+    audit.add_argument("--jobs", type=positive, default=1, help="notebooks regraded at once (default: 1)")
+    audit.add_argument(
+        "--format", default="text", choices=["json", "text"], help="output format (default: text)"
+    )
+    audit.set_defaults(run=audit_command)
     return main
 
 
@@ -70,6 +80,24 @@ def grade_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def audit_command(arguments: argparse.Namespace) -> int:
+    """List the submissions whose nbgrader score differs from their isolated regrading, cell by cell.
+
+    Every nbgrader-autograded notebook of ASSIGNMENT is regraded in isolation with the course's
+    own solutions. Exit status: 0 when every gradebook score is confirmed, 1 when some differ or
+    could not be audited (no autograded notebook), 2 for bad usage.
+    """
+    from autograder.audit import audit, audit_json, audit_text
+
+    try:
+        result = audit(arguments.course, arguments.assignment, jobs=arguments.jobs)
+    except ValueError as error:
+        print(f"autograder audit: {error}", file=sys.stderr)
+        return 2
+    print(audit_json(result) if arguments.format == "json" else audit_text(result))
+    return 0 if result.agrees else 1
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +109,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; return its exit status (0: done, 2: bad usage)."""
+    """Run a command; return its exit status (0: done, 1: audit found differences, 2: bad usage)."""
     os.environ.setdefault(
         "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
     )

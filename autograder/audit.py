@@ -1,0 +1,268 @@
+"""Auditing nbgrader's autograded scores: regrade every autograded notebook in isolation and compare.
+
+``nbgrader autograde`` runs the test cells in the student's own kernel, where the student's
+code can reach the checks (monkeypatch them, print to stderr, exit early). The isolated grader
+(:mod:`autograder.isolated_grading`) runs the same test cells, with the same points, in its own
+process. On an honest, deterministic submission the two agree cell by cell; where they differ,
+nbgrader was fooled, zeroed a cell for stderr output, or a test is flaky. This module lists
+those differences.
+
+The regrading uses the course's own solutions (its ``solutions/`` holds the test cells and the
+reference), in this process and in the worker processes grading in parallel.
+"""
+
+import contextlib
+import dataclasses
+import json
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.batch import grade_many, notebooks_in
+from autograder.isolated_grading import load_assignment
+from autograder.nbgrader_pipeline import read_gradebook
+from autograder.reference import ENVIRONMENT_VARIABLE
+from autograder.results import PENDING, SubmissionResult
+
+TOLERANCE = 1e-6
+"""Two scores of a cell closer than this are the same score (float noise of summing case points)."""
+
+
+@dataclass(frozen=True)
+class CellDifference:
+    """One test cell scored differently by nbgrader and by the isolated grader.
+
+    Attributes:
+        cell: the grade id of the test cell.
+        nbgrader: nbgrader's score, or None when the gradebook has no such cell.
+        isolated: the isolated grader's score, or None when it graded no such cell.
+        max_score: the points the cell is worth.
+    """
+
+    cell: str
+    nbgrader: float | None
+    isolated: float | None
+    max_score: float
+
+
+@dataclass(frozen=True)
+class ScoreDifference:
+    """A submission whose nbgrader score differs from its isolated score in at least one cell.
+
+    Attributes:
+        student: the student id.
+        submission: the autograded folder that was regraded.
+        nbgrader: nbgrader's autograded score.
+        isolated: the isolated grader's autograded score (written answers left out).
+        max_score: the autograded points available.
+        cells: the cells that differ, in notebook order.
+        notes: what the isolated grader noted about the submission (e.g. it could not be read).
+    """
+
+    student: str
+    submission: Path
+    nbgrader: float
+    isolated: float
+    max_score: float
+    cells: tuple[CellDifference, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unaudited:
+    """A student whose nbgrader score could not be checked, and why."""
+
+    student: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What an audit of one assignment of a course found.
+
+    Attributes:
+        course: the course directory.
+        assignment: the assignment id.
+        audited: the students whose autograded notebook was regraded and compared, sorted.
+        differences: those whose scores differ, sorted by student id.
+        unaudited: students in the gradebook without an autograded notebook, or the reverse.
+    """
+
+    course: Path
+    assignment: str
+    audited: tuple[str, ...]
+    differences: tuple[ScoreDifference, ...]
+    unaudited: tuple[Unaudited, ...]
+
+    @property
+    def agrees(self) -> bool:
+        """True when every gradebook score was regraded and confirmed."""
+        return not self.differences and not self.unaudited
+
+
+def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
+    """Regrade ``course/autograded/<student>/<assignment>/`` in isolation and compare with the gradebook.
+
+    Each student's autograded notebook is graded by
+    :func:`autograder.isolated_grading.grade_submission` with ``AUTOGRADER_SOLUTIONS`` set to
+    ``course`` (here and in the ``jobs`` worker processes), and its score in each test cell is
+    compared with the score ``course/gradebook.db`` holds for that cell. Written answers are
+    left out: neither grader scores them.
+
+    Args:
+        course: an nbgrader course directory holding ``solutions/<assignment>/<assignment>.ipynb``.
+        assignment: the assignment id, e.g. ``"rnn"``.
+        jobs: how many notebooks to regrade at once.
+
+    Returns:
+        The students audited, those whose scores differ, and those that could not be audited
+        (in the gradebook without an autograded notebook, or autograded but not in the gradebook).
+
+    Raises:
+        ValueError: when ``course`` holds no solutions of ``assignment``, or ``jobs`` < 1.
+    """
+    course = Path(course)
+    source = course / "solutions" / assignment / f"{assignment}.ipynb"
+    if not source.is_file():
+        raise ValueError(f"course: {course} holds no solutions of {assignment!r} ({source} not found)")
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    gradebook = gradebook_scores(course, assignment)
+    folders = {p.name: p / assignment for p in sorted((course / "autograded").glob("*")) if p.is_dir()}
+    submitted = {
+        student: folder for student, folder in folders.items() if folder.is_dir() and notebooks_in(folder)
+    }
+    unaudited = [
+        Unaudited(
+            student, f"in the gradebook, but {course / 'autograded' / student / assignment} holds no notebook"
+        )
+        for student in sorted(gradebook.keys() - submitted.keys())
+    ] + [
+        Unaudited(student, "autograded, but not in the gradebook")
+        for student in sorted(submitted.keys() - gradebook.keys())
+    ]
+    audited = sorted(gradebook.keys() & submitted.keys())
+    with solutions_of(course):
+        results = grade_many([str(submitted[s]) for s in audited], assignment=assignment, jobs=jobs)
+    differences = [
+        difference
+        for student, result in zip(audited, results)
+        if (difference := score_difference(student, submitted[student], gradebook[student], result))
+    ]
+    unaudited.sort(key=lambda u: u.student)
+    return AuditResult(course, assignment, tuple(audited), tuple(differences), tuple(unaudited))
+
+
+def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """Each student's ``{test cell grade id: (score, max_score)}`` from ``course/gradebook.db``.
+
+    Empty when there is no gradebook or it does not know the assignment (nothing was autograded);
+    a missing gradebook is not created.
+    """
+    from nbgrader.api import MissingEntry
+
+    if not (course / "gradebook.db").is_file():
+        return {}
+    try:
+        grades = read_gradebook(course, assignment)
+    except MissingEntry:
+        return {}
+    return {student: grade.test_scores for student, grade in grades.items()}
+
+
+@contextlib.contextmanager
+def solutions_of(course: Path) -> Iterator[None]:
+    """Within: the trusted notebooks and the reference come from ``course``, here and in new processes.
+
+    Sets ``AUTOGRADER_SOLUTIONS`` (inherited by the worker processes, which start inside) and
+    forgets the trusted notebooks loaded before, on the way in and on the way out.
+    """
+    previous = os.environ.get(ENVIRONMENT_VARIABLE)
+    os.environ[ENVIRONMENT_VARIABLE] = str(course.resolve())
+    load_assignment.cache_clear()
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(ENVIRONMENT_VARIABLE, None)
+        else:
+            os.environ[ENVIRONMENT_VARIABLE] = previous
+        load_assignment.cache_clear()
+
+
+def score_difference(
+    student: str, submission: Path, nbgrader: dict[str, tuple[float, float]], result: SubmissionResult
+) -> ScoreDifference | None:
+    """How a student's isolated result differs from nbgrader's cell scores; None when it does not."""
+    isolated: dict[str, tuple[float, float]] = {}
+    for test in result.tests:
+        if test.status != PENDING:
+            score, available = isolated.get(test.cell, (0.0, 0.0))
+            isolated[test.cell] = (score + test.score, available + test.max_score)
+    cells = []
+    for cell in [*isolated, *(c for c in nbgrader if c not in isolated)]:
+        ours, theirs = isolated.get(cell), nbgrader.get(cell)
+        if ours is not None and theirs is not None and math.isclose(ours[0], theirs[0], abs_tol=TOLERANCE):
+            continue
+        cells.append(
+            CellDifference(
+                cell,
+                nbgrader=None if theirs is None else theirs[0],
+                isolated=None if ours is None else round(ours[0], 6),
+                max_score=(theirs or ours)[1],
+            )
+        )
+    if not cells:
+        return None
+    return ScoreDifference(
+        student=student,
+        submission=submission,
+        nbgrader=round(sum(score for score, _ in nbgrader.values()), 6),
+        isolated=round(sum(score for score, _ in isolated.values()), 6),
+        max_score=round(sum(points for _, points in nbgrader.values()), 6),
+        cells=tuple(cells),
+        notes=result.notes,
+    )
+
+
+def points(value: float | None) -> str:
+    """A score as a person writes it (``2``, ``0.5``), or ``-`` for a cell one grader did not score."""
+    return "-" if value is None else f"{round(value, 3):g}"
+
+
+def audit_text(result: AuditResult) -> str:
+    """The audit for people: a summary line, then each differing submission and its cells."""
+    where = f"{result.assignment} in {result.course}"
+    if not result.audited and not result.unaudited:
+        return f"audit of {where}: no autograded submissions to regrade"
+    lines = [
+        f"audit of {where}: {len(result.audited)} regraded in isolation, "
+        f"{len(result.differences)} differ from nbgrader, {len(result.unaudited)} could not be audited"
+    ]
+    for difference in result.differences:
+        lines.append(
+            f"  {difference.student}: nbgrader {points(difference.nbgrader)}, isolated "
+            f"{points(difference.isolated)} (of {points(difference.max_score)})"
+        )
+        width = max(len(cell.cell) for cell in difference.cells)
+        lines += [
+            f"    {cell.cell:<{width}}  nbgrader {points(cell.nbgrader)}, isolated {points(cell.isolated)}"
+            f" (of {points(cell.max_score)})"
+            for cell in difference.cells
+        ]
+        lines += [f"    note: {note.splitlines()[0]}" for note in difference.notes if note.strip()]
+        lines.append(
+            f"    details: {ENVIRONMENT_VARIABLE}={result.course} autograder grade {difference.submission} "
+            f"--assignment {result.assignment}"
+        )
+    lines += [f"  {u.student}: not audited: {u.reason}" for u in result.unaudited]
+    if result.agrees:
+        lines.append("every autograded score agrees with nbgrader")
+    return "\n".join(lines)
+
+
+def audit_json(result: AuditResult) -> str:
+    """The audit as JSON: the fields of :class:`AuditResult`, paths as strings, ``agrees`` added."""
+    return json.dumps({**dataclasses.asdict(result), "agrees": result.agrees}, indent=2, default=str)
