@@ -1,7 +1,9 @@
-"""The command line: ``autograder grade`` and ``autograder audit``, each a thin layer over a library call.
+"""The command line: ``autograder grade``, ``audit`` and ``build``, each a thin layer over a library call.
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
+autograder build classroom ASSIGNMENT OUT_DIR
+autograder build gradescope ASSIGNMENT OUT.zip
 """
 
 import argparse
@@ -44,6 +46,13 @@ def parser() -> argparse.ArgumentParser:
         "--format", default="text", choices=["json", "text"], help="output format (default: text)"
     )
     audit.set_defaults(run=audit_command)
+    build = commands.add_parser(
+        "build", help="build what students or a grading platform get", description=build_command.__doc__
+    )
+    build.add_argument("platform", choices=["classroom", "gradescope"], help="GitHub Classroom or Gradescope")
+    build.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment id, e.g. rnn")
+    build.add_argument("out", type=Path, metavar="OUT", help="the template directory, or the autograder zip")
+    build.set_defaults(run=build_command)
     return main
 
 
@@ -96,6 +105,24 @@ def audit_command(arguments: argparse.Namespace) -> int:
         return 2
     print(audit_json(result) if arguments.format == "json" else audit_text(result))
     return 0 if result.agrees else 1
+
+
+def build_command(arguments: argparse.Namespace) -> int:
+    """Build a GitHub Classroom template repository (a directory) or a Gradescope autograder zip.
+
+    classroom: the release, the public autograder and a workflow grading every push.
+    gradescope: setup.sh, run_autograder, the autograder and the solutions for the hidden checks.
+    """
+    from autograder.builds import build_classroom, build_gradescope
+
+    build = build_classroom if arguments.platform == "classroom" else build_gradescope
+    try:
+        out = build(arguments.assignment, arguments.out)
+    except (FileNotFoundError, FileExistsError) as error:
+        print(f"autograder build: {error}", file=sys.stderr)
+        return 2
+    print(f"built {out}")
+    return 0
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -124,3 +124,15 @@ def test_the_console_command_runs(submitted):
     )
     assert done.returncode == 0, done.stderr
     assert "36 / 45" in done.stdout
+
+
+def test_build_makes_a_classroom_template_and_a_gradescope_zip(tmp_path, capsys):
+    """Does `autograder build` make both builds, and refuse to overwrite a template with exit status 2?"""
+    import zipfile
+
+    assert main(["build", "classroom", "rnn", str(tmp_path / "template")]) == 0
+    assert (tmp_path / "template" / ".github" / "workflows" / "classroom.yml").is_file()
+    assert main(["build", "gradescope", "lstm", str(tmp_path / "lstm.zip")]) == 0
+    assert {"setup.sh", "run_autograder"} <= set(zipfile.ZipFile(tmp_path / "lstm.zip").namelist())
+    assert main(["build", "classroom", "rnn", str(tmp_path / "template")]) == 2
+    assert "not empty" in capsys.readouterr().err
