@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.results import CaseResult, total_max_points, total_points
+from autograder.self_check import record
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -207,11 +208,16 @@ def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list
 
 
 def report(results: list[CaseResult], *, out=None) -> float:
-    """Print one line per case (and the reason for each failure); return the points earned."""
+    """Print one line per case (and the reason for each failure); return the points earned.
+
+    The results also become the latest run of the function's checks in the notebook's self-check
+    summary (:mod:`autograder.self_check`).
+    """
     out = out or sys.stdout
     collected = _collected.get()
     if collected is not None:
         collected.append(list(results))
+    record(results)
     if not results:
         return 0.0
     label = "hidden checks" if results[0].hidden else "checks"
