@@ -115,7 +115,11 @@ class Sandbox:
         self.close()
 
     def start(self) -> None:
-        """Start the process and run every cell that has not hung or ended the process before."""
+        """Start the process and run every cell that has not hung or ended the process before.
+
+        A cell that hangs or ends the process is recorded and the process started again without
+        it, so that the new process holds what the cells before it defined.
+        """
         self.generation += 1
         self._spawn()
         for cell in self.cells:
@@ -129,13 +133,10 @@ class Sandbox:
                 self.cell_errors[cell.grade_id] = (
                     f"did not finish within {self.limits.seconds_per_cell:g} s (an infinite loop at the top level?)"
                 )
-                self._kill()
-                self._spawn()
-                continue
+                return self.start()
             except ProcessEnded as ended:
                 self.cell_errors[cell.grade_id] = f"ended the process running your code ({ended.description})"
-                self._spawn()
-                continue
+                return self.start()
             if "error" in answer:
                 self.cell_errors[cell.grade_id] = f"raised {answer['error']['description']}"
             for name, parameters in answer.get("defined", {}).items():
@@ -161,6 +162,9 @@ class Sandbox:
             self.start()
         encoder = Encoder(generation=self.generation)
         request = {"op": "call", "name": name, "args": encoder.tree(list(args)), "kwargs": encoder.tree(kwargs)}
+        if encoder.objects:  # a handle made here would name an object of the student process
+            kinds = ", ".join(sorted({type(o).__name__ for o in encoder.objects}))
+            raise TypeError(f"{name} can only be passed plain data and values it returned, not {kinds}")
         started = time.monotonic()
         try:
             answer = self._request(request, self.limits.seconds_per_call)
@@ -176,7 +180,8 @@ class Sandbox:
             return self._break(name, f"ended the process running your code ({ended.description})")
         try:
             value = decode_tree(answer.get("value"), self.generation)
-            after_args, after_kwargs = decode_tree(answer.get("after", [list(args), kwargs]), self.generation)
+            after = answer.get("after", [request["args"], request["kwargs"]])  # none: unchanged
+            after_args, after_kwargs = decode_tree(after, self.generation)
         except (UnsafeValue, TypeError, ValueError) as error:
             self._kill()
             return self._break(name, f"sent back something that is not plain data ({error})")
@@ -223,7 +228,7 @@ class Sandbox:
                 shutil.copy2(path, self._scratch / Path(path).name)
         requests_read, self._requests = os.pipe()
         self._responses, responses_write = os.pipe()
-        settings = {"limits": asdict(self.limits.process), "readable": []}
+        settings = {"limits": asdict(self.limits.process), "readable": [], "generation": self.generation}
         command = [sys.executable, "-I", "-m", WORKER_MODULE, str(requests_read), str(responses_write)]
         with open(self._scratch / "stdout.txt", "wb") as out, open(self._scratch / "stderr.txt", "wb") as err:
             self._process = subprocess.Popen(

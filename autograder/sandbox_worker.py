@@ -1,9 +1,11 @@
 """The process that runs student code: confined, it executes cells and answers calls.
 
 Started by :class:`autograder.sandbox.Sandbox` as
-``python -I -m autograder.sandbox_worker REQUESTS_FD RESPONSES_FD LIMITS_JSON`` in a scratch
-directory holding the assignment's support files. It imports numpy and matplotlib, confines
-itself (see :mod:`autograder.confinement`), says hello, then answers one request at a time:
+``python -I -m autograder.sandbox_worker REQUESTS_FD RESPONSES_FD SETTINGS_JSON`` in a scratch
+directory holding the assignment's support files (the settings: its resource limits and its
+generation, the run of the process, written into every handle it sends). It imports numpy and
+matplotlib, confines itself (see :mod:`autograder.confinement`), says hello, then answers one
+request at a time:
 
 * ``{"seq": n, "op": "exec", "cell": grade_id, "source": code}``: run a cell in the namespace;
   the answer lists the functions the cell defined, with their parameter names;
@@ -38,10 +40,10 @@ MAX_MESSAGE_CHARACTERS = 2000
 class Worker:
     """The namespace student cells run in, and the table of values that stay in this process."""
 
-    def __init__(self, responses: int) -> None:
+    def __init__(self, responses: int, *, generation: int = 0) -> None:
         self.responses = responses
         self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
-        self.encoder = Encoder()
+        self.encoder = Encoder(generation=generation)
 
     def serve(self, requests: int) -> None:
         """Answer requests until the grader closes its end."""
@@ -162,7 +164,7 @@ def main(argv: list[str]) -> None:
         limits=Limits(**settings["limits"]),
     )
     sys.path.insert(0, scratch)
-    worker = Worker(responses)
+    worker = Worker(responses, generation=settings["generation"])
     worker.send({"hello": {"protections": list(protections), "pid": os.getpid()}})
     worker.serve(requests)
 
