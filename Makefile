@@ -19,11 +19,11 @@ demo: $(BIN)/.installed
 	$(RUN) $(BIN)/python -m autograder.demo
 
 test: $(BIN)/.installed
-	$(RUN) $(BIN)/ruff check autograder tests scripts
+	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
 	$(RUN) $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
-	$(RUN) $(BIN)/ruff check autograder tests scripts
+	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
 
 # Regenerate the student release from the solution notebooks (commit the result).
 assignments: $(BIN)/.installed
