@@ -1,0 +1,176 @@
+"""Broken and hostile submissions, graded in one batch with honest ones: each costs only itself.
+
+Every submission of :data:`hostile_submissions.HOSTILE`, the reference and the demo's buggy
+student are graded together by ``grade_many`` (two at a time, a short time limit per call, so
+that hangs cost little), as CI grades a class. Each hostile submission must lose exactly the
+points its entry states, with a message saying what happened; the honest ones must get the
+grades they get alone; and nothing outside the sandboxes' scratch directories may be written.
+"""
+
+import hashlib
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS
+
+from autograder.batch import grade_many
+from autograder.formats.gradebook import gradebook_csv, write_gradebook
+from autograder.reference import find_release_notebook, find_solution_notebook
+from autograder.results import PENDING, SubmissionResult
+from autograder.sandbox import Cell, Limits, Sandbox
+from autograder.submissions import demo_answers, with_answers
+
+LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=5.0)
+"""Short enough that the hangs cost little; long enough for the reference on a busy machine."""
+
+BUGGY_LOSES = {"rnn_backward": 5.0, "clip_by_global_norm": 3.5}
+"""The demo's buggy student: dWh overwritten in BPTT, each array clipped by its own norm."""
+
+GUARDED = [SOLUTIONS, *sorted((AUTOGRADER / "checks").glob("*.py"))]
+"""Files of the checkout that student code tries to overwrite."""
+
+
+def files_under(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file beneath ``directory``: its size and modification time, by relative path."""
+    return {
+        str(path.relative_to(directory)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
+
+
+def digests(paths: list[Path]) -> dict[Path, str]:
+    """The SHA-256 of each file."""
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+def points_lost(result: SubmissionResult) -> dict[str, float]:
+    """The autograded points each function lost (functions that lost none left out)."""
+    lost: dict[str, float] = {}
+    for test in result.tests:
+        if test.status != PENDING:
+            lost[test.function] = lost.get(test.function, 0.0) + test.max_score - test.score
+    return {function: round(points, 6) for function, points in lost.items() if points}
+
+
+def output_of(result: SubmissionResult, function: str) -> str:
+    """What the tests of ``function`` told the student."""
+    return "\n".join(test.output for test in result.tests if test.function == function)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The batch graded: results by name, the batch directory, and its files before and after."""
+    place = tmp_path_factory.mktemp("batch")
+    source = nbformat.read(find_solution_notebook("rnn"), as_version=4)
+    release = nbformat.read(find_release_notebook("rnn"), as_version=4)
+    students = demo_answers("rnn", source)
+    submissions = {
+        "reference": with_answers(release, students["reference"]),
+        "buggy": with_answers(release, students["buggy"]),
+    }
+    for name, hostile in HOSTILE.items():
+        submissions[name] = hostile.notebook(with_answers(release, hostile.answers(students["reference"], place)))
+    paths = []
+    for name, notebook in submissions.items():
+        path = place / name / "rnn.ipynb"
+        path.parent.mkdir()
+        path.write_text(notebook if isinstance(notebook, str) else nbformat.writes(notebook))
+        paths.append(str(path))
+    files_before, guarded_before = files_under(place), digests(GUARDED)
+    started = time.monotonic()
+    results = grade_many(paths, assignment="rnn", jobs=2, limits=LIMITS)
+    seconds = time.monotonic() - started
+    return {
+        "results": dict(zip(submissions, results)),
+        "place": place,
+        "files": (files_before, files_under(place)),
+        "guarded": (guarded_before, digests(GUARDED)),
+        "seconds": seconds,
+    }
+
+
+def test_the_reference_earns_full_marks_in_a_hostile_batch(batch):
+    """Does the reference earn 36/36 autograded points, with no note, beside the hostile submissions?"""
+    reference = batch["results"]["reference"]
+    assert points_lost(reference) == {}
+    assert reference.score == 36.0
+    assert reference.pending_score == 9.0
+    assert reference.notes == ()
+
+
+def test_the_buggy_submission_loses_only_its_two_mistakes(batch):
+    """Does the plain buggy student lose exactly the points of its two mistakes, nothing from its neighbours?"""
+    buggy = batch["results"]["buggy"]
+    assert points_lost(buggy) == BUGGY_LOSES
+    assert buggy.notes == ()
+    assert "dWh" in output_of(buggy, "rnn_backward")
+    assert "its own norm" in output_of(buggy, "clip_by_global_norm")
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_submission_loses_what_it_states_and_says_why(batch, name):
+    """Does each hostile submission lose exactly the points its entry states, with a message saying what happened?"""
+    hostile, result = HOSTILE[name], batch["results"][name]
+    expected = hostile.expected
+    assert points_lost(result) == expected.lost, hostile.question
+    assert set(expected.lost) <= set(POINTS)
+    for function, text in expected.says.items():
+        assert text in output_of(result, function), f"{hostile.question}\n{output_of(result, function)}"
+    if expected.note:
+        assert any(expected.note in note for note in result.notes), f"{hostile.question}\n{result.notes}"
+    else:
+        assert result.notes == (), hostile.question
+    assert not any("tell your instructor" in test.output for test in result.tests), hostile.question
+
+
+def test_the_corpus_covers_every_kind_of_bad_input():
+    """Does the corpus hold at least 15 broken or hostile submissions, each asking a question?"""
+    assert len(HOSTILE) >= 15
+    assert all(hostile.question.endswith("?") for hostile in HOSTILE.values())
+
+
+def test_nothing_outside_the_scratch_directories_was_written(batch):
+    """Are the fake results, gradebook and tampered autograder files absent or untouched after the batch?"""
+    place = batch["place"]
+    before, after = batch["files"]
+    assert after == before
+    for fake in (place / "results.json", place / "gradebook.csv", Path("/autograder/results/results.json")):
+        assert not fake.exists()
+    guarded_before, guarded_after = batch["guarded"]
+    assert guarded_after == guarded_before
+
+
+def test_the_gradebook_holds_each_submissions_own_grade(batch, tmp_path):
+    """Does the gradebook written after a hostile batch hold every submission's honest score?"""
+    results = list(batch["results"].values())
+    path = tmp_path / "gradebook.csv"
+    write_gradebook(results, path)
+    text = path.read_text()
+    assert text == gradebook_csv(results)
+    rows = {line.split(",")[0]: line.split(",")[2] for line in text.splitlines()[1:]}
+    assert rows[str(batch["place"] / "reference" / "rnn.ipynb")] == "36"
+    assert rows[str(batch["place"] / "writes_fake_results" / "rnn.ipynb")] == "33"
+    assert len(rows) == len(results)
+
+
+def test_a_value_kept_in_the_student_process_comes_back_through_a_later_call():
+    """Does a cache object the student's forward returns reach the student's backward intact?"""
+    source = """
+class Cache:
+    def __init__(self, x):
+        self.x = x
+
+def forward(x):
+    return 2 * x, Cache(x)
+
+def backward(cache):
+    return cache.x
+"""
+    with Sandbox([Cell("answers", source)], limits=LIMITS) as sandbox:
+        value, cache = sandbox.call("forward", (np.ones(3),), {})
+        assert repr(cache) == "<Cache object>"
+        np.testing.assert_array_equal(sandbox.call("backward", (cache,), {}), np.ones(3))
