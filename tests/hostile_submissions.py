@@ -151,31 +151,28 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "did not return within"}),
     ),
-    "sys_exit_in_a_function": Hostile(
-        "Does sys.exit() in a function lose only that function's points?",
+    "exits_from_functions": Hostile(
+        "Do sys.exit() and os._exit(1) in a function lose only the points of the function that exits?",
         replacing(
             clip_by_norm="""
             import sys
 
             def clip_by_norm(grad, max_norm):
                 sys.exit("bye")
-            """
-        ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "SystemExit: bye"}),
-    ),
-    "os_exit_in_a_function": Hostile(
-        "Does os._exit(1) in a function lose only that function's points?",
-        replacing(
+            """,
             clip_by_global_norm="""
             import os
 
             def clip_by_global_norm(grads, max_norm):
                 os._exit(1)
-            """
+            """,
         ),
-        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "ended the process"}),
+        Outcome(
+            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_norm": "SystemExit: bye", "clip_by_global_norm": "ended the process"},
+        ),
     ),
-    "memory_bomb": Hostile(
+    "memory_bombs": Hostile(
         "Does allocating without bound lose only the points of the function that allocates?",
         replacing(
             clip_by_value="""
@@ -183,25 +180,22 @@ HOSTILE: dict[str, Hostile] = {
                 hoard = []
                 while True:
                     hoard.append(np.zeros(2**25))
-            """
-        ),
-        Outcome({"clip_by_value": 3.0}, {"clip_by_value": "MemoryError"}),
-    ),
-    "memory_bomb_touching_every_page": Hostile(
-        "Does a memory bomb that fills every page it allocates lose only its function's points?",
-        replacing(
-            clip_by_value="""
-            def clip_by_value(grads, clip_value):
+            """,
+            # Filling every page of 2 GiB takes longer than a call may: the time limit stops it.
+            clip_by_norm="""
+            def clip_by_norm(grad, max_norm):
                 hoard = []
                 while True:
                     hoard.append(np.ones(2**25))
-            """
+            """,
         ),
-        # Filling 2 GiB takes longer than a call may (the address-space limit would stop it next).
-        Outcome({"clip_by_value": 3.0}, {"clip_by_value": "did not return within"}),
+        Outcome(
+            {"clip_by_value": 3.0, "clip_by_norm": 3.0},
+            {"clip_by_value": "MemoryError", "clip_by_norm": "did not return within"},
+        ),
     ),
-    "fork_bomb": Hostile(
-        "Does a fork bomb lose only the points of the function that forks?",
+    "fork_bombs": Hostile(
+        "Do fork bombs (os.fork, subprocess, os.system) lose only the points of the functions that fork?",
         replacing(
             clip_by_norm="""
             import os
@@ -209,13 +203,7 @@ HOSTILE: dict[str, Hostile] = {
             def clip_by_norm(grad, max_norm):
                 while True:
                     os.fork()
-            """
-        ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Operation not permitted"}),
-    ),
-    "shell_fork_bomb": Hostile(
-        "Do subprocess and os.system fork bombs lose only the points of the functions that start them?",
-        replacing(
+            """,
             clip_by_value="""
             import subprocess
 
@@ -230,8 +218,12 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_value": 3.0, "clip_by_global_norm": 4.0},
-            {"clip_by_value": "Operation not permitted", "clip_by_global_norm": "no new processes"},
+            {"clip_by_norm": 3.0, "clip_by_value": 3.0, "clip_by_global_norm": 4.0},
+            {
+                "clip_by_norm": "Operation not permitted",
+                "clip_by_value": "Operation not permitted",
+                "clip_by_global_norm": "no new processes",
+            },
         ),
     ),
     "prints_100_mb": Hostile(
@@ -245,49 +237,32 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "more output"}),
     ),
-    "returns_nan": Hostile(
-        "Does a function returning NaN lose the points of the checks it fails, and only those?",
+    "returns_nan_and_the_wrong_type": Hostile(
+        "Do functions returning NaN or a list lose the points of the checks they fail, and only those?",
         replacing(
             clip_by_norm="""
             def clip_by_norm(grad, max_norm):
                 if not max_norm > 0:
                     raise ValueError("max_norm must be positive")
                 return np.full_like(grad, np.nan)
-            """
-        ),
-        Outcome({"clip_by_norm": 2.5}, {"clip_by_norm": "nan"}),
-    ),
-    "returns_the_wrong_type": Hostile(
-        "Does a function returning the wrong type lose the points of the checks it fails?",
-        replacing(
+            """,
             clip_by_value="""
             def clip_by_value(grads, clip_value):
                 if not clip_value > 0:
                     raise ValueError("clip_value must be positive")
                 return [np.clip(g, -clip_value, clip_value) for g in grads.values()]
-            """
+            """,
         ),
-        Outcome({"clip_by_value": 2.5}, {"clip_by_value": "list"}),
+        Outcome({"clip_by_norm": 2.5, "clip_by_value": 2.5}, {"clip_by_norm": "nan", "clip_by_value": "list"}),
     ),
-    "patches_numpy_testing": Hostile(
-        "Does patching numpy's comparisons in an answer cell change nothing for a correct submission?",
-        prefixing(
-            "clip_by_norm",
-            """
+    "patches_numpy_and_is_wrong": Hostile(
+        "Does patching np.allclose and np.testing hide none of a wrong function's mistakes, and cost the others nothing?",
+        replacing(
+            clip_by_norm="""
             np.allclose = lambda *a, **k: True
             np.array_equal = lambda *a, **k: True
             np.testing.assert_allclose = lambda *a, **k: None
             np.testing.assert_array_equal = lambda *a, **k: None
-            """,
-        ),
-        Outcome({}),
-    ),
-    "patches_numpy_and_is_wrong": Hostile(
-        "Does patching np.allclose and np.testing hide none of a wrong function's mistakes?",
-        replacing(
-            clip_by_norm="""
-            np.allclose = lambda *a, **k: True
-            np.testing.assert_allclose = lambda *a, **k: None
 
             def clip_by_norm(grad, max_norm):
                 if not max_norm > 0:
@@ -314,8 +289,8 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "nothing was scaled"}),
     ),
-    "returns_a_rigged_object": Hostile(
-        "Does an object whose __eq__ is always True and whose __array__ is right earn no points for a value check?",
+    "returns_rigged_values": Hostile(
+        "Do an object whose __eq__ is always True (and __array__ right) and such an array subclass earn nothing?",
         replacing(
             clip_by_norm="""
             class Rigged:
@@ -333,13 +308,7 @@ HOSTILE: dict[str, Hostile] = {
                     raise ValueError("max_norm must be positive")
                 norm = np.linalg.norm(grad)
                 return Rigged(grad * (max_norm / norm) if norm > max_norm else grad.copy())
-            """
-        ),
-        Outcome({"clip_by_norm": 2.5}, {"clip_by_norm": "should be a numpy array"}),
-    ),
-    "returns_a_rigged_array": Hostile(
-        "Does an array subclass whose __eq__ is always True lose the points of its wrong values?",
-        replacing(
+            """,
             clip_by_global_norm="""
             class AlwaysEqual(np.ndarray):
                 def __eq__(self, other):
@@ -351,9 +320,12 @@ HOSTILE: dict[str, Hostile] = {
                 if not max_norm > 0:
                     raise ValueError("max_norm must be positive")
                 return {k: (2 * g).view(AlwaysEqual) for k, g in grads.items()}, 1.0
-            """
+            """,
         ),
-        Outcome({"clip_by_global_norm": 3.5}, {"clip_by_global_norm": "Not equal to tolerance"}),
+        Outcome(
+            {"clip_by_norm": 2.5, "clip_by_global_norm": 3.5},
+            {"clip_by_norm": "should be a numpy array", "clip_by_global_norm": "Not equal to tolerance"},
+        ),
     ),
     "writes_fake_results": Hostile(
         "Is every attempt to write a fake results file, the gradebook or the autograder refused?",
@@ -387,8 +359,8 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome({"clip_by_value": 3.0}, {"clip_by_value": "Permission denied"}),
     ),
-    "reads_the_solutions_by_path": Hostile(
-        "Is opening the solutions notebook by its absolute path refused?",
+    "reads_the_solutions": Hostile(
+        "Is reading the solutions refused, by absolute path and by walking up from the working directory?",
         replacing(
             clip_by_norm="""
             import json
@@ -400,13 +372,7 @@ HOSTILE: dict[str, Hostile] = {
                 namespace = {"np": np}
                 exec(source, namespace)
                 return namespace["clip_by_norm"](grad, max_norm)
-            """
-        ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Permission denied"}),
-    ),
-    "looks_for_the_solutions": Hostile(
-        "Is finding the solutions by walking up from the working directory (or the grader's) refused?",
-        replacing(
+            """,
             clip_by_global_norm="""
             import os
             from pathlib import Path
@@ -424,9 +390,12 @@ HOSTILE: dict[str, Hostile] = {
                     if notebook.exists():
                         exec(notebook.read_text())
                 raise LookupError("no solutions found")
-            """
+            """,
         ),
-        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "Permission denied"}),
+        Outcome(
+            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_norm": "Permission denied", "clip_by_global_norm": "Permission denied"},
+        ),
     ),
     "edits_a_test_cell_to_return_a_string": Hostile(
         "Is a test cell edited to end with a string (full marks in nbgrader) ignored, with a note?",
@@ -463,20 +432,22 @@ HOSTILE: dict[str, Hostile] = {
             {"clip_by_value": "KeyboardInterrupt", "clip_by_norm": "Escape: out of here"},
         ),
     ),
-    "hangs_at_the_top_of_a_cell": Hostile(
-        "Does a cell hanging at the top level lose only its function's points, the cells before it kept?",
-        prefixing("clip_by_global_norm", "while True:\n    pass\n"),
-        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "did not finish within"}),
-    ),
     "sleeps_at_the_top_of_a_middle_cell": Hostile(
         "Does a middle cell that sleeps at the top level cost only its function, the later cells kept?",
         prefixing("bptt_gradient_norms", "import time\ntime.sleep(3600)\n"),
         Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "not defined"}),
     ),
-    "exits_at_the_top_of_a_cell": Hostile(
-        "Does a cell that ends the process at the top level lose only its function's points?",
-        prefixing("clip_by_value", "import os\nos._exit(3)\n"),
-        Outcome({"clip_by_value": 3.0}, {"clip_by_value": "ended the process"}),
+    "hangs_and_exits_at_the_top_of_cells": Hostile(
+        "Do cells that hang or end the process at the top level lose only their functions, the other cells kept?",
+        lambda answers, place: {
+            **answers,
+            "clip_by_value": "import os\nos._exit(3)\n" + answers["clip_by_value"],
+            "clip_by_global_norm": "while True:\n    pass\n" + answers["clip_by_global_norm"],
+        },
+        Outcome(
+            {"clip_by_value": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_value": "ended the process", "clip_by_global_norm": "did not finish within"},
+        ),
     ),
     "kills_the_grader": Hostile(
         "Is killing the grading process refused, costing only the function that tries?",
