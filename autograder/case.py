@@ -22,6 +22,7 @@ import numpy as np
 
 from autograder.results import CaseResult, total_max_points, total_points
 from autograder.self_check import record
+from autograder.wire import Handle
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
@@ -159,7 +160,7 @@ def _equal(before, after) -> bool:
 def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:
     """Check that a function returned a tuple of ``len(names)`` values; return it."""
     if not isinstance(result, tuple) or len(result) != len(names):
-        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type(result).__name__}"
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type_name(result)}"
         raise CheckFailed(f"{function} should return a tuple ({', '.join(names)}), but it returned {got}.")
     return result
 
@@ -229,3 +230,8 @@ def report(results: list[CaseResult], *, out=None) -> float:
             print(f"      {line}", file=out)
     print(f"  score: {total_points(results):g} / {total_max_points(results):g}", file=out)
     return total_points(results)
+
+
+def type_name(value) -> str:
+    """The name of a value's type; for a value kept in the student's process, its type there."""
+    return value.type_name if isinstance(value, Handle) else type(value).__name__

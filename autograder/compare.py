@@ -9,7 +9,7 @@ scaled).
 
 import numpy as np
 
-from autograder.case import CheckFailed
+from autograder.case import CheckFailed, type_name
 
 RTOL = 1e-7
 ATOL = 1e-9
@@ -23,7 +23,7 @@ def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -
             actual = np.asarray(actual)
         else:
             raise CheckFailed(
-                f"{where} should be a numpy array of shape {shape}, but it is a {type(actual).__name__}."
+                f"{where} should be a numpy array of shape {shape}, but it is a {type_name(actual)}."
             )
     if actual.shape != tuple(shape):
         raise CheckFailed(
@@ -137,3 +137,4 @@ def _distinct(actual: float, desired: float) -> tuple[str, str]:
 
 def _index(index) -> tuple[int, ...]:
     return tuple(int(i) for i in index)
+
