@@ -223,6 +223,15 @@ def report(results: list[CaseResult], *, out=None) -> float:
         return 0.0
     label = "hidden checks" if results[0].hidden else "checks"
     print(f"{results[0].function}: {label}", file=out)
+    if all(result.message.startswith(f"{result.function} is not implemented yet") for result in results):
+        print(f"  ✗ not implemented yet [0/{total_max_points(results):g}]", file=out)
+        print(
+            f"      Replace the `raise NotImplementedError()` line of {results[0].function} with your code, "
+            "then run this cell again.",
+            file=out,
+        )
+        print(f"  score: 0 / {total_max_points(results):g}", file=out)
+        return 0.0
     for result in results:
         mark = "✓" if result.passed else "✗"
         print(f"  {mark} {result.name} [{result.points:g}/{result.max_points:g}]", file=out)
