@@ -10,36 +10,19 @@ test or mark scheme, and every test cell is worth exactly what its checks can aw
 import ast
 import contextlib
 import copy
-import fnmatch
 import io
 import json
 
+import leaks
 import nbformat
 import pytest
 
-from autograder.nbgrader_pipeline import IGNORED, REPOSITORY, assignments, generate_releases
+from autograder.nbgrader_pipeline import REPOSITORY, assignments, generate_releases
 from autograder.reference import load_reference
 from autograder.submissions import answer_cells
 
 RELEASE = REPOSITORY / "assignments"
 ASSIGNMENTS = assignments(REPOSITORY)
-
-SECRET_REGIONS = [
-    ("### BEGIN SOLUTION", "### END SOLUTION"),
-    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
-    ("BEGIN MARK SCHEME", "END MARK SCHEME"),
-]
-MIN_WORD_CHARACTERS = 6
-"""A line with fewer letters, digits or underscores (``else:``, ``T = 1``) gives nothing away."""
-
-
-def files(directory):
-    """Relative path -> bytes of every file under ``directory``, skipping caches."""
-    return {
-        str(path.relative_to(directory)): path.read_bytes()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and not any(fnmatch.fnmatch(part, p) for part in path.parts for p in IGNORED)
-    }
 
 
 def source_notebook(name):
@@ -48,48 +31,6 @@ def source_notebook(name):
 
 def release_notebook(name):
     return nbformat.read(RELEASE / name / f"{name}.ipynb", as_version=4)
-
-
-def secret_lines(notebook):
-    """The stripped, non-trivial lines inside the solution, hidden test and mark scheme regions."""
-    secrets = set()
-    for cell in notebook.cells:
-        end = None
-        for line in cell.source.splitlines():
-            begins = [e for b, e in SECRET_REGIONS if b in line]
-            if end is None and begins:
-                end = begins[0]
-            elif end is not None and end in line:
-                end = None
-            elif end is not None and sum(c.isalnum() or c == "_" for c in line) >= MIN_WORD_CHARACTERS:
-                secrets.add(line.strip())
-    return secrets
-
-
-def strings(value):
-    """Every string inside a parsed JSON value: cell sources, outputs, metadata."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings(item)
-
-
-def released_lines(name, data):
-    """The stripped lines of a released file; for a notebook, also of every string in its JSON."""
-    text = data.decode("utf-8", errors="replace")
-    texts = [text, *strings(json.loads(text))] if name.endswith(".ipynb") else [text]
-    return {line.strip() for t in texts for line in t.splitlines()}
-
-
-def leaks(secrets, released):
-    """(file, line) for every secret line that is also a whole line of a released file."""
-    return sorted(
-        (name, line) for name, data in released.items() for line in secrets & released_lines(name, data)
-    )
 
 
 def test_every_assignment_is_released():
@@ -102,7 +43,7 @@ def test_every_assignment_is_released():
 def test_regenerating_the_release_changes_nothing(name, tmp_path):
     """Does `nbgrader generate_assignment` in a fresh course give the committed bytes?"""
     generate_releases(tmp_path, [name])
-    fresh, committed = files(tmp_path / name), files(RELEASE / name)
+    fresh, committed = leaks.artifact_files(tmp_path / name), leaks.artifact_files(RELEASE / name)
     assert sorted(fresh) == sorted(committed), "run `make assignments` and commit the result"
     for path, data in fresh.items():
         if data != committed[path]:
@@ -147,10 +88,13 @@ def test_every_answer_cell_is_a_stub(name):
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_no_solution_hidden_test_or_mark_scheme_line_is_released(name):
-    """Does no line of a solution, a hidden test or a mark scheme appear in any released file?"""
-    secrets = secret_lines(source_notebook(name))
+    """Does no line of a solution, a hidden test or a mark scheme appear in any released file?
+
+    tests/test_leaks.py runs the same detector over every student-facing artifact.
+    """
+    secrets = leaks.secrets_of(source_notebook(name), name)
     assert len(secrets) > 20, "the source notebook should have solutions, hidden tests and mark schemes"
-    assert leaks(secrets, files(RELEASE / name)) == []
+    assert leaks.secret_leaks(leaks.artifact_files(RELEASE / name), secrets) == []
 
 
 @pytest.mark.parametrize(
@@ -163,15 +107,14 @@ def test_no_solution_hidden_test_or_mark_scheme_line_is_released(name):
 )
 def test_a_leaked_line_is_caught(grade_id, kind):
     """Would a release that kept one line of a solution, hidden test or mark scheme fail the test above?"""
-    source = {
-        c.metadata.nbgrader["grade_id"]: c for c in source_notebook("rnn").cells if "nbgrader" in c.metadata
-    }
-    secret = sorted(secret_lines(nbformat.v4.new_notebook(cells=[source[grade_id]])))[-1]
+    secrets = leaks.secrets_of(source_notebook("rnn"), "rnn")
+    secret = sorted((s for s in secrets if s.cell == grade_id), key=lambda s: s.text)[-1]
+    assert secret.kind == kind
     leaky = copy.deepcopy(release_notebook("rnn"))
     cell = next(c for c in leaky.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    cell.source += "\n    " + secret
-    released = {"rnn.ipynb": nbformat.writes(leaky).encode()}
-    assert leaks(secret_lines(source_notebook("rnn")), released) == [("rnn.ipynb", secret)], kind
+    cell.source += "\n    " + secret.text
+    found = leaks.secret_leaks({"rnn.ipynb": nbformat.writes(leaky).encode()}, secrets)
+    assert len(found) == 1 and found[0].startswith("rnn.ipynb cell") and found[0].endswith(str(secret))
 
 
 def final_value(source, namespace):
