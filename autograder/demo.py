@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.audit import audit, audit_text
 from autograder.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
 from autograder.submissions import demo_answers
 
@@ -90,6 +91,11 @@ def main(course: Path = Path("demo-course")) -> dict[str, dict[str, StudentGrade
         print("\nFeedback for the students (HTML, mark schemes removed):")
         for grade in grades[assignment].values():
             print(f"  {grade.student:<10} {grade.feedback or 'none written'}")
+    print("\n== autograder audit: the same notebooks regraded in isolation ==")
+    for assignment in ASSIGNMENTS:
+        started = time.perf_counter()
+        result = audit(course, assignment, jobs=2)
+        print(f"{assignment} ({time.perf_counter() - started:.0f} s): {audit_text(result)}")
     if any(points == 0 for by_student in grades.values() for g in by_student.values() for points in g.pending.values()):
         print("\n(nbgrader also flags every 0-point question (task) cell for manual grading.)")
     print(f"\nThe gradebook is {course / 'gradebook.db'}; grade the written answers in formgrader.")
