@@ -10,6 +10,7 @@ import contextlib
 import copy
 import inspect
 import io
+import re
 import sys
 import traceback
 import warnings
@@ -25,6 +26,10 @@ from autograder.self_check import record
 from autograder.wire import Handle
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplementedError")
+"""The start of the message of a case that called a stub (see :func:`call`)."""
 
 
 class CheckFailed(AssertionError):
@@ -223,10 +228,12 @@ def report(results: list[CaseResult], *, out=None) -> float:
         return 0.0
     label = "hidden checks" if results[0].hidden else "checks"
     print(f"{results[0].function}: {label}", file=out)
-    if all(result.message.startswith(f"{result.function} is not implemented yet") for result in results):
+    waiting = [NOT_IMPLEMENTED.match(result.message) for result in results]
+    if all(waiting):
+        names = list(dict.fromkeys(match.group(1) for match in waiting))
         print(f"  ✗ not implemented yet [0/{total_max_points(results):g}]", file=out)
         print(
-            f"      Replace the `raise NotImplementedError()` line of {results[0].function} with your code, "
+            f"      Replace the `raise NotImplementedError()` line of {' and '.join(names)} with your code, "
             "then run this cell again.",
             file=out,
         )
