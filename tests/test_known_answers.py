@@ -22,7 +22,7 @@ def test_committed_data_is_regenerated_identically(reference):
     """Does rerunning scripts/make_known_answers.py reproduce every stored array?"""
     regenerated = load_script().BUILDERS["rnn"](reference)
     stored = known_answers.load("rnn")
-    assert set(stored) == set(regenerated)
+    assert list(stored) == list(regenerated), "the examples must keep the script's order (messages name the first failing one)"
     for example, values in regenerated.items():
         assert set(stored[example]) == set(values), example
         for name, value in values.items():
@@ -56,7 +56,7 @@ def test_committed_lstm_data_is_regenerated_identically():
     """Does rerunning the lstm builder reproduce every stored array of autograder/data/lstm.npz?"""
     regenerated = load_script().BUILDERS["lstm"](load_reference("lstm"))
     stored = known_answers.load("lstm")
-    assert set(stored) == set(regenerated)
+    assert list(stored) == list(regenerated), "the examples must keep the script's order (messages name the first failing one)"
     for example, values in regenerated.items():
         assert set(stored[example]) == set(values), example
         for name, value in values.items():
