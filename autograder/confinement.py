@@ -46,11 +46,31 @@ class SeccompArch:
     clone3: int
     forks: tuple[int, ...]  # fork and vfork, where they exist
     has_x32: bool  # x32 syscalls share the x86_64 arch value and must be refused by number
+    signals_to_self: tuple[int, ...] = ()  # kill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo: allowed for pid == self
+    signals_refused: tuple[int, ...] = ()  # tkill, pidfd_send_signal: refused
 
 
 SECCOMP_ARCHES = {
-    "x86_64": SeccompArch(0xC000003E, seccomp=317, clone=56, clone3=435, forks=(57, 58), has_x32=True),
-    "aarch64": SeccompArch(0xC00000B7, seccomp=277, clone=220, clone3=435, forks=(), has_x32=False),
+    "x86_64": SeccompArch(
+        0xC000003E,
+        seccomp=317,
+        clone=56,
+        clone3=435,
+        forks=(57, 58),
+        has_x32=True,
+        signals_to_self=(62, 234, 129, 297),
+        signals_refused=(200, 424),
+    ),
+    "aarch64": SeccompArch(
+        0xC00000B7,
+        seccomp=277,
+        clone=220,
+        clone3=435,
+        forks=(),
+        has_x32=False,
+        signals_to_self=(129, 131, 138, 240),
+        signals_refused=(130, 424),
+    ),
 }
 
 # Landlock: the same syscall numbers on every architecture; access rights by the ABI that added them.
@@ -138,8 +158,12 @@ def _set_resource_limits(limits: Limits, libc: ctypes.CDLL | None) -> bool:
     return complete
 
 
-def _process_filter(arch: SeccompArch) -> list[tuple[int, int, int, int]]:
-    """BPF program: kill on a foreign arch, fork/vfork/clone-without-CLONE_THREAD -> EPERM, clone3 -> ENOSYS."""
+def _process_filter(arch: SeccompArch, own_pid: int) -> list[tuple[int, int, int, int]]:
+    """The BPF program of the seccomp filter.
+
+    Kill on a foreign arch; fork, vfork and clone without CLONE_THREAD -> EPERM, clone3 -> ENOSYS;
+    a signal to any process but this one -> EPERM (Landlock scopes signals only from ABI 6).
+    """
     eperm, enosys = SECCOMP_RET_ERRNO | errno.EPERM, SECCOMP_RET_ERRNO | errno.ENOSYS
     program = [
         (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_ARCH),
@@ -147,11 +171,20 @@ def _process_filter(arch: SeccompArch) -> list[tuple[int, int, int, int]]:
         (BPF_RET_K, 0, 0, SECCOMP_RET_KILL_PROCESS),
         (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_NR),
     ]
-    denied = [(BPF_JEQ_K, nr, eperm) for nr in arch.forks] + [(BPF_JEQ_K, arch.clone3, enosys)]
+    denied = [(BPF_JEQ_K, nr, eperm) for nr in (*arch.forks, *arch.signals_refused)]
+    denied.append((BPF_JEQ_K, arch.clone3, enosys))
     if arch.has_x32:
         denied.append((BPF_JGE_K, X32_SYSCALL_BIT, enosys))
     for jump, nr, action in denied:
         program += [(jump, 0, 1, nr), (BPF_RET_K, 0, 0, action)]
+    for nr in arch.signals_to_self:  # the first argument is the target's pid (or thread group id)
+        program += [
+            (BPF_JEQ_K, 0, 4, nr),
+            (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_ARG0),
+            (BPF_JEQ_K, 1, 0, own_pid),
+            (BPF_RET_K, 0, 0, eperm),
+            (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
+        ]
     return program + [
         (BPF_JEQ_K, 0, 3, arch.clone),
         (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_ARG0),  # low 32 bits of the clone flags (little endian)
@@ -166,7 +199,7 @@ def _forbid_new_processes(libc: ctypes.CDLL) -> bool:
     arch = SECCOMP_ARCHES.get(platform.machine())
     if arch is None:
         return False
-    instructions = _process_filter(arch)
+    instructions = _process_filter(arch, os.getpid())
     program = _SockFprog(len(instructions), (_SockFilter * len(instructions))(*instructions))
     return _syscall(libc, arch.seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, program) == 0
 
@@ -247,7 +280,7 @@ def confine(
     Returns:
         The active protections among ``"resource limits"``, ``"no new processes"`` (fork, vfork
         and clone without CLONE_THREAD fail with EPERM, threads work, ``os.system`` raises
-        PermissionError), ``"filesystem"`` (nothing outside ``readable`` and ``writable``) and
+        PermissionError; no signal reaches another process), ``"filesystem"`` (nothing outside ``readable`` and ``writable``) and
         ``"network"`` (no TCP bind or connect; from Landlock ABI 6 also no signals or abstract
         unix sockets to processes outside the sandbox).
 

@@ -219,3 +219,42 @@ def test_a_relative_path_is_a_programming_error():
     code += "confine(readable=[Path('solutions')], writable=[])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "ValueError: confine: readable paths must be absolute, got ['solutions']" in result.stderr
+
+
+def test_the_seccomp_filter_alone_stops_signals_to_other_processes(tmp_path):
+    """Without Landlock (kernels before 6.7 cannot scope signals), can the confined process still not signal the grader, yet signal itself?"""
+    code = textwrap.dedent(
+        """
+        import ctypes, errno, os, signal
+        from autograder import confinement
+        assert confinement._forbid_new_processes(confinement._libc())
+        libc = ctypes.CDLL(None, use_errno=True)
+        grader = os.getppid()
+        for name, send in [
+            ("kill", lambda: os.kill(grader, signal.SIGTERM)),
+            ("killpg", lambda: os.killpg(os.getpgid(grader), signal.SIGTERM)),
+            ("kill -1", lambda: os.kill(-1, signal.SIGTERM)),
+        ]:
+            try:
+                send()
+            except PermissionError:
+                print(name, "refused")
+        if libc.tgkill(grader, grader, 0) == -1 and ctypes.get_errno() == errno.EPERM:
+            print("tgkill refused")
+        signal.signal(signal.SIGUSR1, lambda *args: print("own signal"))
+        os.kill(os.getpid(), signal.SIGUSR1)
+        signal.raise_signal(signal.SIGUSR1)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, start_new_session=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "kill refused",
+        "killpg refused",
+        "kill -1 refused",
+        "tgkill refused",
+        "own signal",
+        "own signal",
+    ]
