@@ -13,8 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder.isolated_grading import UnknownAssignment, grade_submission, load_assignment
-from autograder.results import FAILED, PENDING, SubmissionResult, TestResult
+from autograder.isolated_grading import (
+    UnknownAssignment,
+    grade_submission,
+    load_assignment,
+    written_answers_pending,
+)
+from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox import Limits
 
 
@@ -61,12 +66,9 @@ def ungraded(submission: str, assignment: str | None, note: str) -> SubmissionRe
         except UnknownAssignment:
             pass
         else:
-            tests = tuple(
-                TestResult(c.grade_id, c.grade_id, 0.0, c.points, FAILED, note, cell=c.grade_id)
-                for c in trusted.tests
-            ) + tuple(
-                TestResult(c.grade_id, c.grade_id, 0.0, c.points, PENDING, cell=c.grade_id)
-                for c in trusted.written
+            tests = (
+                *(TestResult(c.grade_id, c.grade_id, 0.0, c.points, FAILED, note, cell=c.grade_id) for c in trusted.tests),
+                *written_answers_pending(trusted),
             )
     return SubmissionResult(submission, assignment or "?", tests, (note,))
 

@@ -12,6 +12,7 @@ import inspect
 import io
 import re
 import sys
+import sysconfig
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -25,7 +26,8 @@ from autograder.results import CaseResult, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
 
-_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+NOT_STUDENT_CODE = (str(Path(__file__).resolve().parent), sysconfig.get_paths()["stdlib"])
+"""Frames in these directories (the autograder, the standard library) are never the student's."""
 
 
 NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplementedError")
@@ -178,7 +180,7 @@ def describe_exception(error: BaseException) -> str:
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if not frame.filename.startswith(_PACKAGE_DIR) and "site-packages" not in frame.filename
+        if not frame.filename.startswith(NOT_STUDENT_CODE) and "site-packages" not in frame.filename
     ]
     if frames:
         frame = frames[-1]
@@ -217,35 +219,39 @@ def report(results: list[CaseResult], *, out=None) -> float:
     """Print one line per case (and the reason for each failure); return the points earned.
 
     The results also become the latest run of the function's checks in the notebook's self-check
-    summary (:mod:`autograder.self_check`).
+    summary (:mod:`autograder.self_check`), and are handed to :func:`collecting_results`.
     """
-    out = out or sys.stdout
     collected = _collected.get()
     if collected is not None:
         collected.append(list(results))
     record(results)
-    if not results:
-        return 0.0
+    if results:
+        print(report_text(results), end="", file=out or sys.stdout)
+    return float(total_points(results))
+
+
+def report_text(results: list[CaseResult]) -> str:
+    """What :func:`report` prints: the check's name, a line per case and the reason for each failure.
+
+    When every case met a function that is not implemented yet, one line says so instead.
+    """
     label = "hidden checks" if results[0].hidden else "checks"
-    print(f"{results[0].function}: {label}", file=out)
+    lines = [f"{results[0].function}: {label}"]
     waiting = [NOT_IMPLEMENTED.match(result.message) for result in results]
     if all(waiting):
-        names = list(dict.fromkeys(match.group(1) for match in waiting))
-        print(f"  ✗ not implemented yet [0/{total_max_points(results):g}]", file=out)
-        print(
-            f"      Replace the `raise NotImplementedError()` line of {' and '.join(names)} with your code, "
+        names = " and ".join(dict.fromkeys(match.group(1) for match in waiting))
+        lines += [
+            f"  ✗ not implemented yet [0/{total_max_points(results):g}]",
+            f"      Replace the `raise NotImplementedError()` line of {names} with your code, "
             "then run this cell again.",
-            file=out,
-        )
-        print(f"  score: 0 / {total_max_points(results):g}", file=out)
-        return 0.0
-    for result in results:
-        mark = "✓" if result.passed else "✗"
-        print(f"  {mark} {result.name} [{result.points:g}/{result.max_points:g}]", file=out)
-        for line in result.message.splitlines():
-            print(f"      {line}", file=out)
-    print(f"  score: {total_points(results):g} / {total_max_points(results):g}", file=out)
-    return total_points(results)
+        ]
+    else:
+        for result in results:
+            mark = "✓" if result.passed else "✗"
+            lines.append(f"  {mark} {result.name} [{result.points:g}/{result.max_points:g}]")
+            lines += [f"      {line}" for line in result.message.splitlines()]
+    lines.append(f"  score: {total_points(results):g} / {total_max_points(results):g}")
+    return "\n".join(lines) + "\n"
 
 
 def type_name(value) -> str:

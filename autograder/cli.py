@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograder.atomic_files import write_atomically
 from autograder.formats import FORMATS
 from autograder.formats.github import write_step_output
 from autograder.formats.gradebook import write_gradebook
@@ -79,7 +80,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
         )
     text = FORMATS[arguments.format](results)
     if arguments.output is not None:
-        write_atomically(arguments.output, text)
+        write_atomically(arguments.output, text if text.endswith("\n") else text + "\n")
     else:
         print(text)
     if arguments.format == "github" and os.environ.get("GITHUB_OUTPUT"):
@@ -123,16 +124,6 @@ def build_command(arguments: argparse.Namespace) -> int:
         return 2
     print(f"built {out}")
     return 0
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}.", delete=False
-    ) as temporary:
-        temporary.write(text if text.endswith("\n") else text + "\n")
-    os.replace(temporary.name, path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import notebook_cells
-from autograder.case import collecting_results, describe_exception, report
+from autograder.case import collecting_results, describe_exception, report_text
 from autograder.notebook_cells import NotebookCell
 from autograder.reference import (
     SolutionsNotFound,
@@ -26,7 +26,16 @@ from autograder.reference import (
     find_solution_notebook,
     known_assignments,
 )
-from autograder.results import FAILED, PASSED, PENDING, CaseResult, SubmissionResult, TestResult
+from autograder.results import (
+    FAILED,
+    PASSED,
+    PENDING,
+    CaseResult,
+    SubmissionResult,
+    TestResult,
+    total_max_points,
+    total_points,
+)
 from autograder.sandbox import Cell, Limits, Sandbox
 
 
@@ -175,27 +184,25 @@ def grade_submission(
         notes += problems
     cells = [Cell(c.grade_id, c.source) for c in trusted.setup]
     cells += [Cell(c.grade_id, answers[c.grade_id]) for c in trusted.answers if c.grade_id in answers]
+    absent = f"could not be read: {unreadable}" if notebook is None else "is missing from your notebook"
+    absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
     tests: list[TestResult] = []
-    with Sandbox(cells, support_files=trusted.support_files, limits=limits or Limits()) as sandbox:
-        for cell in trusted.answers:
-            if cell.grade_id not in answers:
-                sandbox.cell_errors[cell.grade_id] = (
-                    f"could not be read: {unreadable}"
-                    if notebook is None
-                    else "is missing from your notebook"
-                )
+    sandbox = Sandbox(cells, absent=absent_cells, support_files=trusted.support_files, limits=limits or Limits())
+    with sandbox:
         namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
         for cell in trusted.tests:
             tests += run_test_cell(cell, namespace)
         if missing := [p for p in ("filesystem", "no new processes") if p not in sandbox.protections]:
             notes.append(f"this machine could not confine student code fully (missing: {', '.join(missing)})")
-    tests += [
-        TestResult(
-            c.grade_id, c.grade_id, 0.0, c.points, PENDING, "awaits grading by a person", cell=c.grade_id
-        )
+    return SubmissionResult(given, trusted.name, (*tests, *written_answers_pending(trusted)), tuple(notes))
+
+
+def written_answers_pending(trusted: Assignment) -> list[TestResult]:
+    """The written answers of the assignment, as tests that await a person (0 points so far)."""
+    return [
+        TestResult(c.grade_id, c.grade_id, 0.0, c.points, PENDING, "awaits grading by a person", cell=c.grade_id)
         for c in trusted.written
     ]
-    return SubmissionResult(given, trusted.name, tuple(tests), tuple(notes))
 
 
 def submitted_answers(
@@ -259,16 +266,14 @@ def run_test_cell(cell: NotebookCell, namespace: dict) -> list[TestResult]:
 def test_of(cell: NotebookCell, results: list[CaseResult]) -> TestResult:
     """The test made of one check's case results."""
     first = results[0]
-    out = io.StringIO()
-    score = report(results, out=out)
-    max_score = round(sum(r.max_points for r in results), 6)
+    score, max_score = total_points(results), total_max_points(results)
     return TestResult(
         name=f"{first.function} (hidden)" if first.hidden else first.function,
         function=first.function,
         score=score,
         max_score=max_score,
         status=PASSED if score >= max_score else FAILED,
-        output=out.getvalue(),
+        output=report_text(results),
         hidden=first.hidden,
         cell=cell.grade_id,
         cases=tuple(results),

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -87,16 +87,25 @@ class Sandbox:
 
     Args:
         cells: the setup cells then the answer cells, in notebook order.
+        absent: answer cells the submission lacks, by grade id, with why (e.g. "is missing from
+            your notebook"); calling a function of one of them says so.
         support_files: files copied into the scratch directory (the assignment's modules).
         limits: time and resource limits.
     """
 
-    def __init__(self, cells: Sequence[Cell], *, support_files: Sequence[Path] = (), limits: Limits = Limits()):
+    def __init__(
+        self,
+        cells: Sequence[Cell],
+        *,
+        absent: Mapping[str, str] | None = None,
+        support_files: Sequence[Path] = (),
+        limits: Limits = Limits(),
+    ):
         self.cells = list(cells)
         self.support_files = list(support_files)
         self.limits = limits
-        self.cell_errors: dict[str, str] = {}
-        self.defined: dict[str, tuple[str, list[str] | None]] = {}
+        self.cell_errors: dict[str, str] = dict(absent or {})
+        self.defined: dict[str, list[str] | None] = {}
         self.broken: dict[str, str] = {}
         self.seconds_used: dict[str, float] = {}
         self.protections: tuple[str, ...] = ()
@@ -138,7 +147,7 @@ class Sandbox:
             if "error" in answer:
                 self.cell_errors[cell.grade_id] = f"raised {answer['error']['description']}"
             for name, parameters in answer.get("defined", {}).items():
-                self.defined[str(name)] = (cell.grade_id, parameters)
+                self.defined[str(name)] = parameters
 
     def function(self, name: str, *, cell: str | None = None) -> "StudentFunction":
         """The proxy of the student function ``name`` (defined or not: calling it tells)."""
@@ -305,7 +314,7 @@ class StudentFunction:
 
     @property
     def __signature__(self) -> inspect.Signature:
-        parameters = (self.sandbox.defined.get(self.__name__) or (None, None))[1] or []
+        parameters = self.sandbox.defined.get(self.__name__) or []
         return inspect.Signature(
             [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in parameters]
         )

@@ -24,12 +24,12 @@ import json
 import linecache
 import os
 import sys
-import traceback
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from autograder.case import describe_exception
 from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
 
 CELL_FILE_PREFIX = "<answer cell "
@@ -122,20 +122,12 @@ def describe(error: BaseException) -> dict:
     if isinstance(error, OSError) and error.errno == errno.EFBIG:
         return {"type": kind, "description": "OSError: it wrote more output (or file data) than allowed"}
     try:
-        text = f"{kind}: {error}"[:MAX_MESSAGE_CHARACTERS]
+        text = describe_exception(error)
     except BaseException:  # noqa: BLE001 - a __str__ that fails
         text = kind
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if frame.filename.startswith(CELL_FILE_PREFIX)
-    ]
     if isinstance(error, SyntaxError) and error.lineno:
         text += f" (line {error.lineno}: {(error.text or '').strip()})"
-    elif frames:
-        frame = frames[-1]
-        text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
-    return {"type": kind, "description": text}
+    return {"type": kind, "description": text[:MAX_MESSAGE_CHARACTERS]}
 
 
 def flush_output() -> None:

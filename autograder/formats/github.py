@@ -15,6 +15,7 @@ import base64
 import json
 import os
 
+from autograder.formats.one_submission import only_result
 from autograder.results import PASSED, PENDING, SubmissionResult
 
 
@@ -44,28 +45,23 @@ def classroom_result(result: SubmissionResult) -> dict:
     }
 
 
-def only_result(results: list[SubmissionResult]) -> SubmissionResult:
-    """The one submission of a GitHub Classroom run.
-
-    Raises:
-        ValueError: unless exactly one submission is given: a repository holds one submission.
-    """
-    if len(results) != 1:
-        raise ValueError(
-            f"the github format describes exactly one submission, got {len(results)}: "
-            "GitHub Classroom grades each student repository in its own workflow run"
-        )
-    return results[0]
+def the_repository_result(results: list[SubmissionResult]) -> SubmissionResult:
+    """The one submission of a GitHub Classroom run (ValueError for any other number)."""
+    return only_result(
+        results,
+        format_name="github",
+        why="GitHub Classroom grades each student repository in its own workflow run",
+    )
 
 
 def classroom_json(results: list[SubmissionResult]) -> str:
     """The runner result of the one submission as JSON text (what the step output encodes)."""
-    return json.dumps(classroom_result(only_result(results)), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(classroom_result(the_repository_result(results)), indent=2, ensure_ascii=False) + "\n"
 
 
 def step_output_value(results: list[SubmissionResult]) -> str:
     """The value of the step output ``result``: base64 of the compact JSON, as the reporter decodes it."""
-    document = json.dumps(classroom_result(only_result(results)), separators=(",", ":"), ensure_ascii=False)
+    document = json.dumps(classroom_result(the_repository_result(results)), separators=(",", ":"), ensure_ascii=False)
     return base64.b64encode(document.encode("utf-8")).decode("ascii")
 
 

@@ -6,14 +6,11 @@ mixing assignments, in the order the tests are first met). A test cell is empty 
 submission has no such test or when the test awaits manual grading (not graded yet, not zero).
 """
 
-import contextlib
 import csv
 import io
 import os
-import stat
-import tempfile
-from pathlib import Path
 
+from autograder.atomic_files import write_atomically
 from autograder.results import PENDING, SubmissionResult
 
 FIXED_COLUMNS = ["submission", "assignment", "score", "max_score", "pending"]
@@ -61,24 +58,5 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
 
 
 def write_gradebook(results: list[SubmissionResult], path: str | os.PathLike) -> None:
-    """Write the gradebook to ``path`` atomically: readers see the old file or the complete new one.
-
-    The rows go to a temporary file in the same directory, which is flushed to disk and then
-    renamed over ``path`` (``os.replace``, atomic on POSIX and Windows). If anything fails
-    before the rename, the temporary file is removed and ``path`` is left as it was. A new
-    gradebook is readable by everyone (0644); a replaced one keeps its permissions.
-    """
-    path = Path(path)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as stream:
-            write_rows(results, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    """Write the gradebook to ``path`` atomically: readers see the old file or the complete new one."""
+    write_atomically(path, gradebook_csv(results))

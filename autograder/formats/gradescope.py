@@ -15,6 +15,7 @@ What the specification asks and how the result model maps onto it:
 
 import json
 
+from autograder.formats.one_submission import only_result
 from autograder.results import PASSED, PENDING, SubmissionResult, TestResult
 
 
@@ -81,9 +82,7 @@ def gradescope_json(results: list[SubmissionResult]) -> str:
     Raises:
         ValueError: unless exactly one submission is given: Gradescope grades one per run.
     """
-    if len(results) != 1:
-        raise ValueError(
-            f"the gradescope format describes exactly one submission, got {len(results)}: "
-            "Gradescope runs the autograder once per submission"
-        )
-    return json.dumps(gradescope_results(results[0]), indent=2, ensure_ascii=False) + "\n"
+    result = only_result(
+        results, format_name="gradescope", why="Gradescope runs the autograder once per submission"
+    )
+    return json.dumps(gradescope_results(result), indent=2, ensure_ascii=False) + "\n"
