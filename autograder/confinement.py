@@ -26,12 +26,11 @@ except ImportError:  # not a POSIX system
 
 PR_SET_NO_NEW_PRIVS = 38
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
-CLONE_THREAD = 0x00010000
 
 # Seccomp-BPF: instructions, return actions and the offsets of struct seccomp_data.
 SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC = 1, 1
 SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ERRNO, SECCOMP_RET_ALLOW = 0x80000000, 0x00050000, 0x7FFF0000
-BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_JSET_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x45, 0x06
+BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
 SECCOMP_DATA_NR, SECCOMP_DATA_ARCH, SECCOMP_DATA_ARG0 = 0, 4, 16
 X32_SYSCALL_BIT = 0x40000000
 
@@ -48,7 +47,58 @@ class SeccompArch:
     has_x32: bool  # x32 syscalls share the x86_64 arch value and must be refused by number
     signals_to_self: tuple[int, ...] = ()  # kill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo: allowed for pid == self
     signals_refused: tuple[int, ...] = ()  # tkill, pidfd_send_signal: refused
+    refused: tuple[int, ...] = ()  # see REFUSED_SYSCALLS
 
+
+REFUSED_SYSCALLS = (
+    "socket",  # no network, no unix sockets (e.g. a Docker socket), no netlink, no channel to a sibling
+    "io_uring_setup",  # a second way to do I/O, around the filter
+    "memfd_create",  # memory that the address-space limit does not count
+    "memfd_secret",
+    "shmget",  # System V shared memory and message queues: channels to siblings, uncounted memory
+    "msgget",
+    "semget",
+    "mq_open",
+    "unshare",  # no new namespaces, mounts or views of other processes
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "open_tree",
+    "move_mount",
+    "fsopen",
+    "fsmount",
+    "fspick",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "pidfd_getfd",
+    "kcmp",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "name_to_handle_at",
+    "open_by_handle_at",
+)
+"""System calls the confined process is refused (EPERM), by name; numbers per architecture below."""
+
+_X86_64_NUMBERS = dict(
+    socket=41, io_uring_setup=425, memfd_create=319, memfd_secret=447, shmget=29, msgget=68, semget=64,
+    mq_open=240, unshare=272, setns=308, mount=165, umount2=166, pivot_root=155, open_tree=428,
+    move_mount=429, fsopen=430, fsmount=432, fspick=433, ptrace=101, process_vm_readv=310,
+    process_vm_writev=311, pidfd_getfd=438, kcmp=312, bpf=321, perf_event_open=298, userfaultfd=323,
+    keyctl=250, add_key=248, request_key=249, name_to_handle_at=303, open_by_handle_at=304,
+)  # fmt: skip
+_AARCH64_NUMBERS = dict(
+    socket=198, io_uring_setup=425, memfd_create=279, memfd_secret=447, shmget=194, msgget=186, semget=190,
+    mq_open=180, unshare=97, setns=268, mount=40, umount2=39, pivot_root=41, open_tree=428,
+    move_mount=429, fsopen=430, fsmount=432, fspick=433, ptrace=117, process_vm_readv=270,
+    process_vm_writev=271, pidfd_getfd=438, kcmp=272, bpf=280, perf_event_open=241, userfaultfd=282,
+    keyctl=219, add_key=217, request_key=218, name_to_handle_at=264, open_by_handle_at=265,
+)  # fmt: skip
 
 SECCOMP_ARCHES = {
     "x86_64": SeccompArch(
@@ -60,6 +110,7 @@ SECCOMP_ARCHES = {
         has_x32=True,
         signals_to_self=(62, 234, 129, 297),
         signals_refused=(200, 424),
+        refused=tuple(_X86_64_NUMBERS[name] for name in REFUSED_SYSCALLS),
     ),
     "aarch64": SeccompArch(
         0xC00000B7,
@@ -70,6 +121,7 @@ SECCOMP_ARCHES = {
         has_x32=False,
         signals_to_self=(129, 131, 138, 240),
         signals_refused=(130, 424),
+        refused=tuple(_AARCH64_NUMBERS[name] for name in REFUSED_SYSCALLS),
     ),
 }
 
@@ -161,7 +213,8 @@ def _set_resource_limits(limits: Limits, libc: ctypes.CDLL | None) -> bool:
 def _process_filter(arch: SeccompArch, own_pid: int) -> list[tuple[int, int, int, int]]:
     """The BPF program of the seccomp filter.
 
-    Kill on a foreign arch; fork, vfork and clone without CLONE_THREAD -> EPERM, clone3 -> ENOSYS;
+    Kill on a foreign arch; fork, vfork, clone (new threads included) and every syscall of
+    ``REFUSED_SYSCALLS`` -> EPERM, clone3 -> ENOSYS (so that the C library falls back to clone);
     a signal to any process but this one -> EPERM (Landlock scopes signals only from ABI 6).
     """
     eperm, enosys = SECCOMP_RET_ERRNO | errno.EPERM, SECCOMP_RET_ERRNO | errno.ENOSYS
@@ -171,7 +224,7 @@ def _process_filter(arch: SeccompArch, own_pid: int) -> list[tuple[int, int, int
         (BPF_RET_K, 0, 0, SECCOMP_RET_KILL_PROCESS),
         (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_NR),
     ]
-    denied = [(BPF_JEQ_K, nr, eperm) for nr in (*arch.forks, *arch.signals_refused)]
+    denied = [(BPF_JEQ_K, nr, eperm) for nr in (arch.clone, *arch.forks, *arch.signals_refused, *arch.refused)]
     denied.append((BPF_JEQ_K, arch.clone3, enosys))
     if arch.has_x32:
         denied.append((BPF_JGE_K, X32_SYSCALL_BIT, enosys))
@@ -185,13 +238,7 @@ def _process_filter(arch: SeccompArch, own_pid: int) -> list[tuple[int, int, int
             (BPF_RET_K, 0, 0, eperm),
             (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
         ]
-    return program + [
-        (BPF_JEQ_K, 0, 3, arch.clone),
-        (BPF_LD_W_ABS, 0, 0, SECCOMP_DATA_ARG0),  # low 32 bits of the clone flags (little endian)
-        (BPF_JSET_K, 1, 0, CLONE_THREAD),
-        (BPF_RET_K, 0, 0, eperm),
-        (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
-    ]
+    return program + [(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW)]
 
 
 def _forbid_new_processes(libc: ctypes.CDLL) -> bool:
@@ -279,10 +326,12 @@ def confine(
 
     Returns:
         The active protections among ``"resource limits"``, ``"no new processes"`` (fork, vfork
-        and clone without CLONE_THREAD fail with EPERM, threads work, ``os.system`` raises
-        PermissionError; no signal reaches another process), ``"filesystem"`` (nothing outside ``readable`` and ``writable``) and
-        ``"network"`` (no TCP bind or connect; from Landlock ABI 6 also no signals or abstract
-        unix sockets to processes outside the sandbox).
+        and clone fail with EPERM, so no new threads either, and ``os.system`` raises
+        PermissionError; no signal reaches another process), ``"no sockets"`` (no socket of any
+        family, no shared memory, message queues, io_uring, namespaces, mounts or tracing: every
+        call of ``REFUSED_SYSCALLS`` fails with EPERM), ``"filesystem"`` (nothing outside
+        ``readable`` and ``writable``) and ``"network"`` (no TCP bind or connect; from Landlock ABI
+        6 also no signals or abstract unix sockets to processes outside the sandbox).
 
     Raises:
         ValueError: a path is relative or a limit is not positive.
@@ -301,9 +350,23 @@ def confine(
         return tuple(active)
     if _forbid_new_processes(libc):
         os.system = _refuse_shell_command
-        active.append("no new processes")
+        active += ["no new processes", "no sockets"]
     active += _restrict_filesystem(libc, readable, writable)
     return tuple(active)
+
+
+def drop_privileges(uid: int, gid: int) -> bool:
+    """Become user ``uid`` and group ``gid`` for good, with no supplementary groups; False if not root.
+
+    Called by the worker before any student code runs, when the grader runs as root and asks for
+    an unprivileged user: changing every user id from 0 also clears every capability.
+    """
+    if os.geteuid() != 0:
+        return False
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    return os.geteuid() == uid and os.getegid() == gid
 
 
 def python_paths() -> list[Path]:

@@ -12,6 +12,7 @@ student function replaced by a proxy into the sandbox: the same checks and the s
 import contextlib
 import functools
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,10 @@ from autograder.results import (
     total_points,
 )
 from autograder.sandbox import Cell, Limits, Sandbox
+
+
+EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
+"""The protections the worker confines itself with on any Linux this course supports."""
 
 
 class UnknownAssignment(LookupError):
@@ -192,9 +197,32 @@ def grade_submission(
         namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
         for cell in trusted.tests:
             tests += run_test_cell(cell, namespace)
-        if missing := [p for p in ("filesystem", "no new processes") if p not in sandbox.protections]:
-            notes.append(f"this machine could not confine student code fully (missing: {', '.join(missing)})")
-    return SubmissionResult(given, trusted.name, (*tests, *written_answers_pending(trusted)), tuple(notes))
+        protections = sandbox.protections
+    notes += protection_notes(protections)
+    return SubmissionResult(
+        given, trusted.name, (*tests, *written_answers_pending(trusted)), tuple(notes), protections=protections
+    )
+
+
+def protection_notes(active: tuple[str, ...]) -> list[str]:
+    """What a reader must know when student code ran with fewer protections than the sandbox can give."""
+    if not active:  # the process never started: there is nothing to say about its confinement
+        return []
+    notes = []
+    if missing := [p for p in EXPECTED_PROTECTIONS if p not in active]:
+        notes.append(
+            f"this machine could not confine student code fully (missing: {', '.join(missing)}); "
+            "see 'Isolation' in the README"
+        )
+    if "bubblewrap" not in active:
+        notes.append(
+            "student code ran without bubblewrap (not installed, or this kernel refuses it namespaces): "
+            "no network or process namespace of its own, its scratch directory on disk and checked by the "
+            "grader; install the package bubblewrap for full isolation"
+        )
+    if os.geteuid() == 0 and "unprivileged user" not in active:
+        notes.append("student code ran as root (no unprivileged user could run this Python installation)")
+    return notes
 
 
 def written_answers_pending(trusted: Assignment) -> list[TestResult]:

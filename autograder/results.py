@@ -1,6 +1,22 @@
-"""The result model: what one graded case produced. Every output format is built from these."""
+"""The result model: what one graded case produced. Every output format is built from these.
 
-from dataclasses import dataclass
+Every text field is made safe when a result is built (:func:`autograder.text_safety.safe_text`):
+a message or a name that came from a submission can reach any output format without breaking it.
+"""
+
+from dataclasses import dataclass, fields
+
+from autograder.text_safety import safe_text
+
+
+def _make_text_safe(result) -> None:
+    """Replace every text field of a frozen result, and every text in its tuples of texts, by its safe form."""
+    for field in fields(result):
+        value = getattr(result, field.name)
+        if isinstance(value, str):
+            object.__setattr__(result, field.name, safe_text(value))
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            object.__setattr__(result, field.name, tuple(safe_text(item) for item in value))
 
 
 @dataclass(frozen=True)
@@ -22,6 +38,9 @@ class CaseResult:
     max_points: float
     message: str = ""
     hidden: bool = False
+
+    def __post_init__(self) -> None:
+        _make_text_safe(self)
 
     @property
     def passed(self) -> bool:
@@ -75,6 +94,9 @@ class TestResult:
     cell: str = ""
     cases: tuple[CaseResult, ...] = ()
 
+    def __post_init__(self) -> None:
+        _make_text_safe(self)
+
 
 @dataclass(frozen=True)
 class SubmissionResult:
@@ -86,12 +108,18 @@ class SubmissionResult:
         tests: every test of the assignment, in notebook order, the same list for every submission.
         notes: what a reader should know about the grading as a whole (e.g. the notebook could not
             be read, or the hidden checks could not run because the solutions were not found).
+        protections: how the student code was isolated (e.g. ``"bubblewrap"``, ``"unprivileged
+            user"``, ``"no sockets"``); empty when it did not run in isolation.
     """
 
     submission: str
     assignment: str
     tests: tuple[TestResult, ...]
     notes: tuple[str, ...] = ()
+    protections: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _make_text_safe(self)
 
     @property
     def score(self) -> float:

@@ -17,10 +17,10 @@ What goes wrong in the student process costs the function involved, never the gr
   calling them fails with what happened to the cell.
 """
 
+import functools
 import inspect
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,12 +33,18 @@ from pathlib import Path
 
 import matplotlib
 
+from autograder.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
 from autograder.case import SandboxFailure
 from autograder.confinement import Limits as ProcessLimits
-from autograder.sandbox_answers import decode_tree, remote_error, write_back
+from autograder.confinement import python_paths
+from autograder.sandbox_answers import decode_tree, remote_error, safe_defined, write_back
+from autograder.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
+from autograder.text_safety import clipped
 from autograder.wire import Encoder, UnsafeValue, read_frame, write_frame
 
 WORKER_MODULE = "autograder.sandbox_worker"
+UNPRIVILEGED_IDS = 1_500_000_000
+"""Student code runs as ``UNPRIVILEGED_IDS + pid of the grader process`` when the grader is root."""
 WARNING_CATEGORIES = {
     category.__name__: category
     for category in (RuntimeWarning, UserWarning, DeprecationWarning, FutureWarning, SyntaxWarning)
@@ -54,15 +60,29 @@ class Limits:
         seconds_per_function: wall time for all the calls of one function together.
         seconds_per_cell: wall time for running one cell.
         seconds_to_start: wall time for the process to start and confine itself.
+        seconds_per_submission: wall time for everything the submission's code does, restarts,
+            cells, calls and the decoding of its answers included.
         max_message_bytes: the largest answer accepted from the process.
-        process: the resource limits of the process (CPU, memory, file size, open files).
+        max_warnings: the most warnings of one call passed on to the checks (the rest are counted).
+        scratch_bytes: the size of the scratch directory (a tmpfs of its own under bubblewrap;
+            else checked by the grader after each cell and call, with ``scratch_files``).
+        scratch_files: the most files and directories the scratch directory may hold.
+        process: the resource limits of the process (CPU, memory, file size, open files), set by
+            the grader before the process starts.
+
+    Every limit is enforced by the grader or by the kernel on the grader's request, never by
+    code in the student's process.
     """
 
     seconds_per_call: float = 10.0
     seconds_per_function: float = 60.0
     seconds_per_cell: float = 10.0
     seconds_to_start: float = 60.0
-    max_message_bytes: int = 64 * 2**20
+    seconds_per_submission: float = 300.0
+    max_message_bytes: int = 16 * 2**20
+    max_warnings: int = 20
+    scratch_bytes: int = 64 * 2**20
+    scratch_files: int = 1000
     process: ProcessLimits = field(default_factory=ProcessLimits)
 
 
@@ -89,7 +109,8 @@ class Sandbox:
         cells: the setup cells then the answer cells, in notebook order.
         absent: answer cells the submission lacks, by grade id, with why (e.g. "is missing from
             your notebook"); calling a function of one of them says so.
-        support_files: files copied into the scratch directory (the assignment's modules).
+        support_files: files the cells may import (the assignment's modules), put read-only in
+            the scratch directory.
         limits: time and resource limits.
     """
 
@@ -111,8 +132,11 @@ class Sandbox:
         self.protections: tuple[str, ...] = ()
         self.generation = 0
         self._process: subprocess.Popen | None = None
+        self._output: tempfile.TemporaryFile | None = None
         self._scratch: Path | None = None
+        self._user: tuple[int, int] | None = None
         self._seq = 0
+        self._deadline: float | None = None
 
     def __enter__(self) -> "Sandbox":
         self.start()
@@ -127,6 +151,8 @@ class Sandbox:
         A cell that hangs or ends the process is recorded and the process started again without
         it, so that the new process holds what the cells before it defined.
         """
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.limits.seconds_per_submission
         self.generation += 1
         self._spawn()
         for cell in self.cells:
@@ -140,14 +166,17 @@ class Sandbox:
                 self.cell_errors[cell.grade_id] = (
                     f"did not finish within {self.limits.seconds_per_cell:g} s (an infinite loop at the top level?)"
                 )
+                if self._time_left() <= 0:
+                    return self._kill()
                 return self.start()
             except ProcessEnded as ended:
                 self.cell_errors[cell.grade_id] = f"ended the process running your code ({ended.description})"
+                if self._time_left() <= 0:
+                    return self._kill()
                 return self.start()
             if "error" in answer:
-                self.cell_errors[cell.grade_id] = f"raised {answer['error']['description']}"
-            for name, parameters in answer.get("defined", {}).items():
-                self.defined[str(name)] = parameters
+                self.cell_errors[cell.grade_id] = f"raised {clipped(answer['error'].get('description'))}"
+            self.defined.update(safe_defined(answer.get("defined")))
 
     def function(self, name: str, *, cell: str | None = None) -> "StudentFunction":
         """The proxy of the student function ``name`` (defined or not: calling it tells)."""
@@ -156,8 +185,12 @@ class Sandbox:
     def call(self, name: str, args: tuple, kwargs: dict, *, cell: str | None = None):
         """Call ``name(*args, **kwargs)`` in the process; raise what the call raised.
 
+        In-place changes the student code made to its copies of the arguments are written back
+        into ``args`` and ``kwargs``: pass copies of what must stay unchanged.
+
         Raises:
-            SandboxFailure: the function is not defined, hung, or ended the process.
+            SandboxFailure: the function is not defined, hung, ended the process, or the
+                submission used up its time.
             StudentCodeError: the function raised an error (``NotImplementedError`` as itself,
                 ``SystemExit`` as itself, so that the checks treat them as they usually do).
         """
@@ -165,6 +198,8 @@ class Sandbox:
             raise SandboxFailure(self.broken[name])
         if name not in self.defined:
             raise SandboxFailure(self._undefined(name, cell))
+        if self._time_left() <= 0:
+            raise SandboxFailure(self._out_of_time())
         if not self._alive():
             self.start()
         encoder = Encoder(generation=self.generation)
@@ -175,8 +210,13 @@ class Sandbox:
         started = time.monotonic()
         try:
             answer = self._request(request, self.limits.seconds_per_call)
+            value = decode_tree(answer.get("value"), self.generation)
+            after = answer.get("after", [request["args"], request["kwargs"]])  # none: unchanged
+            after_args, after_kwargs = decode_tree(after, self.generation)
         except TimeoutError:
             self._kill()
+            if self._time_left() <= 0:
+                return self._break(name, self._out_of_time())
             return self._break(
                 name,
                 f"did not return within {self.limits.seconds_per_call:g} s (an infinite loop?), so it was "
@@ -185,33 +225,36 @@ class Sandbox:
         except ProcessEnded as ended:
             self._kill()
             return self._break(name, f"ended the process running your code ({ended.description})")
-        try:
-            value = decode_tree(answer.get("value"), self.generation)
-            after = answer.get("after", [request["args"], request["kwargs"]])  # none: unchanged
-            after_args, after_kwargs = decode_tree(after, self.generation)
-        except (UnsafeValue, TypeError, ValueError) as error:
+        except (UnsafeValue, TypeError, ValueError, RecursionError) as error:
             self._kill()
-            return self._break(name, f"sent back something that is not plain data ({error})")
+            return self._break(name, f"sent back something that is not plain data ({clipped(str(error), 200)})")
         write_back(args, after_args)
         write_back(kwargs, after_kwargs)
+        caught = answer.get("warnings")
+        caught = caught if isinstance(caught, list) else []
+        for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):
+            warnings.warn(clipped(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=2)
+        if len(caught) > self.limits.max_warnings:
+            warnings.warn(f"... and {len(caught) - self.limits.max_warnings} more warnings", UserWarning, stacklevel=2)
         self.seconds_used[name] = self.seconds_used.get(name, 0.0) + time.monotonic() - started
         if self.seconds_used[name] > self.limits.seconds_per_function:
             self.broken[name] = (
                 f"took more than {self.limits.seconds_per_function:g} s over all its calls (is it very slow?), "
                 "so the checks of it stopped"
             )
-        for category, message in answer.get("warnings", []):
-            warnings.warn(str(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=2)
         if "error" in answer:
             raise remote_error(answer["error"])
         return value
 
     def close(self) -> None:
-        """Stop the process and remove its scratch directory."""
+        """Stop the process and remove its scratch directory and output."""
         self._kill()
         if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+            remove_scratch(self._scratch)
             self._scratch = None
+        if self._output is not None:
+            self._output.close()
+            self._output = None
 
     def _break(self, name: str, message: str):
         self.broken[name] = message
@@ -224,30 +267,64 @@ class Sandbox:
             return f"is not defined: your notebook has no answer cell `{cell}` (was it deleted?)"
         return f"is not defined: no answer cell of your notebook defines a function `{name}`"
 
+    def _time_left(self) -> float:
+        return float("inf") if self._deadline is None else self._deadline - time.monotonic()
+
+    def _out_of_time(self) -> str:
+        return (
+            f"could not run: your submission used up the {self.limits.seconds_per_submission:g} s its code "
+            "may take in all (is some function very slow, or are there loops at the top level?)"
+        )
+
     def _alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
     def _spawn(self) -> None:
+        """Start the worker: under bubblewrap where it works, else confined by itself in a scratch directory."""
         self._kill()
-        if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
-            for path in self.support_files:
-                shutil.copy2(path, self._scratch / Path(path).name)
+        if self._output is None:  # the student's stdout and stderr: a file no path leads to
+            self._output = tempfile.TemporaryFile()
         requests_read, self._requests = os.pipe()
         self._responses, responses_write = os.pipe()
-        settings = {"limits": asdict(self.limits.process), "readable": [], "generation": self.generation}
-        command = [sys.executable, "-I", "-m", WORKER_MODULE, str(requests_read), str(responses_write)]
-        with open(self._scratch / "stdout.txt", "wb") as out, open(self._scratch / "stderr.txt", "wb") as err:
-            self._process = subprocess.Popen(
-                [*command, json_text(settings)],
-                cwd=self._scratch,
-                env=worker_environment(self._scratch),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                pass_fds=(requests_read, responses_write),
-                start_new_session=True,
+        bwrap = bubblewrap()
+        if bwrap is None and self._scratch is None:
+            self._user = unprivileged_user() if can_drop_privileges() else None
+            self._scratch = make_scratch(self.support_files, owner=self._user)
+        elif bwrap is not None:
+            self._user = unprivileged_user() if os.geteuid() == 0 else None
+        scratch = SCRATCH if bwrap is not None else self._scratch
+        settings = {
+            "limits": asdict(self.limits.process),
+            "readable": [],
+            "generation": self.generation,
+            "user": self._user,
+        }
+        worker = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", WORKER_MODULE]
+        worker += [str(requests_read), str(responses_write)]
+        worker.append(json_text(settings))
+        env = worker_environment(scratch)
+        if bwrap is not None:
+            command = bubblewrap_command(
+                worker,
+                bwrap=bwrap,
+                readable=[*python_paths(), Path(env["MPLCONFIGDIR"])],
+                files={Path(p).name: Path(p) for p in self.support_files},
+                scratch_bytes=self.limits.scratch_bytes,
+                env=env,
             )
+        else:
+            command = worker
+        self._process = subprocess.Popen(
+            command,
+            cwd=self._scratch,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._output,
+            stderr=self._output,
+            pass_fds=(requests_read, responses_write),
+            start_new_session=True,
+            preexec_fn=functools.partial(set_process_limits, self.limits.process),  # noqa: PLW1509
+        )
         os.close(requests_read)
         os.close(responses_write)
         try:
@@ -257,19 +334,26 @@ class Sandbox:
                 deadline=time.monotonic() + self.limits.seconds_to_start,
             )["hello"]
         except (TimeoutError, EOFError, UnsafeValue, KeyError) as error:
-            log = (self._scratch / "stderr.txt").read_text(errors="replace")[-2000:]
+            log = self._output_tail()
             self._kill()
             raise RuntimeError(f"the sandbox process did not start ({type(error).__name__}):\n{log}") from None
-        self.protections = tuple(hello["protections"])
+        outside = ["bubblewrap"] if bwrap is not None else []
+        self.protections = (*outside, *map(str, hello["protections"]))
+
+    def _output_tail(self, size: int = 2000) -> str:
+        """The last ``size`` bytes the process wrote to its stdout and stderr, read from the grader's own descriptor."""
+        end = os.fstat(self._output.fileno()).st_size
+        return os.pread(self._output.fileno(), size, max(0, end - size)).decode("utf-8", "replace")
 
     def _request(self, message: dict, seconds: float) -> dict:
         self._seq += 1
+        seconds = min(seconds, self._time_left())
         try:
             write_frame(self._requests, {"seq": self._seq, **message})
             answer = read_frame(
                 self._responses,
                 max_bytes=self.limits.max_message_bytes,
-                deadline=time.monotonic() + seconds,
+                deadline=time.monotonic() + max(seconds, 0.0),
             )
         except (BrokenPipeError, EOFError):
             raise ProcessEnded(self._how_it_ended()) from None
@@ -277,6 +361,12 @@ class Sandbox:
             raise ProcessEnded(f"it wrote something else than an answer to the grader's channel: {error}") from None
         if answer.get("seq") != self._seq:
             raise ProcessEnded("it wrote something else than an answer to the grader's channel")
+        if self._scratch is not None:
+            try:
+                check_scratch(self._scratch, max_bytes=self.limits.scratch_bytes, max_files=self.limits.scratch_files)
+            except ScratchOverflow as overflow:
+                self._kill()
+                raise ProcessEnded(str(overflow)) from None
         return answer
 
     def _how_it_ended(self) -> str:
@@ -284,8 +374,13 @@ class Sandbox:
             code = self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return "it closed the grader's channel"
+        if bubblewrap() is not None and code > 128:  # bubblewrap reports a signal as 128 + its number
+            code = 128 - code
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
             reason = {"SIGXCPU": "its CPU time limit was exceeded", "SIGKILL": "it was killed"}.get(name, "")
             return f"killed by {name}{': ' + reason if reason else ''}"
         return f"it exited with code {code}, e.g. by os._exit({code})"
@@ -332,11 +427,45 @@ def json_text(value) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def set_process_limits(limits: ProcessLimits) -> None:
+    """Set the process's resource limits, soft and hard: run by the grader in the child before it starts the worker."""
+    import resource
+
+    for kind, value in (
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_AS, limits.memory_bytes),
+        (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        hard = resource.getrlimit(kind)[1]
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(kind, (value, value))
+
+
+def unprivileged_user() -> tuple[int, int]:
+    """A user and group id of its own for this grader process's student code, not in any user database."""
+    uid = UNPRIVILEGED_IDS + os.getpid() % 2**24
+    return uid, uid
+
+
+def can_drop_privileges() -> bool:
+    """Whether the grader is root and an unprivileged user can still read the Python installation."""
+    if os.geteuid() != 0:
+        return False
+    for path in python_paths():
+        for directory in (path, *path.parents):
+            if os.stat(directory).st_mode & 0o005 != 0o005:
+                return False
+    return True
+
+
 def worker_environment(scratch: Path) -> dict[str, str]:
     """A small environment for the worker: one BLAS thread, Agg, its home in the scratch directory."""
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(scratch),
+        "TMPDIR": str(scratch),
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": matplotlib.get_cachedir(),

@@ -13,7 +13,13 @@ import warnings
 import numpy as np
 
 from autograder.case import StudentCodeError
+from autograder.text_safety import clipped
 from autograder.wire import Handle, UnsafeValue, value_of
+
+MAX_FUNCTIONS = 200
+"""The most functions one cell may report as defined (more are ignored)."""
+MAX_PARAMETERS = 50
+"""The most parameter names kept for a function."""
 
 
 def decode_tree(tree, generation: int):
@@ -58,6 +64,25 @@ def write_back(originals, afters) -> None:
             originals[:] = afters
 
 
+def safe_defined(defined) -> dict[str, list[str] | None]:
+    """The functions a cell defined, as the worker reported them, kept only if they look like names.
+
+    What the worker reports is data from a process that ran student code: names that are not
+    identifiers, and anything past ``MAX_FUNCTIONS`` functions or ``MAX_PARAMETERS`` parameters,
+    are dropped.
+    """
+    if not isinstance(defined, dict):
+        return {}
+    functions: dict[str, list[str] | None] = {}
+    for name, parameters in list(defined.items())[:MAX_FUNCTIONS]:
+        if not (isinstance(name, str) and name.isidentifier() and len(name) <= 100):
+            continue
+        if isinstance(parameters, list):
+            parameters = [p for p in parameters[:MAX_PARAMETERS] if isinstance(p, str) and p.isidentifier() and len(p) <= 100]
+        functions[name] = parameters if isinstance(parameters, list) else None
+    return functions
+
+
 def remote_error(error: dict) -> BaseException:
     """The exception to raise in the grader for an error the student code raised.
 
@@ -65,7 +90,9 @@ def remote_error(error: dict) -> BaseException:
     ``ValueError`` sees one) and of :class:`StudentCodeError` (so its message is the student
     process's description); ``SystemExit`` as itself; anything else as ``StudentCodeError``.
     """
-    kind, description = str(error.get("type", "Exception")), str(error.get("description", ""))
+    if not isinstance(error, dict):
+        error = {}
+    kind, description = clipped(error.get("type", "Exception"), 100), clipped(error.get("description", ""))
     if kind == "SystemExit":
         return SystemExit(description.removeprefix("SystemExit: "))
     return remote_error_type(kind)(description)

@@ -147,14 +147,16 @@ def main(argv: list[str]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported before confinement, as the notebooks do
 
-    from autograder.confinement import SYSTEM_READABLE, Limits, confine, python_paths
+    from autograder.confinement import SYSTEM_READABLE, Limits, confine, drop_privileges, python_paths
 
     scratch = os.getcwd()
-    protections = confine(
+    user = settings.get("user")
+    unprivileged = ["unprivileged user"] if user and drop_privileges(*user) else []
+    protections = unprivileged + list(confine(
         readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
         writable=[Path(scratch)],
         limits=Limits(**settings["limits"]),
-    )
+    ))
     sys.path.insert(0, scratch)
     worker = Worker(responses, generation=settings["generation"])
     worker.send({"hello": {"protections": list(protections), "pid": os.getpid()}})

@@ -38,7 +38,7 @@ def run_confined(
     scratch.mkdir(exist_ok=True)
     prelude = PRELUDE.format(readable=list(readable), scratch=str(scratch), limits=limits)
     code = textwrap.dedent(before) + prelude + textwrap.dedent(body)
-    env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(scratch), "TMPDIR": str(scratch)}
+    env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(scratch), "TMPDIR": str(scratch), "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=scratch, env=env, capture_output=True, text=True, timeout=60
     )
@@ -55,7 +55,7 @@ def assert_active(result: subprocess.CompletedProcess, *names: str) -> None:
 def test_every_protection_is_active_on_this_kernel(tmp_path):
     """Does this machine (and CI, the same kind) provide every protection the sandbox relies on?"""
     result = run_confined(tmp_path, "")
-    assert_active(result, "resource limits", "no new processes", "filesystem", "network")
+    assert_active(result, "resource limits", "no new processes", "no sockets", "filesystem", "network")
 
 
 @pytest.mark.parametrize(
@@ -79,20 +79,52 @@ def test_starting_a_process_raises(tmp_path, attempt):
 
 
 @pytest.mark.parametrize("numpy_imported", ["before", "after"])
-def test_threads_and_numpy_keep_working(tmp_path, numpy_imported):
-    """Do threads start and does numpy compute, whether imported before or after confinement?"""
+def test_numpy_computes_but_no_thread_starts(tmp_path, numpy_imported):
+    """Does numpy compute, whether imported before or after confinement, while starting a thread fails?"""
     before = "import numpy as np\n" if numpy_imported == "before" else ""
     body = """
         import numpy as np
-        results = []
-        thread = threading.Thread(target=lambda: results.append(np.linalg.norm(np.eye(3))))
-        thread.start(); thread.join()
-        print("norm", round(results[0] ** 2))
+        print("norm", round(np.linalg.norm(np.eye(3)) ** 2))
+        try:
+            threading.Thread(target=print).start()
+        except RuntimeError as error:
+            print("refused:", error)
     """
     result = run_confined(tmp_path, body, before=before)
     assert_active(result, "no new processes")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1:] == ["norm 3"]
+    assert result.stdout.splitlines()[1:] == ["norm 3", "refused: can't start new thread"]
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', 9))",
+        "socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect('/var/run/docker.sock')",
+        "socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)",
+        "os.memfd_create('hidden')",
+        "ctypes.CDLL(None, use_errno=True).syscall(425, 8, ctypes.create_string_buffer(120)) == -1 and _raise()",
+        "ctypes.CDLL(None, use_errno=True).shmget(0, 1 << 20, 0o1600) == -1 and _raise()",
+        "ctypes.CDLL(None, use_errno=True).unshare(0x10000000) == -1 and _raise()",
+    ],
+    ids=["udp", "unix-socket", "netlink", "memfd", "io_uring", "sysv-shm", "unshare"],
+)
+def test_sockets_shared_memory_and_namespaces_are_refused(tmp_path, attempt):
+    """Does every channel out of the sandbox (sockets of any family, memfd, io_uring, shared memory, namespaces) fail with EPERM?"""
+    body = f"""
+        import ctypes, socket
+        def _raise():
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+        try:
+            {attempt}
+        except OSError as e:
+            print('refused', e.errno)
+        else:
+            print('allowed')
+    """
+    result = run_confined(tmp_path, body)
+    assert_active(result, "no sockets")
+    assert result.stdout.splitlines()[1:] == ["refused 1"], result.stderr
 
 
 def test_matplotlib_imported_after_confinement_saves_a_figure(tmp_path):

@@ -19,13 +19,14 @@ def test_document(test: TestResult) -> dict:
 
 
 def submission_document(result: SubmissionResult) -> dict:
-    """One submission as JSON: its path as given, assignment, points, notes and tests."""
+    """One submission as JSON: its path as given, assignment, points, notes, protections and tests."""
     return {
         "submission": result.submission,
         "assignment": result.assignment,
         "score": result.score,
         "max_score": result.max_score,
         "notes": list(result.notes),
+        "protections": list(result.protections),
         "tests": [test_document(test) for test in result.tests],
     }
 

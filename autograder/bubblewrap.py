@@ -1,0 +1,108 @@
+"""Start the student process inside bubblewrap: its own namespaces, a private scratch tmpfs, a read-only system.
+
+bubblewrap (``bwrap``, Debian and Ubuntu package ``bubblewrap``) is the maintained tool that
+Flatpak builds its sandboxes with. A process started by :func:`bubblewrap_command`:
+
+* has its own network namespace (nothing but a loopback interface nobody listens on), its own
+  PID namespace (it sees no other process, siblings included), and its own IPC, UTS and cgroup
+  namespaces;
+* sees, read-only, only what a Python with numpy and matplotlib needs: ``/usr`` (and the
+  ``/lib``, ``/bin`` links), the Python installation and packages it is given, a few files of
+  ``/etc`` (never ``/etc/shadow``), ``/dev/null`` and friends, its own ``/proc``;
+* writes only to ``/scratch``, a tmpfs of at most ``scratch_bytes`` that disappears with it,
+  holding read-only copies of the assignment's support files;
+* when the grader is root, keeps only the capabilities to change its user, which the worker uses
+  to become an unprivileged user before any student code runs (see
+  :func:`autograder.confinement.drop_privileges`); otherwise it runs in a user namespace as the
+  grader's own, unprivileged, user.
+
+Where ``bwrap`` is missing or the kernel refuses it namespaces (e.g. Ubuntu 24.04's AppArmor
+restriction of unprivileged user namespaces), :func:`bubblewrap` returns None and the sandbox
+relies on the Landlock and seccomp confinement of :mod:`autograder.confinement` alone.
+"""
+
+import functools
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+SCRATCH = Path("/scratch")
+"""Where the scratch directory is, inside the sandbox."""
+
+ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime")
+"""The files of /etc a confined Python reads (the dynamic linker's cache, the time zone)."""
+
+MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+"""Top-level directories that are links into /usr on merged-/usr systems, or directories elsewhere."""
+
+DISABLE = "AUTOGRADER_BUBBLEWRAP"
+"""Environment variable: ``0`` makes :func:`bubblewrap` return None (the fallback, e.g. to test it)."""
+
+
+@functools.cache
+def bubblewrap() -> str | None:
+    """The path of a ``bwrap`` that can build a sandbox on this machine, or None."""
+    if os.environ.get(DISABLE) == "0":
+        return None
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    probe = bubblewrap_command(["/bin/true"], bwrap=path, readable=[], files={}, scratch_bytes=2**20, env={})
+    try:
+        done = subprocess.run(probe, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return path if done.returncode == 0 else None
+
+
+def bubblewrap_command(
+    command: Sequence[str],
+    *,
+    bwrap: str,
+    readable: Sequence[Path],
+    files: Mapping[str, Path],
+    scratch_bytes: int,
+    env: Mapping[str, str],
+) -> list[str]:
+    """The ``bwrap`` command line that runs ``command`` in a new sandbox, in ``/scratch``.
+
+    Args:
+        command: the program and its arguments, as seen inside the sandbox (same paths as outside).
+        bwrap: the path of ``bwrap``.
+        readable: directories mounted read-only at the same path (missing ones are skipped).
+        files: files mounted read-only in ``/scratch``, by name.
+        scratch_bytes: the size of the ``/scratch`` tmpfs.
+        env: the whole environment of the process.
+    """
+    root = os.geteuid() == 0
+    # As root, a user namespace would map the sandbox's users to root: the worker drops to an
+    # unprivileged user itself instead, with the two capabilities kept for that.
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    if root:
+        namespaces += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        namespaces += ["--unshare-user", "--disable-userns"]
+    arguments = [bwrap, *namespaces, "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+    for top in MERGED_USR_LINKS:
+        if os.path.islink(top):
+            arguments += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            arguments += ["--ro-bind", top, top]
+    mounted = [p for p in [*ETC_FILES, *map(str, readable)] if os.path.exists(p) and not p.startswith("/usr/")]
+    # bubblewrap makes the directories leading to a mount point private (0700) when run as root:
+    # make them traversable, so that the unprivileged user can reach the Python installation.
+    ancestors = {str(a) for p in mounted for a in Path(p).parents if str(a) not in ("/", "/usr")}
+    for directory in sorted(ancestors):
+        arguments += ["--perms", "0755", "--dir", directory]
+    for path in mounted:
+        arguments += ["--ro-bind", path, path]
+    arguments += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc"]
+    arguments += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", str(SCRATCH)]
+    for name, path in files.items():
+        arguments += ["--ro-bind", str(path), str(SCRATCH / name)]
+    arguments += ["--remount-ro", "/", "--chdir", str(SCRATCH), "--clearenv"]
+    for key, value in env.items():
+        arguments += ["--setenv", key, value]
+    return [*arguments, "--", *command]
