@@ -1,4 +1,4 @@
-"""Auditing nbgrader's autograded scores: regrade every autograded notebook in isolation and compare.
+"""Auditing nbgrader's autograded scores: regrade every submitted notebook in isolation and compare.
 
 ``nbgrader autograde`` runs the test cells in the student's own kernel, where the student's
 code can reach the checks (monkeypatch them, print to stderr, exit early). The isolated grader
@@ -53,7 +53,7 @@ class ScoreDifference:
 
     Attributes:
         student: the student id.
-        submission: the autograded folder that was regraded.
+        submission: the submitted folder that was regraded.
         nbgrader: nbgrader's autograded score.
         isolated: the isolated grader's autograded score (written answers left out).
         max_score: the autograded points available.
@@ -85,9 +85,9 @@ class AuditResult:
     Attributes:
         course: the course directory.
         assignment: the assignment id.
-        audited: the students whose autograded notebook was regraded and compared, sorted.
+        audited: the students whose submitted notebook was regraded and compared, sorted.
         differences: those whose scores differ, sorted by student id.
-        unaudited: students in the gradebook without an autograded notebook, or the reverse.
+        unaudited: students in the gradebook without a submitted notebook, or the reverse.
     """
 
     course: Path
@@ -103,9 +103,11 @@ class AuditResult:
 
 
 def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
-    """Regrade ``course/autograded/<student>/<assignment>/`` in isolation and compare with the gradebook.
+    """Regrade ``course/submitted/<student>/<assignment>/`` in isolation and compare with the gradebook.
 
-    Each student's autograded notebook is graded by
+    What the student submitted is regraded, never ``autograded/``: nbgrader runs student code
+    while it autogrades, and that code could rewrite the autograded notebook afterwards (a
+    process it left behind) to hide what it did to the checks. Each submitted notebook is graded by
     :func:`autograder.isolated_grading.grade_submission` with ``AUTOGRADER_SOLUTIONS`` set to
     ``course`` (here and in the ``jobs`` worker processes), and its score in each test cell is
     compared with the score ``course/gradebook.db`` holds for that cell. Written answers are
@@ -118,7 +120,7 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
 
     Returns:
         The students audited, those whose scores differ, and those that could not be audited
-        (in the gradebook without an autograded notebook, or autograded but not in the gradebook).
+        (in the gradebook without a submitted notebook, or submitted but not in the gradebook).
 
     Raises:
         ValueError: when ``course`` holds no solutions of ``assignment``, or ``jobs`` < 1.
@@ -130,17 +132,17 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     gradebook = gradebook_scores(course, assignment)
-    folders = {p.name: p / assignment for p in sorted((course / "autograded").glob("*")) if p.is_dir()}
+    folders = {p.name: p / assignment for p in sorted((course / "submitted").glob("*")) if p.is_dir()}
     submitted = {
         student: folder for student, folder in folders.items() if folder.is_dir() and notebooks_in(folder)
     }
     unaudited = [
         Unaudited(
-            student, f"in the gradebook, but {course / 'autograded' / student / assignment} holds no notebook"
+            student, f"in the gradebook, but {course / 'submitted' / student / assignment} holds no notebook"
         )
         for student in sorted(gradebook.keys() - submitted.keys())
     ] + [
-        Unaudited(student, "autograded, but not in the gradebook")
+        Unaudited(student, "submitted, but not in the gradebook")
         for student in sorted(submitted.keys() - gradebook.keys())
     ]
     audited = sorted(gradebook.keys() & submitted.keys())
@@ -236,9 +238,9 @@ def audit_text(result: AuditResult) -> str:
     """The audit for people: a summary line, then each differing submission and its cells."""
     where = f"{result.assignment} in {result.course}"
     if not result.audited and not result.unaudited:
-        return f"audit of {where}: no autograded submissions to regrade"
+        return f"audit of {where}: no submitted notebooks to regrade"
     lines = [
-        f"audit of {where}: {len(result.audited)} regraded in isolation, "
+        f"audit of {where}: {len(result.audited)} submitted notebooks regraded in isolation, "
         f"{len(result.differences)} differ from nbgrader, {len(result.unaudited)} could not be audited"
     ]
     for difference in result.differences:

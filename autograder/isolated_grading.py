@@ -39,7 +39,6 @@ from autograder.results import (
 )
 from autograder.sandbox import Cell, Limits, Sandbox
 
-
 EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
 """The protections the worker confines itself with on any Linux this course supports."""
 

@@ -24,9 +24,11 @@ _LINE_SEPARATORS = re.compile(r"[\u2028\u2029\u0085]")
 
 
 def safe_text(text: object) -> str:
-    """``text`` as a string that is valid UTF-8, has no control characters but newlines and
-    tabs, and no line a CI system would read as a command (their first ``:`` or ``#`` is
-    replaced by a look-alike)."""
+    """``text`` made safe for any output.
+
+    The result is valid UTF-8, has no control characters but newlines and tabs, and no line a
+    CI system would read as a command (its first ``:`` or ``#`` is replaced by a look-alike).
+    """
     text = text if isinstance(text, str) else str(text)
     text = _SURROGATES.sub("\ufffd", text)
     text = _ESCAPE_SEQUENCES.sub("", text)
@@ -38,6 +40,6 @@ def safe_text(text: object) -> str:
 
 def clipped(text: object, limit: int = MAX_TEXT) -> str:
     """:func:`safe_text` of at most ``limit`` characters of ``text`` (an ellipsis marks a cut)."""
-    text = text if isinstance(text, str) else "" if text is None else repr(text)[:limit]
+    text = text if isinstance(text, str) else "" if text is None else repr(text)[: limit + 1]
     text = safe_text(text[: limit + 1])
     return text if len(text) <= limit else text[: limit - 1] + "…"

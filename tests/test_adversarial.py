@@ -8,22 +8,25 @@ grades they get alone; and nothing outside the sandboxes' scratch directories ma
 """
 
 import hashlib
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
-from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS
+from escape_attempts import ESCAPES, VICTIM, WEIRD_GRADE_ID
+from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS, notebook_text
 
 from autograder.batch import grade_many
+from autograder.formats import FORMATS
 from autograder.formats.gradebook import gradebook_csv, write_gradebook
 from autograder.reference import find_release_notebook, find_solution_notebook
 from autograder.results import PENDING, SubmissionResult
 from autograder.sandbox import Cell, Limits, Sandbox
 from autograder.submissions import demo_answers, with_answers
 
-LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=5.0)
+LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=10.0)
 """Short enough that the hangs cost little; long enough for the reference on a busy machine."""
 
 BUGGY_LOSES = {"rnn_backward": 5.0, "clip_by_global_norm": 3.5}
@@ -72,15 +75,17 @@ def batch(tmp_path_factory):
         "reference": with_answers(release, students["reference"]),
         "buggy": with_answers(release, students["buggy"]),
     }
-    for name, hostile in HOSTILE.items():
+    (place / VICTIM).write_text("a classmate's work\n")
+    for name, hostile in {**HOSTILE, **ESCAPES}.items():
         submissions[name] = hostile.notebook(with_answers(release, hostile.answers(students["reference"], place)))
     paths = []
     for name, notebook in submissions.items():
         path = place / name / "rnn.ipynb"
         path.parent.mkdir()
-        path.write_text(notebook if isinstance(notebook, str) else nbformat.writes(notebook))
+        path.write_text(notebook if isinstance(notebook, str) else notebook_text(notebook))
         paths.append(str(path))
     files_before, guarded_before = files_under(place), digests(GUARDED)
+    scratches_before = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*"))
     started = time.monotonic()
     results = grade_many(paths, assignment="rnn", jobs=2, limits=LIMITS)
     seconds = time.monotonic() - started
@@ -90,6 +95,7 @@ def batch(tmp_path_factory):
         "files": (files_before, files_under(place)),
         "guarded": (guarded_before, digests(GUARDED)),
         "seconds": seconds,
+        "leftovers": set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*")) - scratches_before,
     }
 
 
@@ -111,10 +117,10 @@ def test_the_buggy_submission_loses_only_its_two_mistakes(batch):
     assert "its own norm" in output_of(buggy, "clip_by_global_norm")
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", [*HOSTILE, *ESCAPES])
 def test_a_hostile_submission_loses_what_it_states_and_says_why(batch, name):
     """Does each hostile submission lose exactly the points its entry states, with a message saying what happened?"""
-    hostile, result = HOSTILE[name], batch["results"][name]
+    hostile, result = {**HOSTILE, **ESCAPES}[name], batch["results"][name]
     expected = hostile.expected
     assert points_lost(result) == expected.lost, hostile.question
     assert set(expected.lost) <= set(POINTS)
@@ -142,6 +148,25 @@ def test_nothing_outside_the_scratch_directories_was_written(batch):
         assert not fake.exists()
     guarded_before, guarded_after = batch["guarded"]
     assert guarded_after == guarded_before
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_output_of_the_batch_is_written_and_carries_no_command(batch, name):
+    """Is every format of the hostile batch valid UTF-8, free of escapes, with no workflow command from a student?"""
+    results = list(batch["results"].values())
+    texts = [FORMATS[name]([result]) for result in results]
+    if name not in ("gradescope", "github"):
+        texts.append(FORMATS[name](results))
+    for text in texts:
+        text.encode("utf-8")
+        assert "\x1b" not in text and "\r" not in text
+        assert "::error file=x::forged" not in text.replace("\u2236:error", "")
+        assert WEIRD_GRADE_ID not in text
+
+
+def test_no_scratch_directory_is_left_behind(batch):
+    """After the batch, is no scratch directory (unreadable files included) left in the temporary directory?"""
+    assert batch["leftovers"] == set()
 
 
 def test_the_gradebook_holds_each_submissions_own_grade(batch, tmp_path):

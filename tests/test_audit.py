@@ -62,6 +62,10 @@ def course(tmp_path_factory):
     grades = grade_with_nbgrader(course, "rnn", students)
     print(f"nbgrader pipeline for 3 students of rnn: {time.perf_counter() - started:.1f} s")
     assert grades["tamperer"].score == grades["reference"].score > grades["buggy"].score  # nbgrader is fooled
+    # What a process the tamperer's code left behind could do once nbgrader saved its notebook: put
+    # an honest-looking notebook in its place, so that regrading autograded/ would confirm the score.
+    honest = course / "autograded" / "reference" / "rnn" / "rnn.ipynb"
+    shutil.copyfile(honest, course / "autograded" / "tamperer" / "rnn" / "rnn.ipynb")
     return course
 
 
@@ -73,11 +77,13 @@ def audited(course):
     return result
 
 
-def test_audit_lists_exactly_the_tamperer(audited: AuditResult):
-    """Are all three regraded (in two worker processes), and only the tamperer's test_clip_by_norm found to differ?"""
+def test_audit_lists_exactly_the_tamperer(course, audited: AuditResult):
+    """Are all three regraded from submitted/ (in two worker processes), and only the tamperer's
+    test_clip_by_norm found to differ, although its autograded notebook was rewritten to look honest?"""
     assert audited.audited == ("buggy", "reference", "tamperer")
     assert [d.student for d in audited.differences] == ["tamperer"]
     tamperer = audited.differences[0]
+    assert tamperer.submission == course / "submitted" / "tamperer" / "rnn"
     assert [c.cell for c in tamperer.cells] == ["test_clip_by_norm"]
     cell = tamperer.cells[0]
     assert cell.nbgrader == cell.max_score == 3
@@ -97,7 +103,7 @@ def test_audit_regrades_with_the_course_solutions(course, audited):
 def test_text_names_the_tamperer_and_the_cell(audited):
     """Does the text show the tamperer's two scores and the differing cell with both of its scores?"""
     lines = audit_text(audited).splitlines()
-    assert lines[0].endswith("3 regraded in isolation, 1 differ from nbgrader, 0 could not be audited")
+    assert lines[0].endswith("3 submitted notebooks regraded in isolation, 1 differ from nbgrader, 0 could not be audited")
     difference = audited.differences[0]
     assert (
         lines[1] == f"  tamperer: nbgrader {difference.nbgrader:g}, isolated {difference.isolated:g} (of 36)"
@@ -116,29 +122,29 @@ def test_json_holds_the_result(audited):
 
 def test_cli_lists_the_tamperer_and_a_missing_notebook(course, tmp_path, capsys):
     """In one process, after the checkout's rnn was loaded: does the CLI list the tamperer, report a
-    student in the gradebook without an autograded notebook and one autograded but not in the
+    student in the gradebook without a submitted notebook and one submitted but not in the
     gradebook, and exit 1?"""
     copy = tmp_path / "course"
-    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("submitted", "feedback"))
-    (copy / "autograded" / "buggy" / "rnn" / "rnn.ipynb").unlink()
-    shutil.copytree(copy / "autograded" / "reference", copy / "autograded" / "stranger")
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))
+    (copy / "submitted" / "buggy" / "rnn" / "rnn.ipynb").unlink()
+    shutil.copytree(copy / "submitted" / "reference", copy / "submitted" / "stranger")
     load_assignment("rnn")  # the checkout's test cells, cached: the audit must not use them
     status = main(["audit", str(copy), "rnn"])
     lines = capsys.readouterr().out.splitlines()
     assert status == 1
     assert (
         lines[0]
-        == f"audit of rnn in {copy}: 2 regraded in isolation, 1 differ from nbgrader, 2 could not be audited"
+        == f"audit of rnn in {copy}: 2 submitted notebooks regraded in isolation, 1 differ from nbgrader, 2 could not be audited"
     )
     assert lines[1].startswith(
         f"  tamperer: nbgrader {read_gradebook(course, 'rnn')['tamperer'].score:g}, isolated "
     )
     assert lines[2].startswith("    test_clip_by_norm  nbgrader 3, isolated ")
     assert (
-        f"  buggy: not audited: in the gradebook, but {copy / 'autograded' / 'buggy' / 'rnn'} holds no notebook"
+        f"  buggy: not audited: in the gradebook, but {copy / 'submitted' / 'buggy' / 'rnn'} holds no notebook"
         in lines
     )
-    assert "  stranger: not audited: autograded, but not in the gradebook" in lines
+    assert "  stranger: not audited: submitted, but not in the gradebook" in lines
 
 
 def test_course_without_submissions_agrees(tmp_path, capsys):
@@ -153,7 +159,7 @@ def test_course_without_submissions_agrees(tmp_path, capsys):
         True,
     )
     assert (
-        audit_text(audit(course, "rnn")) == f"audit of rnn in {course}: no autograded submissions to regrade"
+        audit_text(audit(course, "rnn")) == f"audit of rnn in {course}: no submitted notebooks to regrade"
     )
     assert not (course / "gradebook.db").exists()
 

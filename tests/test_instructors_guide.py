@@ -325,7 +325,7 @@ def test_feedback_is_written_for_both_students_without_the_mark_schemes(guide):
 def test_the_audit_agrees_with_nbgrader(guide):
     """Does `autograder audit` (which exited 0) regrade both submissions and find every score as nbgrader gave it?"""
     output = guide.output_of('autograder audit "$COURSE" rnn')
-    assert "2 regraded in isolation, 0 differ from nbgrader, 0 could not be audited" in output
+    assert "2 submitted notebooks regraded in isolation, 0 differ from nbgrader, 0 could not be audited" in output
     assert "every autograded score agrees with nbgrader" in output
 
 
