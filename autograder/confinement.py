@@ -139,7 +139,20 @@ NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
 PYTHON_PACKAGES = ("autograder", "numpy", "matplotlib")
-SYSTEM_READABLE = ("/usr", "/lib", "/lib64", "/etc", "/dev/null", "/dev/urandom", "/proc/self")
+SYSTEM_READABLE = (
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/localtime",
+    "/etc/ssl/openssl.cnf",
+    "/dev/null",
+    "/dev/urandom",
+    "/proc/self",
+)
+"""System paths a confined Python reads; of ``/etc`` only what the linker, time zone and SSL need."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +327,8 @@ def confine(
     Measured on Debian 12 with CPython 3.11 (numpy and matplotlib imported after confinement, a
     figure saved), a confined Python needs readable only ``python_paths()`` and ``/usr`` (shared
     libraries of extension modules; ``/lib`` and ``/lib64`` link into it on merged-/usr systems).
-    ``SYSTEM_READABLE`` adds ``/etc`` (``ld.so.cache``, ``ssl/openssl.cnf``, time zone), ``/dev/null``,
+    ``SYSTEM_READABLE`` adds a few files of ``/etc`` (``ld.so.cache``, ``ssl/openssl.cnf``, time zone; never
+    ``/etc/shadow``, which a root process could otherwise read), ``/dev/null``,
     ``/dev/urandom`` and ``/proc/self``. Denied ``/proc/stat`` and ``/sys/devices/system/cpu`` are
     harmless (glibc counts CPUs from the affinity mask). matplotlib needs a writable config
     directory: set ``MPLCONFIGDIR`` (and ``TMPDIR``) to a writable directory before importing it.

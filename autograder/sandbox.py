@@ -163,11 +163,12 @@ class Sandbox:
                     {"op": "exec", "cell": cell.grade_id, "source": cell.source}, self.limits.seconds_per_cell
                 )
             except TimeoutError:
+                if self._time_left() <= 0:
+                    self.cell_errors[cell.grade_id] = self._out_of_time()
+                    return self._kill()
                 self.cell_errors[cell.grade_id] = (
                     f"did not finish within {self.limits.seconds_per_cell:g} s (an infinite loop at the top level?)"
                 )
-                if self._time_left() <= 0:
-                    return self._kill()
                 return self.start()
             except ProcessEnded as ended:
                 self.cell_errors[cell.grade_id] = f"ended the process running your code ({ended.description})"
@@ -287,10 +288,12 @@ class Sandbox:
         requests_read, self._requests = os.pipe()
         self._responses, responses_write = os.pipe()
         bwrap = bubblewrap()
-        if bwrap is None and self._scratch is None:
+        if bwrap is None:  # a fresh scratch directory for each process, as bubblewrap's tmpfs is
+            if self._scratch is not None:
+                remove_scratch(self._scratch)
             self._user = unprivileged_user() if can_drop_privileges() else None
             self._scratch = make_scratch(self.support_files, owner=self._user)
-        elif bwrap is not None:
+        else:
             self._user = unprivileged_user() if os.geteuid() == 0 else None
         scratch = SCRATCH if bwrap is not None else self._scratch
         settings = {

@@ -140,6 +140,21 @@ def test_matplotlib_imported_after_confinement_saves_a_figure(tmp_path):
     assert result.stdout.splitlines()[1:] == ["saved True"], result.stderr
 
 
+def test_etc_shadow_is_unreadable_even_to_root(tmp_path):
+    """Is /etc/shadow refused to the confined process (a root grader's student process included), while the time zone reads?"""
+    body = """
+        import time
+        time.localtime()
+        try:
+            open("/etc/shadow").read()
+        except PermissionError:
+            print("refused")
+    """
+    result = run_confined(tmp_path, body)
+    assert_active(result, "filesystem")
+    assert result.stdout.splitlines()[1:] == ["refused"], result.stderr
+
+
 def test_reading_outside_the_readable_paths_raises(tmp_path):
     """Is a file outside the readable paths (standing for the solutions) unreadable, while readable ones read?"""
     (tmp_path / "solutions").mkdir()
