@@ -197,8 +197,13 @@ def _syscall(libc: ctypes.CDLL, number: int, *args: int | ctypes.Structure) -> i
     return libc.syscall(ctypes.c_long(number), *values)
 
 
-def _set_resource_limits(limits: Limits, libc: ctypes.CDLL | None) -> bool:
-    """Lower soft and hard limits (never above the current hard limit) and drop capabilities, which could raise them."""
+def set_resource_limits(limits: Limits) -> bool:
+    """Lower the soft and hard limits of this process to ``limits`` (never above the current hard limit).
+
+    The grader calls it in the child before the worker starts (so the kernel enforces limits no
+    student code set), and the worker again when it confines itself. Returns False where a limit
+    could not be set.
+    """
     if resource is None:
         return False
     wanted = {
@@ -216,11 +221,18 @@ def _set_resource_limits(limits: Limits, libc: ctypes.CDLL | None) -> bool:
             resource.setrlimit(kind, (value, value))
         except (ValueError, OSError):
             complete = False
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the limit raises OSError(EFBIG)
+    return complete
+
+
+def _limit_and_drop_capabilities(limits: Limits, libc: ctypes.CDLL | None) -> bool:
+    """Set the resource limits and drop capabilities, which could raise them again."""
+    complete = set_resource_limits(limits)
+    if resource is not None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the limit raises OSError(EFBIG)
     if libc is not None:
         no_capabilities = (_u32 * 6)()  # effective, permitted, inheritable: two 32-bit words each
         complete &= libc.capset((_u32 * 2)(LINUX_CAPABILITY_VERSION_3, 0), no_capabilities) == 0
-    return complete
+    return complete and resource is not None
 
 
 def _process_filter(arch: SeccompArch, own_pid: int) -> list[tuple[int, int, int, int]]:
@@ -359,7 +371,7 @@ def confine(
         if getattr(limits, field) <= 0:
             raise ValueError(f"confine: limits.{field} must be positive, got {getattr(limits, field)}")
     libc = _libc()
-    active = ["resource limits"] if _set_resource_limits(limits, libc) else []
+    active = ["resource limits"] if _limit_and_drop_capabilities(limits, libc) else []
     if libc is None or libc.prctl(PR_SET_NO_NEW_PRIVS, *map(ctypes.c_ulong, (1, 0, 0, 0))) != 0:
         return tuple(active)
     if _forbid_new_processes(libc):

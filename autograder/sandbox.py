@@ -36,7 +36,7 @@ import matplotlib
 from autograder.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
 from autograder.case import SandboxFailure
 from autograder.confinement import Limits as ProcessLimits
-from autograder.confinement import python_paths
+from autograder.confinement import python_paths, set_resource_limits
 from autograder.sandbox_answers import decode_tree, remote_error, safe_defined, write_back
 from autograder.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.text_safety import clipped
@@ -326,7 +326,7 @@ class Sandbox:
             stderr=self._output,
             pass_fds=(requests_read, responses_write),
             start_new_session=True,
-            preexec_fn=functools.partial(set_process_limits, self.limits.process),  # noqa: PLW1509
+            preexec_fn=functools.partial(set_resource_limits, self.limits.process),  # noqa: PLW1509
         )
         os.close(requests_read)
         os.close(responses_write)
@@ -428,22 +428,6 @@ class StudentFunction:
 def json_text(value) -> str:
     """Compact JSON text."""
     return json.dumps(value, separators=(",", ":"))
-
-
-def set_process_limits(limits: ProcessLimits) -> None:
-    """Set the process's resource limits, soft and hard: run by the grader in the child before it starts the worker."""
-    import resource
-
-    for kind, value in (
-        (resource.RLIMIT_CPU, limits.cpu_seconds),
-        (resource.RLIMIT_AS, limits.memory_bytes),
-        (resource.RLIMIT_FSIZE, limits.file_bytes),
-        (resource.RLIMIT_NOFILE, limits.open_files),
-        (resource.RLIMIT_CORE, 0),
-    ):
-        hard = resource.getrlimit(kind)[1]
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (value, value))
 
 
 def unprivileged_user() -> tuple[int, int]:
