@@ -4,23 +4,34 @@ Submissions are given as paths: notebooks, directories holding one notebook, dir
 student folders (nbgrader's ``submitted/<student>/<assignment>/``: one submission per notebook
 found), or glob patterns of any of these. Each is graded by
 :func:`autograder.isolated_grading.grade_submission` in a pool of worker processes; whatever
-goes wrong with one becomes a note on its result, and the batch goes on.
+goes wrong with one becomes a note on its result, and the batch goes on. With a
+:class:`autograder.result_store.ResultStore`, results are kept as they complete and a batch that
+was stopped resumes where it stopped.
 """
 
 import glob
 import multiprocessing
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from autograder.isolated_grading import (
     UnknownAssignment,
+    find_notebook,
     grade_submission,
+    infer_assignment,
     load_assignment,
+    read_submission,
     written_answers_pending,
 )
+from autograder.result_store import ResultStore
 from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox import Limits
+
+MAX_DEATHS = 2
+"""A submission whose grading process dies this many times is reported as not graded."""
 
 
 def expand_submissions(arguments: Iterable[str]) -> list[str]:
@@ -80,8 +91,13 @@ def grade_many(
     jobs: int = 1,
     limits: Limits | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    store: ResultStore | None = None,
 ) -> list[SubmissionResult]:
     """Grade the submissions, ``jobs`` at a time; return their results in the order given.
+
+    A grading process that dies (killed, out of memory, a lost node) costs the submission it was
+    grading one more try in a fresh process; a second death makes that submission's result a note
+    saying it was not graded. The other submissions are graded again, free of charge.
 
     Args:
         submissions: the submissions (see :func:`expand_submissions`).
@@ -89,25 +105,90 @@ def grade_many(
         jobs: how many to grade at once (each in its own process, with its own sandbox).
         limits: the limits of the student processes.
         on_result: called with each result as soon as it is ready (e.g. to advance a progress bar).
+        store: where results are kept as they complete; those already there are not graded again.
     """
-    results: list[SubmissionResult] = []
+    done: dict[str, SubmissionResult] = {}
+    keys = {s: store_key(store, s, assignment) for s in submissions} if store is not None else {}
+
+    def finish(submission: str, result: SubmissionResult, *, graded: bool = True) -> None:
+        done[submission] = result
+        if graded and store is not None:
+            store.save(keys[submission], result)
+        if on_result is not None:
+            on_result(result)
+
+    for submission in submissions:
+        if store is not None and (stored := store.load(keys[submission], submission)) is not None:
+            finish(submission, stored, graded=False)
+    pending = [s for s in dict.fromkeys(submissions) if s not in done]
     if jobs <= 1:
-        for submission in submissions:
-            results.append(grade_one(submission, assignment, limits))
-            if on_result is not None:
-                on_result(results[-1])
-        return results
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(grade_one, s, assignment, limits): s for s in submissions}
-        done: dict[str, SubmissionResult] = {}
-        for future in as_completed(futures):
-            submission = futures[future]
-            try:
-                done[submission] = future.result()
-            except Exception as error:  # noqa: BLE001 - a worker that died costs its submission only
-                note = f"the grading process failed: {type(error).__name__}: {error}"
-                done[submission] = ungraded(submission, assignment, note)
-            if on_result is not None:
-                on_result(done[submission])
+        for submission in pending:
+            finish(submission, grade_one(submission, assignment, limits))
+    else:
+        grade_in_pool(pending, assignment, jobs, limits, finish)
     return [done[submission] for submission in submissions]
+
+
+def grade_in_pool(
+    pending: list[str],
+    assignment: str | None,
+    jobs: int,
+    limits: Limits | None,
+    finish: Callable[[str, SubmissionResult], None],
+    *,
+    grade: Callable[[str, str | None, Limits | None], SubmissionResult] = grade_one,
+) -> None:
+    """Grade ``pending`` in pools of ``jobs`` processes, a fresh pool after one breaks (see :func:`grade_many`).
+
+    Each task marks its start with a file in a private directory, so that when a pool breaks the
+    submissions being graded at that moment (and only those) are charged a death.
+    """
+    deaths: dict[str, int] = {}
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="autograder-batch-") as markers:
+        while pending:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = {
+                    pool.submit(grade_marked, grade, Path(markers) / str(i), s, assignment, limits): (i, s)
+                    for i, s in enumerate(pending)
+                }
+                retry: list[str] = []
+                for future in as_completed(futures):
+                    index, submission = futures[future]
+                    try:
+                        finish(submission, future.result())
+                    except BrokenProcessPool:
+                        if (Path(markers) / str(index)).exists():
+                            deaths[submission] = deaths.get(submission, 0) + 1
+                        if deaths.get(submission, 0) >= MAX_DEATHS:
+                            note = (
+                                f"not graded: the process grading it died {MAX_DEATHS} times "
+                                "(killed, or out of memory?)"
+                            )
+                            finish(submission, ungraded(submission, assignment, note))
+                        else:
+                            retry.append(submission)
+                    except Exception as error:  # noqa: BLE001 - a failure costs its submission only
+                        note = f"the grading process failed: {type(error).__name__}: {error}"
+                        finish(submission, ungraded(submission, assignment, note))
+            for marker in Path(markers).iterdir():
+                marker.unlink()
+            pending = retry
+
+
+def grade_marked(
+    grade: Callable, marker: Path, submission: str, assignment: str | None, limits: Limits | None
+) -> SubmissionResult:
+    """``grade(submission, assignment, limits)``, after leaving ``marker`` to say that it started."""
+    marker.touch()
+    return grade(submission, assignment, limits)
+
+
+def store_key(store: ResultStore, submission: str, assignment: str | None) -> str | None:
+    """The key of a submission in ``store`` (None when its notebook or assignment cannot be told)."""
+    try:
+        notebook = find_notebook(Path(submission), assignment)
+        trusted = load_assignment(assignment or infer_assignment(notebook, read_submission(notebook)[0]))
+    except (FileNotFoundError, UnknownAssignment):
+        return None
+    return store.key(notebook, trusted.notebook)

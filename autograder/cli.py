@@ -1,6 +1,8 @@
 """The command line: ``autograder grade``, ``audit`` and ``build``, each a thin layer over a library call.
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
+                 [--results-dir DIR] [--shard I/N]
+autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
 autograder build classroom ASSIGNMENT OUT_DIR
 autograder build gradescope ASSIGNMENT OUT.zip
@@ -36,7 +38,25 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--output", type=Path, help="write the output to this file instead of stdout")
     grade.add_argument("--jobs", type=positive, default=1, help="submissions graded at once (default: 1)")
     grade.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
+    grade.add_argument(
+        "--results-dir",
+        type=Path,
+        help="keep each result here as it completes; a batch run again grades only what is not there",
+    )
+    grade.add_argument(
+        "--shard", type=shard, metavar="I/N", help="grade only the I-th of N equal parts of the batch (1 <= I <= N)"
+    )
     grade.set_defaults(run=grade_command)
+    merge = commands.add_parser(
+        "merge", help="combine the JSON results of shards", description=merge_command.__doc__
+    )
+    merge.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    merge.add_argument(
+        "--format", default="text", choices=sorted(FORMATS), help="output format (default: text)"
+    )
+    merge.add_argument("--output", type=Path, help="write the output to this file instead of stdout")
+    merge.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
+    merge.set_defaults(run=merge_command)
     audit = commands.add_parser(
         "audit", help="compare nbgrader's scores with isolated regrading", description=audit_command.__doc__
     )
@@ -65,19 +85,66 @@ def positive(text: str) -> int:
     return value
 
 
+def shard(text: str) -> tuple[int, int]:
+    """An argument ``I/N``: the I-th of N parts, counted from 1."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be I/N, e.g. 2/8, got {text!r}") from None
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"needs 1 <= I <= N, got {text!r}")
+    return index, count
+
+
 def grade_command(arguments: argparse.Namespace) -> int:
-    """Grade each submission in a confined process and write the results in the format asked for."""
+    """Grade each submission in a confined process and write the results in the format asked for.
+
+    With --shard I/N only every N-th submission from the I-th on is graded (in the order the
+    submissions are expanded), so that N jobs of a CI matrix or a job array share a batch;
+    ``autograder merge`` combines their JSON outputs. With --results-dir, each result is kept as
+    it completes and a batch that was stopped is resumed, not graded again.
+    """
     from autograder.batch import expand_submissions, grade_many
     from autograder.progress import progress_bar
+    from autograder.result_store import ResultStore
 
     submissions = expand_submissions(arguments.submissions)
+    if arguments.shard is not None:
+        index, count = arguments.shard
+        submissions = submissions[index - 1 :: count]
     if len(submissions) > 1 and arguments.format in ("gradescope", "github"):
         print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
         return 2
+    store = ResultStore(arguments.results_dir) if arguments.results_dir is not None else None
     with progress_bar(len(submissions)) as advance:
         results = grade_many(
-            submissions, assignment=arguments.assignment, jobs=arguments.jobs, on_result=advance
+            submissions, assignment=arguments.assignment, jobs=arguments.jobs, on_result=advance, store=store
         )
+    return write_results(results, arguments)
+
+
+def merge_command(arguments: argparse.Namespace) -> int:
+    """Combine the JSON outputs of several ``autograder grade`` runs (shards) into one output and gradebook.
+
+    Exit status 2 when a file cannot be read or is not --format json output.
+    """
+    from autograder.formats.json_results import results_from_json
+
+    results = []
+    for path in arguments.results:
+        try:
+            results += results_from_json(path.read_text("utf-8"))
+        except (OSError, ValueError) as error:
+            print(f"autograder merge: {path}: {error}", file=sys.stderr)
+            return 2
+    if len(results) > 1 and arguments.format in ("gradescope", "github"):
+        print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
+        return 2
+    return write_results(results, arguments)
+
+
+def write_results(results: list, arguments: argparse.Namespace) -> int:
+    """Write the results as ``--format`` asks, to ``--output`` or stdout, and the ``--gradebook``."""
     text = FORMATS[arguments.format](results)
     if arguments.output is not None:
         write_atomically(arguments.output, text if text.endswith("\n") else text + "\n")

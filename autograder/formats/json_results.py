@@ -1,5 +1,6 @@
 """This project's own JSON results, described by ``autograder/schemas/results.schema.json``."""
 
+import dataclasses
 import json
 
 from autograder.results import SubmissionResult, TestResult
@@ -36,3 +37,28 @@ def results_json(results: list[SubmissionResult]) -> str:
     documents = [submission_document(result) for result in results]
     document = documents[0] if len(documents) == 1 else documents
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def results_from_json(text: str) -> list[SubmissionResult]:
+    """The results in a document :func:`results_json` wrote (one object or a list), for ``autograder merge``.
+
+    Raises:
+        ValueError: when the text is not such a document.
+    """
+    document = json.loads(text)
+    documents = document if isinstance(document, list) else [document]
+    try:
+        return [submission_result(d) for d in documents]
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"not autograder grade --format json output ({type(error).__name__}: {error})") from None
+
+
+def submission_result(document: dict) -> SubmissionResult:
+    """One submission read back from its JSON (its tests without their cases)."""
+    tests = tuple(
+        TestResult(t["name"], t["function"], t["score"], t["max_score"], t["status"], t["output"], t["hidden"])
+        for t in document["tests"]
+    )
+    known = {field.name for field in dataclasses.fields(SubmissionResult)} - {"tests"}
+    extra = {k: tuple(v) if isinstance(v, list) else v for k, v in document.items() if k in known}
+    return SubmissionResult(**{**extra, "tests": tests})

@@ -1,0 +1,83 @@
+"""Results kept per submission as they complete, so that a stopped batch resumes where it stopped.
+
+``autograder grade ... --results-dir DIR`` stores each submission's result in ``DIR`` the moment
+it is graded, written atomically, under a key made of the notebook's bytes, the trusted copy of
+its assignment and the grader's version. Run again (after Ctrl-C, a killed worker, a lost node),
+the batch loads what is stored and grades only the rest; a changed notebook, a changed course or
+a new grader makes a new key, so nothing stale is reused.
+"""
+
+import dataclasses
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from autograder.atomic_files import write_atomically
+from autograder.results import CaseResult, SubmissionResult, TestResult
+
+PACKAGE = "rnn-gradients-autograder"
+
+
+def grader_version() -> str:
+    """The version of the installed grader (``"unknown"`` when it runs from a bare checkout)."""
+    try:
+        return metadata.version(PACKAGE)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def result_document(result: SubmissionResult) -> dict:
+    """Everything in a result, as JSON-ready data (cases included)."""
+    return dataclasses.asdict(result)
+
+
+def result_from_document(document: dict) -> SubmissionResult:
+    """The result :func:`result_document` wrote."""
+    tests = tuple(
+        TestResult(**{**test, "cases": tuple(CaseResult(**case) for case in test.get("cases", ()))})
+        for test in document["tests"]
+    )
+    fields = {field.name for field in dataclasses.fields(SubmissionResult)}
+    values = {key: tuple(value) if isinstance(value, list) else value for key, value in document.items()}
+    return SubmissionResult(**{**{k: v for k, v in values.items() if k in fields}, "tests": tests})
+
+
+class ResultStore:
+    """A directory of results, one JSON file per graded submission.
+
+    Args:
+        directory: where the results are kept (made if missing).
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def key(self, notebook: Path, trusted: Path | None) -> str | None:
+        """The key of a submission: its bytes, the trusted notebook's bytes, the grader's version.
+
+        None when the notebook cannot be read (such a submission is always graded again).
+        """
+        try:
+            digest = hashlib.sha256(notebook.read_bytes())
+        except OSError:
+            return None
+        digest.update(b"\0" + (trusted.read_bytes() if trusted is not None else b""))
+        digest.update(b"\0" + grader_version().encode())
+        return digest.hexdigest()
+
+    def load(self, key: str | None, submission: str) -> SubmissionResult | None:
+        """The stored result of ``key``, relabelled with ``submission`` as given now; None if absent or unreadable."""
+        if key is None:
+            return None
+        try:
+            document = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
+            return dataclasses.replace(result_from_document(document), submission=submission)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, key: str | None, result: SubmissionResult) -> None:
+        """Store ``result`` under ``key``, atomically (nothing is stored without a key)."""
+        if key is not None:
+            write_atomically(self.directory / f"{key}.json", json.dumps(result_document(result)) + "\n")
