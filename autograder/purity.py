@@ -149,16 +149,25 @@ def call_on_copies(function: Callable, args: tuple, kwargs: dict, *, name: str):
     """
     names = argument_names(function, len(args))
     copies_args, copies_kwargs = own_copies(args, kwargs, names=names)
-    copies_token, calling_token = _call_copies.set((copies_args, copies_kwargs)), _calling.set(name)
+    token = _call_copies.set((copies_args, copies_kwargs))
     try:
-        with monitoring(function, name, record=record):
+        with calling(name), monitoring(function, name, record=record):
             result = function(*copies_args, **copies_kwargs)
     finally:
-        _calling.reset(calling_token)
-        _call_copies.reset(copies_token)
+        _call_copies.reset(token)
     for modification in modifications(name, names, (args, kwargs), (copies_args, copies_kwargs)):
         record(modification)
     return result
+
+
+@contextlib.contextmanager
+def calling(name: str) -> Iterator[None]:
+    """Inside the block, ``name`` is the student function running: the caller of those it calls."""
+    token = _calling.set(name)
+    try:
+        yield
+    finally:
+        _calling.reset(token)
 
 
 def are_call_copies(args: tuple, kwargs: dict) -> bool:
@@ -212,7 +221,11 @@ def argument_names(function: Callable, count: int) -> list[str]:
 
 
 def modifications(
-    function: str, names: list[str], originals: tuple[tuple, dict], copies: tuple[tuple, dict], caller: str = ""
+    function: str,
+    names: list[str],
+    originals: tuple[tuple, dict],
+    copies: tuple[tuple, dict],
+    caller: str = "",
 ) -> list[Modification]:
     """The arguments the function changed: one :class:`Modification` per changed argument.
 
@@ -287,9 +300,11 @@ def _same_entries(before: np.ndarray, after: np.ndarray) -> np.ndarray:
 def _keys_change(removed: list, added: list) -> str:
     parts = []
     if removed:
-        parts.append(f"key {removed[0]!r} removed" + (f" ({len(removed)} in all)" if len(removed) > 1 else ""))
+        parts.append(
+            f"key {removed[0]!r} removed" + (f" ({len(removed)} in all)" if len(removed) > 1 else "")
+        )
     if added:
-        parts.append(f"key {added[0]!r} added" + (f" ({len(added)} in all)" if len(added) > 1 else ""))
+        parts.append(f"key {added[0]!r} added" + (f" ({len(added)} keys in all)" if len(added) > 1 else ""))
     return ", ".join(parts)
 
 
@@ -320,7 +335,11 @@ def monitoring(function: Callable, name: str, *, record: Callable[[Modification]
 
 @contextlib.contextmanager
 def monitoring_namespace(
-    namespace: dict, *, except_name: str, record: Callable[[Modification], None], names: frozenset[str] = frozenset()
+    namespace: dict,
+    *,
+    except_name: str,
+    record: Callable[[Modification], None],
+    names: frozenset[str] = frozenset(),
 ) -> Iterator[None]:
     """Monitor the student functions of ``namespace`` (all but ``except_name``) while the block runs.
 
@@ -356,11 +375,8 @@ def monitored(function: Callable, name: str, *, record: Callable[[Modification],
         names = argument_names(function, len(args))
         try:
             copies = own_copies(args, kwargs, names=names)
-            token = _calling.set(name)
-            try:
+            with calling(name):
                 result = function(*copies[0], **copies[1])
-            finally:
-                _calling.reset(token)
             for modification in modifications(name, names, (args, kwargs), copies, caller=caller):
                 record(modification)
         except PurityError as error:

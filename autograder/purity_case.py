@@ -49,23 +49,23 @@ def modification_message(modifications: list[Modification]) -> str:
     first = modifications[0]
     others = sorted({m.argument for m in modifications} - {first.argument})
     lines = [
-        f"{first.function} modified its argument `{first.argument}` in place: {describe(first)}, "
+        f"{first.function} modified its argument `{first.argument}` in place ({describe(first)}), "
         f"first seen in the case “{first.case}”.",
         "Your values were judged on copies, so this is the only case it costs.",
         f"Fix: {fix(first)}",
     ]
     if others:
-        lines.append(f"It also modified {', '.join(f'`{name}`' for name in others)}: the same fix applies.")
+        lines.append(f"It also modified {', '.join(f'`{name}`' for name in others)}.")
     return "\n".join(lines)
 
 
 def describe(modification: Modification) -> str:
-    """``"cache['x'] (an array): 6 of 6 entries changed"``, or without the place for the argument itself."""
+    """``"it is an array; 6 of 6 entries changed"``, or ``"cache['x'], an array: ..."`` inside it."""
     where = _short(modification.where)
     kind = KIND_NAMES.get(modification.kind, modification.kind)
     if where == modification.argument:
-        return f"it is {kind}, and {modification.change}"
-    return f"{where} ({kind}): {modification.change}"
+        return f"it is {kind}; {modification.change}"
+    return f"{where}, {kind}: {modification.change}"
 
 
 def fix(modification: Modification) -> str:
@@ -88,7 +88,9 @@ def fix(modification: Modification) -> str:
             f"compute a new array, `{where} = {where} + ...` instead of `{where} += ...` (the same for "
             f"`*=`, `out=` and `{where}[...] = ...`), or start with `{where} = {where}.copy()`."
         )
-    return f"copy the array before changing it, `a = {where}.copy()`, or compute a new one, `a = {where} * ...`."
+    return (
+        f"copy the array before changing it, `a = {where}.copy()`, or compute a new one, `a = {where} * ...`."
+    )
 
 
 def unearned_message(function: str) -> str:
