@@ -301,7 +301,7 @@ def _keys_change(removed: list, added: list) -> str:
     parts = []
     if removed:
         parts.append(
-            f"key {removed[0]!r} removed" + (f" ({len(removed)} in all)" if len(removed) > 1 else "")
+            f"key {removed[0]!r} removed" + (f" ({len(removed)} keys in all)" if len(removed) > 1 else "")
         )
     if added:
         parts.append(f"key {added[0]!r} added" + (f" ({len(added)} keys in all)" if len(added) > 1 else ""))
