@@ -34,6 +34,11 @@ COMPARED_DTYPE_KINDS = frozenset("biufcSU")
 KINDS = ("array", "dict", "list")
 """The kinds of object a call can change in place (tuples, numbers and strings cannot change)."""
 
+MAX_NESTING = 100
+"""The deepest nesting of dicts, lists and tuples an argument may have: deep enough for a cache
+linked through every time step of the longest sequence the checks use (60), shallow enough that
+``copy.deepcopy`` never meets Python's recursion limit."""
+
 
 class PurityError(Exception):
     """An argument could not be copied before a call, or compared after it.
@@ -202,13 +207,33 @@ def own_copies(args: tuple, kwargs: dict, *, names: list[str]) -> tuple[tuple, d
 
 
 def _copy(argument: str, value):
-    try:
-        return copy.deepcopy(value)
-    except RecursionError:
-        reason = "it is nested too deeply; keep a cache flat: a tuple, list or dict of arrays"
-    except Exception as error:  # noqa: BLE001 - anything deepcopy refuses is reported the same way
-        reason = f"{type(error).__name__}: {error}"
+    if nesting_depth(value) > MAX_NESTING:
+        reason = f"it is nested more than {MAX_NESTING} levels deep; keep a cache flat: a tuple, list or dict of arrays"
+    else:
+        try:
+            return copy.deepcopy(value)
+        except RecursionError:
+            reason = "it is nested too deeply; keep a cache flat: a tuple, list or dict of arrays"
+        except Exception as error:  # noqa: BLE001 - anything deepcopy refuses is reported the same way
+            reason = f"{type(error).__name__}: {error}"
     raise PurityError(f"its argument `{argument}` could not be copied ({reason})")
+
+
+def nesting_depth(value) -> int:
+    """How many dicts, lists and tuples deep ``value`` goes (0 for an array); cycles count once.
+
+    Measured with an explicit stack, so that a value too deep to copy is refused whatever the
+    depth of the stack the call is made from: both grading paths then give the same result.
+    """
+    deepest, stack, seen = 0, [(value, 0)], set()
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, (dict, list, tuple)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        deepest = max(deepest, depth + 1)
+        stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def argument_names(function: Callable, count: int) -> list[str]:

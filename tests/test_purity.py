@@ -100,7 +100,7 @@ def test_a_cache_too_deep_to_copy_fails_the_call_instead_of_skipping_the_check(r
     }
     public, hidden, out = graded("rnn_step_backward", reference, replacements, capsys)
     assert (public, hidden) == (0.0, 0.0)
-    assert "rnn_step_backward: its argument `cache` could not be copied (it is nested too deeply" in out
+    assert "rnn_step_backward: its argument `cache` could not be copied (it is nested more than 100 levels deep" in out
 
 
 def test_zeroing_the_upstream_gradient_and_the_cache_earns_nothing(reference, capsys):
