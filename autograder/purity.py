@@ -354,7 +354,7 @@ def monitoring(function: Callable, name: str, *, record: Callable[[Modification]
     if not isinstance(namespace, dict):
         yield
         return
-    with monitoring_namespace(namespace, except_name=name, record=record):
+    with monitoring_namespace(namespace, except_name=name, record=record, names=student_function_names()):
         yield
 
 
@@ -364,7 +364,7 @@ def monitoring_namespace(
     *,
     except_name: str,
     record: Callable[[Modification], None],
-    names: frozenset[str] = frozenset(),
+    names: frozenset[str],
 ) -> Iterator[None]:
     """Monitor the student functions of ``namespace`` (all but ``except_name``) while the block runs.
 
@@ -372,10 +372,10 @@ def monitoring_namespace(
         namespace: the globals the student's functions look each other up in.
         except_name: the function being called itself.
         record: what to do with each change a monitored function makes.
-        names: the student functions' names (by default those of every assignment).
+        names: the student functions' names (the grader sends them to the student process).
     """
     swapped = {}
-    for callee in names or student_function_names():
+    for callee in names:
         original = namespace.get(callee)
         if callee != except_name and callable(original) and not hasattr(original, "__monitored__"):
             swapped[callee] = namespace[callee] = monitored(original, callee, record=record)
