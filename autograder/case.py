@@ -7,8 +7,6 @@ any stderr output in a test cell as zero.
 """
 
 import contextlib
-import copy
-import inspect
 import io
 import re
 import sys
@@ -22,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.purity import PurityError, call_on_copies, check_run
 from autograder.results import CaseResult, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
@@ -79,18 +78,26 @@ class Case:
     Attributes:
         name: what is promised, phrased for the student ("no overflow for |x| up to 1e3").
         points: what the case is worth.
-        run: a callable that returns when the promise holds and raises CheckFailed otherwise.
+        run: a callable that returns when the promise holds and raises CheckFailed otherwise; it
+            may return a note, shown to the student under the passed case.
+        judges_values: True for a case that only right values pass: a stub, a constant or a zero
+            output fails it (known answers, a gradient check). The purity case of a check is
+            earned only together with one of these (see ``autograder.grading.purity_case``).
     """
 
     name: str
     points: float
-    run: Callable[[], None]
+    run: Callable[[], str | None]
+    judges_values: bool = False
 
 
 def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kwargs):
-    """Call a student function, turning any exception into a CheckFailed that explains it.
+    """Call a student function on copies of its arguments, turning any exception into a CheckFailed.
 
-    Every call also checks purity: an argument modified in place fails the call.
+    The function never receives the caller's objects: it gets copies (see
+    :func:`autograder.purity.call_on_copies`), and an argument it changes is logged for the
+    purity case of the check, not failed here. An argument that cannot be copied or compared
+    fails the call.
 
     Args:
         function: the student's function.
@@ -102,17 +109,15 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
     Returns:
         Whatever the function returned.
     """
-    try:
-        originals = copy.deepcopy((args, kwargs))
-    except Exception:  # noqa: BLE001 - an uncopyable cache only skips the purity check
-        originals = ((), {})
     with (
         warnings.catch_warnings(record=True) as caught,
         np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
     ):
         warnings.simplefilter("always")
         try:
-            result = function(*args, **kwargs)
+            result = call_on_copies(function, args, kwargs, name=name)
+        except PurityError as failure:
+            raise CheckFailed(f"{name}: {failure.description}") from None
         except SandboxFailure as failure:
             raise CheckFailed(f"{name} {failure.description}") from None
         except NotImplementedError:
@@ -122,13 +127,6 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
             ) from None
         except Exception as error:  # noqa: BLE001 - any student error becomes a message
             raise CheckFailed(f"{name} raised {describe_exception(error)}") from None
-    for argument, before, after in _named_arguments(function, originals, (args, kwargs)):
-        if not _equal(before, after):
-            raise CheckFailed(
-                f"{name} modified its argument `{argument}` in place. Functions must be pure: "
-                "compute new arrays (e.g. `a = a + b` or `np.clip(g, lo, hi)`) instead of "
-                "writing into the caller's (`a += b`, `out=`, `g[...] = ...`)."
-            )
     if caught and not allow_warnings:
         first = caught[0]
         raise CheckFailed(
@@ -136,32 +134,6 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
             + (f" ({len(caught)} warnings in all)" if len(caught) > 1 else "")
         )
     return result
-
-
-def _named_arguments(function, originals, currents):
-    (args_before, kwargs_before), (args_now, kwargs_now) = originals, currents
-    try:
-        names = list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        names = []
-    for i, (before, after) in enumerate(zip(args_before, args_now)):
-        yield (names[i] if i < len(names) else f"#{i + 1}"), before, after
-    for key in kwargs_before:
-        yield key, kwargs_before[key], kwargs_now.get(key)
-
-
-def _equal(before, after) -> bool:
-    if isinstance(before, np.ndarray):
-        return isinstance(after, np.ndarray) and np.array_equal(before, after, equal_nan=True)
-    if isinstance(before, dict):
-        return (
-            isinstance(after, dict)
-            and before.keys() == after.keys()
-            and all(_equal(before[k], after[k]) for k in before)
-        )
-    if isinstance(before, (list, tuple)):
-        return len(before) == len(after) and all(_equal(b, a) for b, a in zip(before, after))
-    return True
 
 
 def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:
@@ -192,27 +164,38 @@ def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list
     """Run every case of a check and collect one result per case; never raises.
 
     Output the student code writes to stdout or stderr while it runs is discarded, and warnings
-    are silenced, so that nothing reaches the notebook's stderr.
+    are silenced, so that nothing reaches the notebook's stderr. The cases share one log of the
+    arguments student functions changed (:func:`autograder.purity.check_run`), which the purity
+    case, run last, reads.
     """
     results = []
-    for case in cases:
-        with (
-            contextlib.redirect_stdout(io.StringIO()),
-            contextlib.redirect_stderr(io.StringIO()),
-            warnings.catch_warnings(),
-        ):
-            warnings.simplefilter("ignore")
-            try:
-                case.run()
-            except CheckFailed as failure:
-                message = str(failure)
-            except Exception as error:  # noqa: BLE001 - a bug in a check must not cost a batch
-                message = f"the check itself failed ({describe_exception(error)}); tell your instructor"
-            else:
-                message = ""
-        earned = 0.0 if message else float(case.points)
-        results.append(CaseResult(function, case.name, earned, float(case.points), message, hidden))
+    with check_run() as log:
+        for case in cases:
+            log.case = case.name
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+                warnings.catch_warnings(),
+            ):
+                warnings.simplefilter("ignore")
+                earned, message = _run_case(case)
+            log.values_earned |= case.judges_values and earned
+            if not log.stub_message and NOT_IMPLEMENTED.match(message):
+                log.stub_message = message
+            points = float(case.points) if earned else 0.0
+            results.append(CaseResult(function, case.name, points, float(case.points), message, hidden))
     return results
+
+
+def _run_case(case: Case) -> tuple[bool, str]:
+    """Whether the case passed, and its message: why it failed, or the note it passed with."""
+    try:
+        note = case.run()
+    except CheckFailed as failure:
+        return False, str(failure)
+    except Exception as error:  # noqa: BLE001 - a bug in a check must not cost a batch
+        return False, f"the check itself failed ({describe_exception(error)}); tell your instructor"
+    return True, note or ""
 
 
 def report(results: list[CaseResult], *, out=None) -> float:

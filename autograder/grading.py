@@ -6,6 +6,7 @@ and the hidden cases that need the reference.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from autograder.case import Case, CheckFailed, call, describe_exception, report,
 from autograder.compare import assert_close, check_array, describe_difference
 from autograder.diagnoses import Diagnosis
 from autograder.gradcheck import central_difference, linear_loss, relative_error
+from autograder.purity import PurityError, call_on_copies
 from autograder.reference import SolutionsNotFound, load_reference
 
 GRADIENT_TOLERANCE = 1e-6
@@ -29,16 +31,16 @@ def grade(function: str, cases: list[Case], *, hidden: bool = False) -> float:
 
 
 def _exit_fails(function: str, case: Case) -> Case:
-    def run() -> None:
+    def run() -> str | None:
         try:
-            case.run()
+            return case.run()
         except SystemExit as error:
             raise CheckFailed(
                 f"{function} tried to exit the interpreter ({describe_exception(error)}). A function "
                 "must return its result; never call exit(), quit() or sys.exit() in it."
             ) from None
 
-    return Case(case.name, case.points, run)
+    return replace(case, run=run)
 
 
 def with_reference(assignment: str, points: float, build: Callable[[object], list[Case]]) -> list[Case]:
@@ -147,7 +149,9 @@ def expect_value_error(function: Callable, *args, name: str, call_text: str, val
         valid_args: arguments that differ only in the validated one, which it must accept.
     """
     try:
-        function(*valid_args)
+        call_on_copies(function, valid_args, {}, name=name)
+    except PurityError as failure:
+        raise CheckFailed(f"{name}: {failure.description}") from None
     except ValueError as error:
         raise CheckFailed(
             f"{name} raised ValueError ({error}) for valid arguments too; raise it only for invalid ones."
@@ -155,7 +159,9 @@ def expect_value_error(function: Callable, *args, name: str, call_text: str, val
     except Exception:  # noqa: BLE001 - other errors are left to the cases that check values
         pass
     try:
-        function(*args)
+        call_on_copies(function, args, {}, name=name)
+    except PurityError as failure:
+        raise CheckFailed(f"{name}: {failure.description}") from None
     except ValueError:
         return
     except NotImplementedError:

@@ -28,7 +28,8 @@ class CaseResult:
         name: what the case tests, e.g. ``"gradients match centered differences"``.
         points: points earned, between 0 and ``max_points``.
         max_points: points the case is worth.
-        message: empty when passed; otherwise what went wrong and what to look at next.
+        message: when failed, what went wrong and what to look at next; when passed, empty or a
+            note (e.g. that a function it calls changed its arguments).
         hidden: True for cases that compare with the reference solution.
     """
 

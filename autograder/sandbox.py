@@ -37,7 +37,14 @@ from autograder.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
 from autograder.case import SandboxFailure
 from autograder.confinement import Limits as ProcessLimits
 from autograder.confinement import python_paths, set_resource_limits
-from autograder.sandbox_answers import decode_tree, remote_error, safe_defined, write_back
+from autograder.purity import are_call_copies, record, student_function_names
+from autograder.sandbox_answers import (
+    callee_modifications,
+    decode_tree,
+    remote_error,
+    safe_defined,
+    write_back,
+)
 from autograder.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.text_safety import clipped
 from autograder.wire import Encoder, UnsafeValue, read_frame, write_frame
@@ -187,7 +194,9 @@ class Sandbox:
         """Call ``name(*args, **kwargs)`` in the process; raise what the call raised.
 
         In-place changes the student code made to its copies of the arguments are written back
-        into ``args`` and ``kwargs``: pass copies of what must stay unchanged.
+        into ``args`` and ``kwargs`` only when these are the copies the call in progress owns
+        (:func:`autograder.purity.call_on_copies` made them); otherwise they are dropped, so that
+        the grader's own objects never change.
 
         Raises:
             SandboxFailure: the function is not defined, hung, ended the process, or the
@@ -204,7 +213,13 @@ class Sandbox:
         if not self._alive():
             self.start()
         encoder = Encoder(generation=self.generation)
-        request = {"op": "call", "name": name, "args": encoder.tree(list(args)), "kwargs": encoder.tree(kwargs)}
+        request = {
+            "op": "call",
+            "name": name,
+            "args": encoder.tree(list(args)),
+            "kwargs": encoder.tree(kwargs),
+            "monitor": sorted(student_function_names()),
+        }
         if encoder.objects:  # a handle made here would name an object of the student process
             kinds = ", ".join(sorted({type(o).__name__ for o in encoder.objects}))
             raise TypeError(f"{name} can only be passed plain data and values it returned, not {kinds}")
@@ -229,8 +244,11 @@ class Sandbox:
         except (UnsafeValue, TypeError, ValueError, RecursionError) as error:
             self._kill()
             return self._break(name, f"sent back something that is not plain data ({clipped(str(error), 200)})")
-        write_back(args, after_args)
-        write_back(kwargs, after_kwargs)
+        if are_call_copies(args, kwargs):  # never the grader's own objects
+            write_back(args, after_args)
+            write_back(kwargs, after_kwargs)
+        for modification in callee_modifications(answer.get("callees"), caller=name):
+            record(modification)
         caught = answer.get("warnings")
         caught = caught if isinstance(caught, list) else []
         for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):

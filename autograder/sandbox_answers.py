@@ -1,9 +1,11 @@
 """What the student process answers, turned back into values and exceptions in the grader.
 
-A call's answer carries the return value, the arguments as the student function left them, and
-the error it raised, if any (see :mod:`autograder.sandbox_worker`). The value is decoded from the
-safe format; the arguments are written back into the grader's own, so that the checks see a
-function that is not pure; the error becomes an exception the checks already know how to read.
+A call's answer carries the return value, the arguments as the student function left them, the
+changes other student functions made to what it passed them, and the error it raised, if any
+(see :mod:`autograder.sandbox_worker`). The value is decoded from the safe format; the arguments
+are written back into the copies the call owns (never into the grader's own objects), so that
+the purity case sees a function that is not pure; the error becomes an exception the checks
+already know how to read.
 """
 
 import builtins
@@ -13,6 +15,7 @@ import warnings
 import numpy as np
 
 from autograder.case import StudentCodeError
+from autograder.purity import KINDS, Modification, PurityError, student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Handle, UnsafeValue, value_of
 
@@ -20,6 +23,10 @@ MAX_FUNCTIONS = 200
 """The most functions one cell may report as defined (more are ignored)."""
 MAX_PARAMETERS = 50
 """The most parameter names kept for a function."""
+MAX_CALLEE_REPORTS = 20
+"""The most changes by callees kept from one call's answer."""
+MAX_REPORT_CHARACTERS = 120
+"""The longest text kept from a report of a callee's change (an argument, a place, a change)."""
 
 
 def decode_tree(tree, generation: int):
@@ -34,11 +41,12 @@ def decode_tree(tree, generation: int):
 
 
 def write_back(originals, afters) -> None:
-    """Copy in-place changes the student made to the arguments back into the grader's arguments.
+    """Copy in-place changes the student made to the arguments back into the call's copies.
 
-    The checks keep their own copies of the arguments and compare (see ``autograder.case.call``);
-    writing the changes back lets them see a function that is not pure. Only arrays of the same
-    shape, and the items of lists and dicts, are written back.
+    ``originals`` are the copies of the arguments that :func:`autograder.purity.call_on_copies`
+    made for this call alone (``Sandbox.call`` checks that); comparing them with the grader's
+    own afterwards shows a function that is not pure. Only arrays of the same shape, and the
+    items of lists and dicts, are written back.
     """
     if isinstance(originals, np.ndarray) and isinstance(afters, np.ndarray):
         if originals.shape == afters.shape and originals.flags.writeable:
@@ -83,16 +91,54 @@ def safe_defined(defined) -> dict[str, list[str] | None]:
     return functions
 
 
+def callee_modifications(reports, *, caller: str) -> list[Modification]:
+    """The changes the student process saw other student functions make, as far as they are believable.
+
+    These only ever become a note in the caller's check, never points: a callee's purity case is
+    decided by the grader's own comparison when its check calls it, and the caller's by the
+    grader's comparison of the caller's own arguments (which the callee could not reach: in the
+    student process it was given copies too). So a forged report can change no score; it is
+    still kept to the assignment's function names, the known kinds and short texts.
+
+    Args:
+        reports: the answer's ``callees``: ``[[function, argument, where, kind, change, caller], ...]``.
+        caller: the function the grader called, which every report's chain starts from.
+    """
+    if not isinstance(reports, list):
+        return []
+    names = student_function_names()
+    believable = []
+    for report in reports[:MAX_CALLEE_REPORTS]:
+        if not (isinstance(report, list) and len(report) == 6 and all(isinstance(part, str) for part in report)):
+            continue
+        function, argument, where, kind, change, seen_in = report
+        if function in names and seen_in in names and kind in KINDS and function != caller:
+            believable.append(
+                Modification(
+                    function,
+                    clipped(argument, MAX_REPORT_CHARACTERS),
+                    clipped(where, MAX_REPORT_CHARACTERS),
+                    kind,
+                    clipped(change, MAX_REPORT_CHARACTERS),
+                    caller=seen_in,
+                )
+            )
+    return believable
+
+
 def remote_error(error: dict) -> BaseException:
     """The exception to raise in the grader for an error the student code raised.
 
     A built-in exception type comes back as a subclass of itself (so a check expecting a
     ``ValueError`` sees one) and of :class:`StudentCodeError` (so its message is the student
-    process's description); ``SystemExit`` as itself; anything else as ``StudentCodeError``.
+    process's description); ``SystemExit`` as itself; an argument the student process could not
+    copy or compare as :class:`autograder.purity.PurityError`; anything else as ``StudentCodeError``.
     """
     if not isinstance(error, dict):
         error = {}
     kind, description = clipped(error.get("type", "Exception"), 100), clipped(error.get("description", ""))
+    if kind == "PurityError":
+        return PurityError(description)
     if kind == "SystemExit":
         return SystemExit(description.removeprefix("SystemExit: "))
     return remote_error_type(kind)(description)

@@ -9,9 +9,11 @@ request at a time:
 
 * ``{"seq": n, "op": "exec", "cell": grade_id, "source": code}``: run a cell in the namespace;
   the answer lists the functions the cell defined, with their parameter names;
-* ``{"seq": n, "op": "call", "name": f, "args": ..., "kwargs": ...}``: call a function; the
-  answer carries its return value, the arguments as they are after the call (so the grader can
-  see in-place changes) and the warnings it emitted.
+* ``{"seq": n, "op": "call", "name": f, "args": ..., "kwargs": ..., "monitor": [names]}``: call
+  a function on copies of its arguments, the student functions named in ``monitor`` that it
+  calls being monitored (see :mod:`autograder.purity`); the answer carries its return value,
+  the arguments as they are after the call (so the grader can see in-place changes), the changes
+  monitored functions made to what it passed them (``callees``) and the warnings it emitted.
 
 Values travel in the safe format of :mod:`autograder.wire`. A student error of any kind,
 ``SystemExit`` and ``KeyboardInterrupt`` included, is answered with its description.
@@ -30,11 +32,20 @@ from pathlib import Path
 import numpy as np
 
 from autograder.case import describe_exception
+from autograder.purity import (
+    Modification,
+    PurityError,
+    argument_names,
+    calling,
+    monitoring_namespace,
+    own_copies,
+)
 from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
 
 CELL_FILE_PREFIX = "<answer cell "
 MAX_REQUEST_BYTES = 256 * 2**20
 MAX_MESSAGE_CHARACTERS = 2000
+MAX_CALLEE_REPORTS = 20
 
 
 class Worker:
@@ -79,24 +90,43 @@ class Worker:
         return answer
 
     def call(self, request: dict) -> dict:
-        """Call a function of the namespace with the request's arguments."""
+        """Call a function of the namespace on copies of the request's arguments, as the grader would.
+
+        The copies matter for values kept here (handles): the function must not change the
+        objects an earlier call returned, as it cannot in the grader's own process.
+        """
         try:
+            name = str(request["name"])
             args = value_of(request["args"], resolve=self.resolve)
             kwargs = value_of(request["kwargs"], resolve=self.resolve)
-            function = self.namespace[request["name"]]
-        except (KeyError, UnsafeValue, LookupError) as error:
+            function = self.namespace[name]
+            monitor = frozenset(str(callee) for callee in request.get("monitor", []))
+        except (KeyError, UnsafeValue, LookupError, TypeError) as error:
             return {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
         answer: dict = {}
+        callees: list[Modification] = []
+        try:
+            args, kwargs = own_copies(tuple(args), kwargs, names=argument_names(function, len(args)))
+        except PurityError as error:
+            return {"error": {"type": "PurityError", "description": error.description}}
         with (
             warnings.catch_warnings(record=True) as caught,
             np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
         ):
             warnings.simplefilter("always")
             try:
-                answer["value"] = self.encoder.tree(function(*args, **kwargs))
+                with calling(name), monitoring_namespace(
+                    self.namespace, except_name=name, record=callees.append, names=monitor
+                ):
+                    answer["value"] = self.encoder.tree(function(*args, **kwargs))
+            except PurityError as error:
+                answer["error"] = {"type": "PurityError", "description": error.description}
             except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
                 answer["error"] = describe(error)
         answer["after"] = self.encoder.tree([list(args), kwargs])
+        answer["callees"] = [
+            [m.function, m.argument, m.where, m.kind, m.change, m.caller] for m in callees[:MAX_CALLEE_REPORTS]
+        ]
         answer["warnings"] = [[type(w.message).__name__, str(w.message)[:MAX_MESSAGE_CHARACTERS]] for w in caught]
         flush_output()
         return answer

@@ -51,6 +51,18 @@ def loop_step_backward(dnext_h, dnext_c, cache):
     return dx, da @ cache["Wh"].T, dc * f, cache["x"].T @ da, cache["prev_h"].T @ da, np.sum(da, axis=0)
 
 
+def step_backward_adding_into_its_own_copy(dnext_h, dnext_c, cache):
+    """The CS231n idiom ``dnext_c += ...``, on a copy of dnext_c taken first."""
+    i, f, o, g, c = (cache[k] for k in ("i", "f", "o", "g", "c"))
+    dc = dnext_c.copy()
+    dc += dnext_h * o * (1.0 - np.tanh(c) ** 2)
+    da = np.hstack(
+        [dc * g * i * (1 - i), dc * cache["prev_c"] * f * (1 - f), dnext_h * np.tanh(c) * o * (1 - o)]
+        + [dc * i * (1 - g * g)]
+    )
+    return da @ cache["Wx"].T, da @ cache["Wh"].T, dc * f, cache["x"].T @ da, cache["prev_h"].T @ da, da.sum(0)
+
+
 def loop_forward(x, h0, Wx, Wh, b):
     n, steps, _ = x.shape
     h = np.empty((n, steps, h0.shape[1]))
@@ -227,6 +239,9 @@ def _functions(step_forward, step_backward, forward, backward, norms, gates=eins
 ALTERNATIVES = {
     "explicit loops and a dict cache": _functions(
         loop_step_forward, loop_step_backward, loop_forward, loop_backward, loop_norms, loop_gates
+    ),
+    "dnext_c += ... on its own copy of dnext_c": _functions(
+        loop_step_forward, step_backward_adding_into_its_own_copy, loop_forward, loop_backward, loop_norms, loop_gates
     ),
     "einsum, tanh(c) recovered from h and o": _functions(
         einsum_step_forward, einsum_step_backward, einsum_forward, einsum_backward, einsum_norms

@@ -2,7 +2,9 @@
 
 Each function is right; each is written in a way a student might choose and the reference does
 not: explicit loops, einsum, a cache of hidden states instead of pre-activations (with f'
-computed from h), a BPTT that never calls a step backward, clipping with a factor. Where a
+computed from h), in-place updates only on the function's own copies (``+=``, ``*=``, ``pop()``)
+with the steps called by their assignment names, a BPTT that never calls a step backward,
+clipping with a factor. Where a
 backward pass relies on its own cache layout it comes with the forward pass that builds it.
 """
 
@@ -154,6 +156,59 @@ def gradient_norms_from_states(dh_last, cache):
     for t in range(steps - 1, -1, -1):
         norms[t] = np.sqrt(np.sum(g * g))
         g = (g * _slope_from_h(states[:, t + 1], activation)) @ Wh.T
+    return norms
+
+
+# --- in place, but only on the function's own copies; steps looked up by name, as in a notebook ---
+
+
+def step_backward_on_own_copies(dnext_h, cache):
+    """Consumes a copy of its dict cache with pop(), and scales a copy of dnext_h with *=."""
+    cache = dict(cache)
+    slope = _slope_from_h(cache.pop("h"), cache.pop("activation"))
+    da = dnext_h.copy()
+    da *= slope
+    return da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["prev_h"].T @ da, da.sum(axis=0)
+
+
+rnn_step_forward = step_forward_keeping_h
+rnn_step_backward = step_backward_on_own_copies
+"""The step functions under their assignment names, which the three functions below call them by."""
+
+
+def forward_stepping_by_name(x, h0, Wx, Wh, b, activation="tanh"):
+    """Calls rnn_step_forward by name; caches the list of step caches, filling h it allocated itself."""
+    h, caches, previous = np.zeros((x.shape[0], x.shape[1], h0.shape[1])), [], h0
+    for t in range(x.shape[1]):
+        previous, step_cache = rnn_step_forward(x[:, t], previous, Wx, Wh, b, activation)
+        h[:, t] = previous
+        caches.append(step_cache)
+    return h, caches
+
+
+def backward_accumulating_in_place(dh, cache):
+    """Adds into gradients it allocated (+=), feeding each step a copy of dh[:, t] it adds to."""
+    steps = dh.shape[1]
+    dx = np.zeros((dh.shape[0], steps, cache[0]["x"].shape[1]))
+    dWx, dWh, db = np.zeros_like(cache[0]["Wx"]), np.zeros_like(cache[0]["Wh"]), np.zeros(dh.shape[2])
+    carried = np.zeros_like(dh[:, 0])
+    for t in range(-1, -steps - 1, -1):
+        upstream = dh[:, t].copy()
+        upstream += carried
+        dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(upstream, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, carried, dWx, dWh, db
+
+
+def gradient_norms_popping_a_copied_cache(dh_last, cache):
+    """Consumes a copy of the list of step caches with pop(), latest step first."""
+    caches, g = list(cache), dh_last
+    norms = np.zeros(len(caches))
+    while caches:
+        norms[len(caches) - 1] = np.linalg.norm(g)
+        g = rnn_step_backward(g, caches.pop())[1]
     return norms
 
 

@@ -203,3 +203,19 @@ def gradient_norms_in_reverse_order(dh_last, cache):
     """Lists the norms from the last step to the first."""
     slope = lambda step: 1 - np.tanh(step["next_c"]) ** 2  # noqa: E731
     return _norms(dh_last, cache, lambda dh, dc, step: dc + dh * step["gates"][2] * slope(step))[::-1]
+
+
+# --- purity: right values, an argument changed in place ----------------------------------------
+
+
+def step_backward_adding_into_dnext_c(dnext_h, dnext_c, cache):
+    """Right gradients, but ``dnext_c += ...`` (the common CS231n idiom) writes into the caller's dnext_c."""
+    i, f, o, g = cache["gates"]
+    tanh_c = np.tanh(cache["next_c"])
+    dnext_c += dnext_h * o * (1.0 - tanh_c**2)
+    da = np.hstack(
+        [dnext_c * g * i * (1 - i), dnext_c * cache["c"] * f * (1 - f), dnext_h * tanh_c * o * (1 - o)]
+        + [dnext_c * i * (1 - g**2)]
+    )
+    dx, dprev_h, dWx, dWh, db = da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["h"].T @ da, da.sum(0)
+    return dx, dprev_h, dnext_c * f, dWx, dWh, db

@@ -356,3 +356,78 @@ def clip_by_global_norm_summing_norms(grads, max_norm):
     total = sum(np.linalg.norm(g) for g in grads.values())
     factor = max_norm / total if total > max_norm else 1.0
     return {k: g * factor for k, g in grads.items()}, float(total)
+
+
+# --- purity: right values, arguments changed in place ------------------------------------------
+
+
+def step_backward_scaling_dnext_h_in_place(dnext_h, cache):
+    """Right gradients, but ``dnext_h *= f'(a)`` writes into the caller's upstream gradient."""
+    dnext_h *= _slope(cache["a"], cache["f"])
+    da = dnext_h
+    return da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["prev_h"].T @ da, da.sum(0)
+
+
+def step_backward_popping_its_cache(dnext_h, cache):
+    """Right gradients, but consumes the caller's dict cache with ``cache.pop(...)``."""
+    da = dnext_h * _slope(cache.pop("a"), cache.pop("f"))
+    return da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["prev_h"].T @ da, da.sum(0)
+
+
+def step_backward_zeroing_its_inputs(dnext_h, cache):
+    """No gradient code: zeroes dnext_h and the cache's arrays in place and returns zeros.
+
+    Were the checks to compare with gradients computed from the same arrays afterwards (centered
+    differences of the forward, the reference), zeros would match zeros.
+    """
+    dnext_h[...] = 0.0
+    for value in cache.values():
+        if isinstance(value, np.ndarray):
+            value[...] = 0.0
+    x, prev_h, Wh = cache["x"], cache["prev_h"], cache["Wh"]
+    return np.zeros_like(x), np.zeros_like(prev_h), np.zeros_like(cache["Wx"]), np.zeros_like(Wh), np.zeros(len(Wh))
+
+
+NESTING = 2000
+"""How deep the cache below is wrapped: far beyond what ``copy.deepcopy`` can copy."""
+
+
+def step_forward_with_a_deeply_nested_cache(x, prev_h, Wx, Wh, b, activation="tanh"):
+    """Right next_h, but its cache is wrapped in ``NESTING`` one-item tuples."""
+    next_h, cache = step_forward(x, prev_h, Wx, Wh, b, activation)
+    for _ in range(NESTING):
+        cache = (cache,)
+    return next_h, cache
+
+
+def step_backward_of_a_deeply_nested_cache(dnext_h, cache):
+    """Unwraps the cache of ``step_forward_with_a_deeply_nested_cache``, then zeroes what it was given."""
+    while isinstance(cache, tuple):
+        cache = cache[0]
+    return step_backward_zeroing_its_inputs(dnext_h, cache)
+
+
+rnn_step_backward = step_backward
+"""The step backward under its assignment name, as the two callers below find it in a notebook.
+
+Tests rebind it (``monkeypatch.setattr``) to a step backward that changes its arguments.
+"""
+
+
+def gradient_norms_calling_rnn_step_backward(dh_last, cache):
+    """Right norms, stepping back with ``rnn_step_backward`` looked up by name; dh_last goes in first."""
+    norms, g = np.zeros(len(cache)), dh_last
+    for t in range(len(cache) - 1, -1, -1):
+        norms[t] = np.linalg.norm(g)
+        g = rnn_step_backward(g, cache[t])[1]
+    return norms
+
+
+def sequence_backward_calling_rnn_step_backward(dh, cache):
+    """Right BPTT through ``rnn_step_backward`` looked up by name, handing it the caller's step caches."""
+    dx, dWx, dWh, db = _zero_gradients(dh, cache)
+    carried = np.zeros_like(dh[:, 0])
+    for t in range(dh.shape[1] - 1, -1, -1):
+        dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + carried, cache[t])
+        dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
+    return dx, carried, dWx, dWh, db

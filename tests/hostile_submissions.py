@@ -36,6 +36,30 @@ POINTS = {
 """The autograded points of each function of ``rnn`` (public and hidden tests together): 36."""
 
 FAKE_RESULTS = '{"score": 36, "tests": []}'
+ZEROING = """
+def zero(*values):
+    for value in values:
+        if isinstance(value, np.ndarray):
+            value[...] = 0.0
+        elif isinstance(value, (list, tuple)):
+            zero(*value)
+        elif isinstance(value, dict):
+            zero(*value.values())
+"""
+"""A helper of the zeroing backwards: writes 0 into every array it is given, however nested."""
+DEEPLY_NESTED_CACHE = """
+
+_step_forward = rnn_step_forward
+
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b, activation="tanh"):
+    next_h, cache = _step_forward(x, prev_h, Wx, Wh, b, activation)
+    for _ in range(335):
+        cache = (cache,)
+    return next_h, cache
+"""
+"""Appended to the step forward: its cache wrapped in 335 one-item tuples, which the wire carries
+(two frames a level) and ``copy.deepcopy`` cannot copy (three): the purity bypass of issue 9."""
 AUTOGRADER = Path(autograder.__file__).resolve().parent
 SOLUTIONS = find_solution_notebook("rnn")
 """The trusted source notebook, by absolute path, as a student who knows the layout would find it."""
@@ -467,6 +491,60 @@ HOSTILE: dict[str, Hostile] = {
             """
         ),
         Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Operation not permitted"}),
+    ),
+    "zeroes_what_its_backwards_are_given": Hostile(
+        "Do backwards that zero their upstream gradient and cache in place, and return zeros, earn nothing?",
+        replacing(
+            rnn_step_backward=ZEROING
+            + textwrap.dedent(
+                """
+                def rnn_step_backward(dnext_h, cache):
+                    zero(dnext_h, cache)
+                    x, prev_h, Wx, Wh, a, activation = cache
+                    return np.zeros_like(x), np.zeros_like(prev_h), np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(len(Wh))
+                """
+            ),
+            rnn_backward="""
+            def rnn_backward(dh, cache):
+                zero(dh, cache)
+                x, prev_h, Wx, Wh, a, activation = cache[0]
+                n, steps, hidden = dh.shape
+                dx, dWx = np.zeros((n, steps, x.shape[1])), np.zeros_like(Wx)
+                return dx, np.zeros((n, hidden)), dWx, np.zeros_like(Wh), np.zeros(hidden)
+            """,
+            bptt_gradient_norms="""
+            def bptt_gradient_norms(dh_last, cache):
+                zero(dh_last, cache)
+                return np.zeros(len(cache))
+            """,
+        ),
+        Outcome(
+            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 4.0},
+            {"rnn_step_backward": "modified its argument `dnext_h` in place", "rnn_backward": "modified its argument"},
+        ),
+    ),
+    "bypasses_the_purity_check_with_a_cache_too_deep_to_copy": Hostile(
+        "Is a cache nested deeper than deepcopy can go (but not the wire) a failed call, not a skipped purity check?",
+        lambda answers, place: {
+            **answers,
+            "rnn_step_forward": answers["rnn_step_forward"] + filled(DEEPLY_NESTED_CACHE, place),
+            "rnn_step_backward": ZEROING
+            + filled(
+                """
+                def rnn_step_backward(dnext_h, cache):
+                    while len(cache) == 1:
+                        cache = cache[0]
+                    zero(dnext_h, cache)
+                    x, prev_h, Wx, Wh, a, activation = cache
+                    return np.zeros_like(x), np.zeros_like(prev_h), np.zeros_like(Wx), np.zeros_like(Wh), np.zeros(len(Wh))
+                """,
+                place,
+            ),
+        },
+        Outcome(
+            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 4.0},
+            {"rnn_step_backward": "its argument `cache` could not be copied (it is nested more than 100 levels"},
+        ),
     ),
 }
 """The corpus, by what each submission does."""

@@ -34,9 +34,9 @@ from autograder.formats import load_schema
 from autograder.submissions import DEMO_MISTAKES, solution_answers, with_answers, with_mistake
 
 ASSIGNMENT = "rnn"
-PUBLIC_POINTS = 24.0
+PUBLIC_POINTS = 24.5
 ALL_POINTS = 36.0
-"""The autograded points of rnn: 24 in public checks, 12 more in hidden ones (written answers aside)."""
+"""The autograded points of rnn: 24.5 in public checks, 11.5 more in hidden ones (written answers aside)."""
 
 DOCUMENTED_ACTIONS = {
     "actions/checkout@v4",

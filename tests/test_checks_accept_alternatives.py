@@ -31,6 +31,13 @@ ALTERNATIVES = {
         "rnn_backward": alternative.backward_from_states,
         "bptt_gradient_norms": alternative.gradient_norms_from_states,
     },
+    "in place only on its own copies (+=, *=, pop() on a copied dict or list), steps called by name": {
+        "rnn_step_forward": alternative.step_forward_keeping_h,
+        "rnn_step_backward": alternative.step_backward_on_own_copies,
+        "rnn_forward": alternative.forward_stepping_by_name,
+        "rnn_backward": alternative.backward_accumulating_in_place,
+        "bptt_gradient_norms": alternative.gradient_norms_popping_a_copied_cache,
+    },
     "a vectorised BPTT that never calls a step backward": {
         "rnn_forward": alternative.forward_with_preactivations,
         "rnn_backward": alternative.backward_vectorised,

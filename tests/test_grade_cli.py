@@ -111,7 +111,7 @@ def test_without_solutions_only_the_public_tests_run(submitted, monkeypatch, cap
         load_assignment.cache_clear()
     document = json.loads(out)
     assert not any(test["hidden"] for test in document["tests"])
-    assert document["score"] == 24 and "only the public tests ran" in document["notes"][0]
+    assert document["score"] == 24.5 and "only the public tests ran" in document["notes"][0]
 
 
 def test_the_console_command_runs(submitted):

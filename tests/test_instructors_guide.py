@@ -330,11 +330,11 @@ def test_the_audit_agrees_with_nbgrader(guide):
 
 
 def test_the_classroom_template_grades_its_untouched_release_on_the_public_checks(guide):
-    """Does the template's own grading give the release 0 of its 24 public points, 9 written points pending?"""
+    """Does the template's own grading give the release 0 of its 24.5 public points, 9 written points pending?"""
     output = guide.output_of(".venv/bin/autograder grade rnn.ipynb")
-    assert "rnn.ipynb  [rnn]  0 / 33  (9 pending manual grading)" in output
+    assert "rnn.ipynb  [rnn]  0 / 33.5  (9 pending manual grading)" in output
     public = re.findall(r"^  ✗ (\w+) +0 / ([\d.]+)$", output, re.MULTILINE)
-    assert len(public) == 10 and sum(float(points) for _, points in public) == 24
+    assert len(public) == 10 and sum(float(points) for _, points in public) == 24.5
     assert "only the public tests ran" in output
 
 

@@ -14,6 +14,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
+from autograder.purity_case import purity_case
 from autograder.strategies import array_shapes, float_arrays
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -80,13 +81,14 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
     return grade(
         "sigmoid",
         [
-            Case("known answers", 1, known_answers_match),
+            Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
                 "values in [0, 1], sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
-                1,
+                0.5,
                 examples,
                 stable_in_range,
             ),
+            purity_case("sigmoid"),
         ],
     )
 
@@ -173,11 +175,16 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match, judges_values=True),
             property_case(
-                "0 <= f'(a) <= gamma and f'(a) is the slope of f", 0.5, examples, bounded_and_slope_of_f
+                "0 <= f'(a) <= gamma and f'(a) is the slope of f",
+                0.5,
+                examples,
+                bounded_and_slope_of_f,
+                judges_values=True,
             ),
             Case("an unknown activation raises ValueError", 0.5, rejects_unknown_activation),
+            purity_case(name),
         ],
     )
 

@@ -2,7 +2,7 @@
 
 The invariants (DESIGN.md): the result's norm is at most ``max_norm``; the direction is kept;
 below the threshold nothing changes; clipping twice equals clipping once; one common factor
-for the global norm; the inputs are never modified (every ``call`` checks that).
+for the global norm; the inputs are never modified (the purity case of each check).
 """
 
 from collections.abc import Callable
@@ -26,6 +26,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
+from autograder.purity_case import purity_case
 from autograder.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
 
 ASSIGNMENT = "rnn"
@@ -57,12 +58,12 @@ def _rejects_non_positive(function, name: str, first_argument) -> Case:
     return Case("a threshold <= 0 raises ValueError", 0.5, run)
 
 
-def _known_answers_case(name: str, run_example) -> Case:
+def _known_answers_case(name: str, run_example, points: float) -> Case:
     def run():
         for example in known_answers.examples_of(ASSIGNMENT, name).values():
             run_example(example)
 
-    return Case("known answers", 1, run)
+    return Case("known answers", points, run, judges_values=True)
 
 
 def _grads_of(example: dict) -> dict:
@@ -115,14 +116,16 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            _known_answers_case(name, known),
+            _known_answers_case(name, known, 0.5),
             property_case(
-                "entries end in [-c, c], those inside are unchanged, inputs untouched",
+                "entries end in [-c, c] and those inside are unchanged",
                 0.5,
                 st.tuples(gradient_dicts(), positive_thresholds()),
                 within_range_and_identity_inside,
+                judges_values=True,
             ),
             _rejects_non_positive(clip_by_value, name, {"W": np.ones(2)}),
+            purity_case(name),
         ],
     )
 
@@ -197,18 +200,16 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            Case(
-                "known answers",
-                1,
-                lambda: [known(e) for e in known_answers.examples_of(ASSIGNMENT, name).values()],
-            ),
+            _known_answers_case(name, known, 0.5),
             property_case(
-                "norm <= max_norm, direction kept, unchanged below, idempotent, input untouched",
+                "norm <= max_norm, direction kept, unchanged below, idempotent",
                 0.5,
                 examples,
                 invariants,
+                judges_values=True,
             ),
             _rejects_non_positive(clip_by_norm, name, np.ones(2)),
+            purity_case(name),
         ],
     )
 
@@ -288,14 +289,16 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
     return grade(
         name,
         [
-            _known_answers_case(name, known),
+            _known_answers_case(name, known, 1),
             property_case(
-                "one common factor min(1, max_norm / global_norm), idempotent, inputs untouched",
-                1.5,
+                "one common factor min(1, max_norm / global_norm), idempotent",
+                1,
                 st.tuples(gradient_dicts(), positive_thresholds()),
                 common_factor,
+                judges_values=True,
             ),
             _rejects_non_positive(clip_by_global_norm, name, {"W": np.ones(2)}),
+            purity_case(name),
         ],
     )
 

@@ -23,6 +23,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
+from autograder.purity_case import purity_case
 from autograder.strategies import lstm_sequences
 
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
@@ -67,7 +68,7 @@ def gradient_norms(cell_gradient_norms, dh_last, cache, steps: int) -> np.ndarra
 
 
 def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
-    """Check ``lstm_forward``: known answers, shapes, causality and purity, the reference."""
+    """Check ``lstm_forward``: known answers, shapes and causality, purity, the reference."""
     name = "lstm_forward"
     if hidden:
         return grade(
@@ -93,14 +94,15 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            Case("known answers", 1, known_answers_match),
+            Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H), h[:, t] depends only on x[:, :t+1], inputs unchanged",
-                1,
+                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                0.5,
                 lstm_sequences(),
                 causal,
                 max_examples=15,
             ),
+            purity_case(name),
         ],
     )
 
@@ -160,12 +162,14 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
     return grade(
         name,
         [
-            Case("known answers", 1, known_answers_match),
+            Case("known answers", 1, known_answers_match, judges_values=True),
             Case(
                 "every gradient matches centered differences of your lstm_forward",
-                2,
+                1.5,
                 gradients_match_centered_differences,
+                judges_values=True,
             ),
+            purity_case(name),
         ],
     )
 
@@ -219,7 +223,7 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
     return grade(
         name,
         [
-            Case("known answers for forget biases 0 and 2", 1, known_answers_match),
+            Case("known answers for forget biases 0 and 2", 0.5, known_answers_match, judges_values=True),
             property_case(
                 "with i = 0 and a constant forget gate f: norms[T-1-k] = f**k * norms[T-1]",
                 1,
@@ -234,6 +238,7 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
                 follows_carousel,
                 max_examples=10,
             ),
+            purity_case(name),
         ],
     )
 

@@ -20,6 +20,7 @@ from autograder.grading import (
     with_reference,
 )
 from autograder.property import property_case
+from autograder.purity_case import purity_case
 from autograder.strategies import rnn_sequences
 
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
@@ -79,7 +80,7 @@ def gradient_norms(bptt_gradient_norms, dh_last, cache, steps: int) -> np.ndarra
 
 
 def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
-    """Check ``rnn_forward``: known answers, shapes, causality and purity, the reference."""
+    """Check ``rnn_forward``: known answers, shapes and causality, purity, the reference."""
     name = "rnn_forward"
     if hidden:
         return grade(
@@ -108,14 +109,15 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H), h[:, t] depends only on x[:, :t+1], inputs unchanged",
-                1,
+                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                0.5,
                 rnn_sequences(),
                 causal,
                 max_examples=15,
             ),
+            purity_case(name),
         ],
     )
 
@@ -180,12 +182,14 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
             Case(
                 "every gradient matches centered differences of your rnn_forward",
-                2,
+                1.5,
                 gradients_match_centered_differences,
+                judges_values=True,
             ),
+            purity_case(name),
         ],
     )
 
@@ -264,13 +268,14 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
     return grade(
         name,
         [
-            Case("known answers for tanh and relu", 1, known_answers_match),
+            Case("known answers for tanh and relu", 0.5, known_answers_match, judges_values=True),
             property_case(
                 "vanishing: norms[T-1-k] <= rho**k * norms[T-1] when rho = gamma * sigma_max(Wh) < 1",
                 1,
                 laws.vanishing_examples(),
                 vanishing,
                 max_examples=20,
+                judges_values=True,
             ),
             property_case(
                 "exploding: norms[T-1-k] = s**k * norms[T-1] for ReLU, positive states, Wh = s * P",
@@ -278,7 +283,9 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
                 laws.exploding_examples(),
                 exploding,
                 max_examples=20,
+                judges_values=True,
             ),
+            purity_case(name),
         ],
     )
 
