@@ -92,6 +92,7 @@ def grade_many(
     limits: Limits | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
     store: ResultStore | None = None,
+    scheduler: str | None = None,
 ) -> list[SubmissionResult]:
     """Grade the submissions, ``jobs`` at a time; return their results in the order given.
 
@@ -106,6 +107,8 @@ def grade_many(
         limits: the limits of the student processes.
         on_result: called with each result as soon as it is ready (e.g. to advance a progress bar).
         store: where results are kept as they complete; those already there are not graded again.
+        scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
+            graded by its workers instead of local processes (see :mod:`autograder.dask_grading`).
     """
     done: dict[str, SubmissionResult] = {}
     keys = {s: store_key(store, s, assignment) for s in submissions} if store is not None else {}
@@ -121,7 +124,11 @@ def grade_many(
         if store is not None and (stored := store.load(keys[submission], submission)) is not None:
             finish(submission, stored, graded=False)
     pending = [s for s in dict.fromkeys(submissions) if s not in done]
-    if jobs <= 1:
+    if scheduler is not None:
+        from autograder.dask_grading import grade_on_cluster
+
+        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler)
+    elif jobs <= 1:
         for submission in pending:
             finish(submission, grade_one(submission, assignment, limits))
     else:

@@ -1,7 +1,7 @@
 """The command line: ``autograder grade``, ``audit`` and ``build``, each a thin layer over a library call.
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
-                 [--results-dir DIR] [--shard I/N]
+                 [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
 autograder build classroom ASSIGNMENT OUT_DIR
@@ -42,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
         "--results-dir",
         type=Path,
         help="keep each result here as it completes; a batch run again grades only what is not there",
+    )
+    grade.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a dask.distributed cluster (e.g. tcp://host:8786) instead of --jobs local processes",
     )
     grade.add_argument(
         "--shard", type=shard, metavar="I/N", help="grade only the I-th of N equal parts of the batch (1 <= I <= N)"
@@ -118,7 +123,12 @@ def grade_command(arguments: argparse.Namespace) -> int:
     store = ResultStore(arguments.results_dir) if arguments.results_dir is not None else None
     with progress_bar(len(submissions)) as advance:
         results = grade_many(
-            submissions, assignment=arguments.assignment, jobs=arguments.jobs, on_result=advance, store=store
+            submissions,
+            assignment=arguments.assignment,
+            jobs=arguments.jobs,
+            on_result=advance,
+            store=store,
+            scheduler=arguments.scheduler,
         )
     return write_results(results, arguments)
 
