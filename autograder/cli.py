@@ -4,7 +4,7 @@ autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [-
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
-autograder build classroom ASSIGNMENT OUT_DIR
+autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
 autograder build gradescope ASSIGNMENT OUT.zip
 """
 
@@ -13,11 +13,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from importlib.util import find_spec
 from pathlib import Path
 
 from autograder.atomic_files import write_atomically
 from autograder.formats import FORMATS
 from autograder.formats.github import write_step_output
+from autograder.formats.github_actions import report_to_actions
 from autograder.formats.gradebook import write_gradebook
 
 
@@ -51,6 +53,11 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--shard", type=shard, metavar="I/N", help="grade only the I-th of N equal parts of the batch (1 <= I <= N)"
     )
+    grade.add_argument(
+        "--github-actions",
+        action="store_true",
+        help="also report to GitHub/Gitea/Forgejo Actions: job summary, annotations, commit status",
+    )
     grade.set_defaults(run=grade_command)
     merge = commands.add_parser(
         "merge", help="combine the JSON results of shards", description=merge_command.__doc__
@@ -72,14 +79,37 @@ def parser() -> argparse.ArgumentParser:
         "--format", default="text", choices=["json", "text"], help="output format (default: text)"
     )
     audit.set_defaults(run=audit_command)
+    if find_spec("autograder.builds") is not None:  # the shipped package leaves the builds out
+        add_build_parser(commands)
+    return main
+
+
+def add_build_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``autograder build`` (present in the instructor's checkout only)."""
+    from autograder.builds import BUILDS
+    from autograder.builds.github_actions import WORKFLOWS
+
     build = commands.add_parser(
         "build", help="build what students or a grading platform get", description=build_command.__doc__
     )
-    build.add_argument("platform", choices=["classroom", "gradescope"], help="GitHub Classroom or Gradescope")
+    build.add_argument(
+        "platform",
+        choices=list(BUILDS),
+        metavar="PLATFORM",
+        help="; ".join(f"{name}: {b.summary}" for name, b in BUILDS.items()),
+    )
     build.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment id, e.g. rnn")
-    build.add_argument("out", type=Path, metavar="OUT", help="the template directory, or the autograder zip")
+    build.add_argument("out", type=Path, metavar="OUT", help="the directory to build in (gradescope: the zip)")
+    build.add_argument(
+        "--reporter",
+        choices=sorted(WORKFLOWS),
+        help="github-actions only: actions (default) or the deprecated github-classroom",
+    )
     build.set_defaults(run=build_command)
-    return main
+
+
+ONE_SUBMISSION = ("gradescope", "github", "classroom50", "prairielearn")
+"""The formats that describe exactly one submission."""
 
 
 def positive(text: str) -> int:
@@ -117,8 +147,9 @@ def grade_command(arguments: argparse.Namespace) -> int:
     if arguments.shard is not None:
         index, count = arguments.shard
         submissions = submissions[index - 1 :: count]
-    if len(submissions) > 1 and arguments.format in ("gradescope", "github"):
-        print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
+    if len(submissions) > 1 and (arguments.format in ONE_SUBMISSION or arguments.github_actions):
+        what = "--github-actions" if arguments.github_actions else f"--format {arguments.format}"
+        print(f"autograder: {what} takes a single submission", file=sys.stderr)
         return 2
     store = ResultStore(arguments.results_dir) if arguments.results_dir is not None else None
     with progress_bar(len(submissions)) as advance:
@@ -162,6 +193,8 @@ def write_results(results: list, arguments: argparse.Namespace) -> int:
         print(text)
     if arguments.format == "github" and os.environ.get("GITHUB_OUTPUT"):
         write_step_output(results)
+    if arguments.github_actions:
+        print(report_to_actions(results), end="")
     if arguments.gradebook is not None:
         write_gradebook(results, arguments.gradebook)
     return 0
@@ -186,16 +219,23 @@ def audit_command(arguments: argparse.Namespace) -> int:
 
 
 def build_command(arguments: argparse.Namespace) -> int:
-    """Build a GitHub Classroom template repository (a directory) or a Gradescope autograder zip.
+    """Build what students or a grading platform get for ASSIGNMENT, in OUT.
 
-    classroom: the release, the public autograder and a workflow grading every push.
-    gradescope: setup.sh, run_autograder, the autograder and the solutions for the hidden checks.
+    student: the release, the public checks and a README (the only way students get the assignment).
+    github-actions: a student repository whose workflow grades the public checks on every push.
+    classroom50: autograders/<a>/ (autograder.py) for the classroom50 repository, and template/.
+    gradescope: a zip with setup.sh, run_autograder and the solutions for the hidden checks.
+    prairielearn: a question uploading the notebook, graded by PrairieLearn's external grader.
+    classroom: deprecated, the same as github-actions --reporter github-classroom.
     """
-    from autograder.builds import build_classroom, build_gradescope
+    options = {"reporter": arguments.reporter} if arguments.reporter else {}
+    if options and arguments.platform != "github-actions":
+        print("autograder build: --reporter is an option of github-actions only", file=sys.stderr)
+        return 2
+    from autograder.builds import BUILDS
 
-    build = build_classroom if arguments.platform == "classroom" else build_gradescope
     try:
-        out = build(arguments.assignment, arguments.out)
+        out = BUILDS[arguments.platform].make(arguments.assignment, arguments.out, **options)
     except (FileNotFoundError, FileExistsError) as error:
         print(f"autograder build: {error}", file=sys.stderr)
         return 2

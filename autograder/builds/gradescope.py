@@ -5,7 +5,8 @@ then ``run_autograder`` for every submission, which must write ``/autograder/res
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/). The zip holds (``<a>`` is the
 assignment id)::
 
-    setup.sh                        installs the autograder into /autograder/venv
+    setup.sh                        checks for Python 3.10+ (the Ubuntu 22.04 or newer base
+                                    image), installs the autograder into /autograder/venv
     run_autograder                  autograder grade /autograder/submission --assignment <a>
                                     --format gradescope --output /autograder/results/results.json
     package/pyproject.toml          the autograder, as an installable project
@@ -29,6 +30,7 @@ from autograder.builds.package_source import (
     render,
     write_pyproject,
 )
+from autograder.builds.student_repository import source_of
 
 EXECUTABLE = ("setup.sh", "run_autograder")
 """The files of the zip Gradescope executes: they are stored with mode 755."""
@@ -48,9 +50,7 @@ def build_gradescope(assignment: str, out_zip: Path, *, repository: Path = REPOS
     Raises:
         FileNotFoundError: when the assignment has no source notebook in ``repository``.
     """
-    source = repository / "solutions" / assignment
-    if not (source / f"{assignment}.ipynb").is_file():
-        raise FileNotFoundError(f"no source notebook {source / f'{assignment}.ipynb'}")
+    source = source_of(assignment, repository)
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temporary:

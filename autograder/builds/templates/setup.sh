@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu), with this
+# Gradescope runs this once, as root, when it builds the autograder's image, with this
 # zip unpacked in /autograder/source. It makes a virtual environment in /autograder/venv and
 # installs the autograder into it; apt is used only when Python's venv module is missing.
+# It needs Python 3.10+: the base image Ubuntu 22.04 or newer; it stops with a message otherwise.
 # AUTOGRADER_ROOT replaces /autograder (to try the autograder outside Gradescope).
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -9,6 +10,12 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
     apt-get update
     apt-get install -y --no-install-recommends python3 python3-venv python3-pip
+fi
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    echo "setup.sh: the autograder needs Python 3.10 or newer, and this image's python3 is" \
+        "$(python3 --version 2>&1 | cut -d' ' -f2). In the autograder settings, choose the base" \
+        "image Ubuntu 22.04 (or newer) and rebuild." >&2
+    exit 1
 fi
 # bubblewrap gives student code namespaces of its own and a private scratch tmpfs; where it is
 # missing or refused (Docker's default seccomp profile), Landlock and seccomp confine it alone,

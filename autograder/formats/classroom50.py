@@ -1,0 +1,129 @@
+"""Classroom 50's ``result.json`` (``classroom50/result/v1``) for one submission.
+
+The contract (the wiki page "Advanced Autograding" of ``foundation50/classroom50``): an object
+with ``schema``, the run's identity (``classroom``, ``assignment``, ``assignment_type``, ``owner``,
+``submission`` (the ``submit/...`` tag), the ``commit``, ``release`` and ``review`` URLs), the
+submission instant ``datetime`` (the graded commit's committer date, UTC, ``YYYY-MM-DDTHH:MM:SSZ``),
+whole-number ``score`` and ``max-score``, and ``tests``: ``{test-name, passed, score, max-score}``,
+extra fields kept verbatim. The runner gives the identity in environment variables.
+
+Classroom 50 counts whole points and this course gives half points, so scores are counted in
+units of ``1 / unit`` point, the smallest unit that makes every case's points whole (2 for half
+points: rnn's 24 public points are 48 there; percentages are unchanged). Each test also carries
+``points`` and ``max_points`` in the course's own points and its ``output``. Written answers
+awaiting a person are left out.
+"""
+
+import json
+import math
+import os
+import subprocess
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from autograder.formats.one_submission import only_result
+from autograder.results import PASSED, PENDING, SubmissionResult
+
+SCHEMA = "classroom50/result/v1"
+IDENTITY = {
+    "classroom": "CLASSROOM",
+    "assignment": "ASSIGNMENT",
+    "assignment_type": "ASSIGNMENT_TYPE",
+    "owner": "OWNER",
+    "submission": "SUBMISSION_TAG",
+    "commit": "COMMIT_URL",
+    "release": "RELEASE_URL",
+}
+"""Field of result.json -> the runner's environment variable holding it."""
+
+INSTANT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def point_unit(result: SubmissionResult) -> int:
+    """The smallest whole number of units per point that makes every case's and test's points whole."""
+    unit = 1
+    for test in result.tests:
+        values = [test.max_score, test.score] + [case.max_points for case in test.cases]
+        for value in values:
+            denominator = Fraction(value).limit_denominator(100).denominator
+            unit = math.lcm(unit, denominator)
+    return unit
+
+
+def identity(environ: Mapping[str, str]) -> dict[str, str]:
+    """The identity fields from the runner's environment; ``review`` falls back to ``commit``.
+
+    Raises:
+        ValueError: naming every variable the runner should have set and did not.
+    """
+    fields = {field: environ.get(variable, "") for field, variable in IDENTITY.items()}
+    fields["owner"] = fields["owner"] or environ.get("USERNAME", "")
+    missing = [IDENTITY[field] for field, value in fields.items() if not value]
+    if missing:
+        raise ValueError(f"Classroom 50's runner sets {', '.join(missing)}; they are not set")
+    fields["review"] = environ.get("REVIEW_URL") or fields["commit"]
+    return fields
+
+
+def committed_at(directory: str = ".") -> str:
+    """The committer date of ``HEAD`` in ``directory`` (UTC), or now when it is not a git checkout."""
+    done = subprocess.run(
+        ["git", "-C", directory, "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False
+    )
+    moment = datetime.now(timezone.utc)
+    if done.returncode == 0 and done.stdout.strip().isdigit():
+        moment = datetime.fromtimestamp(int(done.stdout.strip()), timezone.utc)
+    return moment.strftime(INSTANT)
+
+
+def classroom50_result(result: SubmissionResult, *, run: Mapping[str, str], submitted: str, graded: str) -> dict:
+    """The ``result.json`` document of one submission.
+
+    Args:
+        result: the graded submission.
+        run: the identity fields (see :func:`identity`).
+        submitted: the submission instant, ``YYYY-MM-DDTHH:MM:SSZ``.
+        graded: when this grading ran, ``YYYY-MM-DDTHH:MM:SSZ``.
+    """
+    unit = point_unit(result)
+    tests = [
+        {
+            "test-name": test.name,
+            "passed": test.status == PASSED,
+            "score": round(test.score * unit),
+            "max-score": round(test.max_score * unit),
+            "points": test.score,
+            "max_points": test.max_score,
+            "output": test.output,
+        }
+        for test in result.tests
+        if test.status != PENDING
+    ]
+    return {
+        "schema": SCHEMA,
+        **run,
+        "datetime": submitted,
+        "graded_at": graded,
+        "score": sum(test["score"] for test in tests),
+        "max-score": sum(test["max-score"] for test in tests),
+        "tests": tests,
+    }
+
+
+def classroom50_json(results: list[SubmissionResult]) -> str:
+    """The ``result.json`` text of the one submission of a Classroom 50 run, identity from the environment.
+
+    Raises:
+        ValueError: unless exactly one submission is given, or when the runner's variables are missing.
+    """
+    result = only_result(
+        results, format_name="classroom50", why="Classroom 50 runs the autograder once per submission"
+    )
+    document = classroom50_result(
+        result,
+        run=identity(os.environ),
+        submitted=committed_at(),
+        graded=datetime.now(timezone.utc).strftime(INSTANT),
+    )
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,151 @@
+"""What a grading step tells GitHub, Gitea or Forgejo Actions about one submission.
+
+Three channels, all documented for GitHub Actions and implemented alike by Gitea's and
+Forgejo's runners:
+
+- the **job summary**: Markdown (HTML allowed) appended to the file ``$GITHUB_STEP_SUMMARY``,
+  shown on the run's page: the points, a table of every autograded test, each failure's output;
+- **annotations**: workflow commands ``::error file=...,title=...::message`` printed on stdout,
+  one per test that lost points, shown on the run and beside the file;
+- a **commit status** with the score, through the REST endpoint
+  ``POST $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/statuses/$GITHUB_SHA`` (the same on Gitea and
+  Forgejo), authorised by ``$GITHUB_TOKEN`` with the ``statuses: write`` permission.
+
+Written answers awaiting a person are left out of the points and named in the summary.
+"""
+
+import html
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+
+from autograder.formats.one_submission import only_result
+from autograder.results import PASSED, PENDING, SubmissionResult, TestResult
+
+STATUS_CONTEXT = "autograder / public checks"
+"""The name of the commit status: one per commit, replaced by each new run."""
+
+
+def autograded(result: SubmissionResult) -> list[TestResult]:
+    """The tests the grader scored (written answers awaiting a person left out)."""
+    return [test for test in result.tests if test.status != PENDING]
+
+
+def points(tests: list[TestResult]) -> tuple[float, float]:
+    """Points earned and available over ``tests``, rounded so float noise never shows."""
+    return round(sum(t.score for t in tests), 6), round(sum(t.max_score for t in tests), 6)
+
+
+def markdown_cell(text: str) -> str:
+    """``text`` as one Markdown table cell: pipes escaped, HTML escaped, on one line."""
+    return html.escape(" ".join(text.split())).replace("|", "\\|")
+
+
+def job_summary(result: SubmissionResult) -> str:
+    """The job summary of one submission: the points, one table row per test, the failures' outputs."""
+    tests = autograded(result)
+    earned, available = points(tests)
+    lines = [f"### {markdown_cell(result.assignment)}: {earned:g} / {available:g} points", ""]
+    lines += ["| test | points | result |", "|---|---:|---|"]
+    for test in tests:
+        mark = "✅ passed" if test.status == PASSED else "❌ failed"
+        lines.append(f"| {markdown_cell(test.name)} | {test.score:g} / {test.max_score:g} | {mark} |")
+    lines.append("")
+    lines += [f"- {markdown_cell(note)}" for note in result.notes]
+    pending = [test for test in result.tests if test.status == PENDING]
+    if pending:
+        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
+        lines.append(f"- graded by a person later, not counted here: {markdown_cell(answers)}")
+    for test in tests:
+        if test.status != PASSED and test.output:
+            lines += ["", f"<details><summary>{html.escape(test.name)}</summary>", ""]
+            lines += [f"<pre>{html.escape(test.output)}</pre>", "", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def command_data(text: str) -> str:
+    """``text`` escaped as the message of a workflow command (``%``, carriage returns, newlines)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def command_property(text: str) -> str:
+    """``text`` escaped as a property of a workflow command (also ``:`` and ``,``)."""
+    return command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(result: SubmissionResult) -> str:
+    """One ``::error`` workflow command per test that lost points, on the submitted notebook."""
+    lines = []
+    for test in autograded(result):
+        if test.status != PASSED:
+            title = f"{test.name}: {test.score:g} / {test.max_score:g} points"
+            lines.append(
+                f"::error file={command_property(result.submission)},title={command_property(title)}::"
+                f"{command_data(test.output or 'failed')}"
+            )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def commit_status(result: SubmissionResult) -> dict:
+    """The commit status of one submission: success when every autograded point was earned."""
+    tests = autograded(result)
+    earned, available = points(tests)
+    return {
+        "state": "success" if all(test.status == PASSED for test in tests) else "failure",
+        "context": STATUS_CONTEXT,
+        "description": f"{earned:g} / {available:g} points",
+    }
+
+
+def post_commit_status(status: dict, environ: Mapping[str, str]) -> str:
+    """Send ``status`` for ``$GITHUB_SHA`` of ``$GITHUB_REPOSITORY``; return what happened, in one line.
+
+    Nothing is sent when a variable is missing (a run outside Actions); a refused request is
+    reported, never raised: the grading itself succeeded.
+    """
+    needed = ("GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_TOKEN")
+    missing = [name for name in needed if not environ.get(name)]
+    if missing:
+        return f"commit status not set: {', '.join(missing)} not set"
+    url = f"{environ['GITHUB_API_URL'].rstrip('/')}/repos/{environ['GITHUB_REPOSITORY']}/statuses/{environ['GITHUB_SHA']}"
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(status).encode("utf-8"),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {environ['GITHUB_TOKEN']}",
+            "Accept": "application/vnd.github+json",
+            "Content-Type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return f"commit status set: {status['description']} (HTTP {response.status})"
+    except (urllib.error.URLError, TimeoutError) as error:
+        return f"commit status not set: {error}"
+
+
+def report_to_actions(results: list[SubmissionResult], environ: Mapping[str, str] | None = None) -> str:
+    """Tell the Actions run about the one submission: summary, annotations (returned), commit status.
+
+    Args:
+        results: the graded submissions; exactly one.
+        environ: the step's environment (default ``os.environ``).
+
+    Returns:
+        The text to print on stdout: the annotations and a notice saying what became of the status.
+
+    Raises:
+        ValueError: unless exactly one submission is given.
+    """
+    environ = os.environ if environ is None else environ
+    result = only_result(
+        results, format_name="github-actions", why="a workflow run grades the one notebook of its repository"
+    )
+    if environ.get("GITHUB_STEP_SUMMARY"):
+        with open(environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(job_summary(result))
+    outcome = post_commit_status(commit_status(result), environ)
+    return annotations(result) + f"::notice::{command_data(outcome)}\n"
