@@ -1,11 +1,12 @@
 """Nothing a student can read gives away a solution, a hidden test, a mark scheme or reference data.
 
-Scanned, file by file: the committed release ``assignments/`` (notebooks and support files);
-for every assignment, the GitHub Classroom template ``build_classroom`` makes (its own files, and
-apart from them the public autograder it ships in ``.autograder/``: the package a student
-installs, with its known-answer data, its schemas and the release in ``releases/``). The
-Gradescope zip is not scanned: it carries the solutions on purpose, on Gradescope's machines; the
-tests prove it is the only build that holds a source notebook.
+Scanned, file by file: the committed release ``assignments/``, and for every assignment the
+output of every build in ``autograder.builds.BUILDS``, restricted to the paths its entry says
+students can read (``students_read``): the student bundle, the Actions repository with either
+reporter, Classroom 50's autograder directory (published, and run in the student's repository)
+and template, PrairieLearn's question page and downloads. What students never read (the
+Gradescope zip, PrairieLearn's ``tests/``) carries the solutions on purpose; the tests prove it
+is the only place that holds a source notebook.
 
 What counts as a secret line (see ``leaks.is_substantial``): inside a ``### BEGIN SOLUTION`` or
 ``### BEGIN HIDDEN TESTS`` region, a line that, with whitespace normalised, has at least 10
@@ -25,6 +26,7 @@ notebook or a support file.
 """
 
 import copy
+import fnmatch
 import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -33,16 +35,12 @@ import leaks
 import nbformat
 import pytest
 
-from autograder.builds import build_classroom, build_gradescope
+from autograder.builds import BUILDS
 from autograder.nbgrader_pipeline import REPOSITORY, assignments
 
 ASSIGNMENTS = assignments(REPOSITORY)
-PUBLIC_AUTOGRADER = ".autograder/"
-ARTIFACTS = ["assignments"] + [
-    f"{assignment} {part}"
-    for assignment in ASSIGNMENTS
-    for part in ("classroom template", "public autograder")
-]
+STUDENT_FACING = [name for name, build in BUILDS.items() if build.students_read]
+ARTIFACTS = ["assignments"] + [f"{a} {name}" for a in ASSIGNMENTS for name in STUDENT_FACING]
 
 PUBLISHED_EQUATIONS = {
     "a = x @ Wx + prev_h @ Wh + b": ("rnn", r"a = x W_x + h_{t-1} W_h + b"),
@@ -79,34 +77,50 @@ def secrets() -> list[leaks.Secret]:
     return [s for a in ASSIGNMENTS for s in leaks.secrets_of(source_notebook(a), a)]
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("classroom")
-    return {a: build_classroom(a, root / a) for a in ASSIGNMENTS}
+def unpacked(build, out: Path, destination: Path) -> Path:
+    """The directory of a build's output (a zip is unpacked into ``destination``)."""
+    if not build.archive:
+        return out
+    with zipfile.ZipFile(out) as archive:
+        archive.extractall(destination)
+    return destination
 
 
 @pytest.fixture(scope="module")
-def artifacts(templates) -> dict[str, dict[str, bytes]]:
-    """Artifact name -> its files; a template's files and its public autograder are kept apart."""
-    found = {"assignments": leaks.artifact_files(REPOSITORY / "assignments")}
-    for assignment, template in templates.items():
-        files = leaks.artifact_files(template)
-        found[f"{assignment} classroom template"] = {
-            p: d for p, d in files.items() if not p.startswith(PUBLIC_AUTOGRADER)
-        }
-        found[f"{assignment} public autograder"] = {
-            p: d for p, d in files.items() if p.startswith(PUBLIC_AUTOGRADER)
-        }
+def outputs(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(assignment, build name) -> the directory of that build's whole output."""
+    root = tmp_path_factory.mktemp("builds")
+    found = {}
+    for assignment in ASSIGNMENTS:
+        for name, build in BUILDS.items():
+            out = build.make(assignment, root / f"{assignment}-{name}" / ("out.zip" if build.archive else "out"))
+            found[assignment, name] = unpacked(build, out, root / f"{assignment}-{name}" / "unpacked")
     return found
 
 
-def known_answers() -> dict[str, bytes]:
-    """Where an artifact may hold the published known answers, and their committed bytes."""
+def students_read(name: str, path: str) -> bool:
+    return any(fnmatch.fnmatch(path, pattern) for pattern in BUILDS[name].students_read)
+
+
+@pytest.fixture(scope="module")
+def artifacts(outputs) -> dict[str, dict[str, bytes]]:
+    """Artifact name -> the files of it students can read."""
+    found = {"assignments": leaks.artifact_files(REPOSITORY / "assignments")}
+    for (assignment, name), directory in outputs.items():
+        if name in STUDENT_FACING:
+            files = leaks.artifact_files(directory)
+            found[f"{assignment} {name}"] = {p: d for p, d in files.items() if students_read(name, p)}
+    return found
+
+
+def known_answers(artifact: dict[str, bytes]) -> dict[str, bytes]:
+    """Where an artifact holds a packaged ``autograder/data/<a>.npz``, and the committed bytes it must be."""
+    committed = {a: (REPOSITORY / "autograder" / "data" / f"{a}.npz").read_bytes() for a in ASSIGNMENTS}
     return {
-        f"{PUBLIC_AUTOGRADER}autograder/data/{a}.npz": (
-            REPOSITORY / "autograder" / "data" / f"{a}.npz"
-        ).read_bytes()
+        path: committed[a]
+        for path in artifact
         for a in ASSIGNMENTS
+        if path == f"autograder/data/{a}.npz" or path.endswith(f"/autograder/data/{a}.npz")
     }
 
 
@@ -116,16 +130,14 @@ def report(name: str, problems: list[str]) -> str:
 
 
 def test_every_artifact_is_scanned(artifacts, secrets):
-    """Are the release, each template and each public autograder there, with what a student installs?"""
+    """Is every student-facing build there, each with a released notebook and the public checks?"""
     assert sorted(artifacts) == sorted(ARTIFACTS)
     for a in ASSIGNMENTS:
-        template = {f"{a}.ipynb", f"{a}_support.py", "README.md", ".github/workflows/classroom.yml"}
-        package = {".autograder/pyproject.toml", f".autograder/autograder/releases/{a}/{a}.ipynb"}
-        assert template <= set(artifacts[f"{a} classroom template"])
-        assert package <= set(artifacts[f"{a} public autograder"])
-        assert any(
-            p.startswith(".autograder/autograder/checks/") for p in artifacts[f"{a} public autograder"]
-        )
+        for name in STUDENT_FACING:
+            paths = set(artifacts[f"{a} {name}"])
+            assert any(p == f"{a}.ipynb" or p.endswith(f"/{a}.ipynb") for p in paths), name
+            if name != "prairielearn":  # its page links the release; the checks run in its tests/
+                assert any("autograder/checks/" in p for p in paths), name
     kinds = {s.kind for s in secrets}
     assert kinds == {"solution", "hidden test", "mark scheme"}
     assert len(secrets) > 100
@@ -155,7 +167,7 @@ def test_no_data_beyond_the_published_known_answers(name, artifacts):
 
     The committed known answers are what scripts/make_known_answers.py writes (tests/test_known_answers.py).
     """
-    problems = leaks.data_problems(artifacts[name], allowed=known_answers())
+    problems = leaks.data_problems(artifacts[name], allowed=known_answers(artifacts[name]))
     assert problems == [], report(name, problems)
 
 
@@ -168,7 +180,7 @@ def test_notebooks_carry_no_outputs(name, artifacts):
 
 def test_published_equations_are_solution_lines_the_release_states(artifacts, secrets):
     """Is every accepted restatement a real solution line, stated by the release, and still used?"""
-    restated = leaks.secret_leaks(artifacts[f"{ASSIGNMENTS[0]} public autograder"], secrets)
+    restated = leaks.secret_leaks(artifacts[f"{ASSIGNMENTS[0]} student"], secrets)
     for equation in PUBLISHED_EQUATIONS:
         assert any(p.endswith(f"`{equation}`") for p in restated), (
             f"{equation} is accepted but never restated"
@@ -184,19 +196,13 @@ def test_published_equations_are_solution_lines_the_release_states(artifacts, se
         )
 
 
-@pytest.fixture(scope="module")
-def gradescope_zips(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("gradescope")
-    return {a: build_gradescope(a, root / f"{a}.zip") for a in ASSIGNMENTS}
-
-
-def test_only_the_gradescope_zip_holds_the_source_notebooks(artifacts, gradescope_zips):
-    """Is a source notebook in its Gradescope zip, byte for byte, and in no student-facing file?"""
+def test_source_notebooks_are_only_where_students_never_read(artifacts, outputs):
+    """Is each source notebook, byte for byte, in the Gradescope zip and PrairieLearn's tests/ only?"""
     sources = {a: (REPOSITORY / "solutions" / a / f"{a}.ipynb").read_bytes() for a in ASSIGNMENTS}
-    for assignment, archive in gradescope_zips.items():
-        with zipfile.ZipFile(archive) as opened:
-            held = opened.read(f"course/solutions/{assignment}/{assignment}.ipynb")
-        assert held == sources[assignment]
+    for assignment in ASSIGNMENTS:
+        held = f"course/solutions/{assignment}/{assignment}.ipynb"
+        assert (outputs[assignment, "gradescope"] / held).read_bytes() == sources[assignment]
+        assert (outputs[assignment, "prairielearn"] / "tests" / held).read_bytes() == sources[assignment]
     for name, artifact in artifacts.items():
         for path, data in artifact.items():
             assert "solutions" not in PurePosixPath(path).parts, f"{name}: {path}"
@@ -207,9 +213,9 @@ def test_only_the_gradescope_zip_holds_the_source_notebooks(artifacts, gradescop
 
 
 @pytest.fixture
-def leaky(templates, tmp_path) -> Path:
-    """A copy of the rnn classroom template, to put leaks into."""
-    return Path(shutil.copytree(templates["rnn"], tmp_path / "template"))
+def leaky(outputs, tmp_path) -> Path:
+    """A copy of the rnn student bundle, to put leaks into."""
+    return Path(shutil.copytree(outputs["rnn", "student"], tmp_path / "template"))
 
 
 def secret(secrets, kind: str, cell: str) -> leaks.Secret:
@@ -316,7 +322,7 @@ def test_stray_data_and_changed_known_answers_are_reported(leaky):
     (leaky / ".autograder/autograder/schemas/expected.json").write_text('{"dx": [1.0, 2.0]}')
     (leaky / "notes.txt").write_bytes(b"\x93NUMPY\x01\x00")
     files = leaks.artifact_files(leaky)
-    problems = leaks.data_problems(files, allowed=known_answers())
+    problems = leaks.data_problems(files, allowed=known_answers(files))
     assert sorted(p.split(":")[0] for p in problems) == [
         ".autograder/autograder/data/lstm.npz",
         ".autograder/autograder/data/reference_outputs.npz",
@@ -325,8 +331,8 @@ def test_stray_data_and_changed_known_answers_are_reported(leaky):
     ]
 
 
-def test_an_executed_release_is_reported(templates):
-    release = nbformat.read(templates["rnn"] / "rnn.ipynb", as_version=4)
+def test_an_executed_release_is_reported(outputs):
+    release = nbformat.read(outputs["rnn", "student"] / "rnn.ipynb", as_version=4)
     executed = copy.deepcopy(release)
     cell = next(c for c in executed.cells if c.cell_type == "code")
     cell.execution_count = 1
