@@ -126,13 +126,29 @@ def test_the_console_command_runs(submitted):
     assert "36 / 45" in done.stdout
 
 
-def test_build_makes_a_classroom_template_and_a_gradescope_zip(tmp_path, capsys):
-    """Does `autograder build` make both builds, and refuse to overwrite a template with exit status 2?"""
+def test_build_makes_every_platform_and_refuses_to_overwrite_with_exit_status_2(tmp_path, capsys):
+    """Does `autograder build` make each platform's output, take --reporter for github-actions only,
+    and refuse a directory that is not empty with exit status 2?"""
     import zipfile
 
-    assert main(["build", "classroom", "rnn", str(tmp_path / "template")]) == 0
-    assert (tmp_path / "template" / ".github" / "workflows" / "classroom.yml").is_file()
+    from autograder.builds import BUILDS
+
+    expected = {
+        "student": "rnn.ipynb",
+        "github-actions": ".github/workflows/grade.yml",
+        "classroom": ".github/workflows/classroom.yml",
+        "classroom50": "autograders/rnn/autograder.py",
+        "prairielearn": "info.json",
+    }
+    for platform, path in expected.items():
+        assert main(["build", platform, "rnn", str(tmp_path / platform)]) == 0
+        assert (tmp_path / platform / path).is_file(), platform
+    assert set(expected) | {"gradescope"} == set(BUILDS)
+    legacy = tmp_path / "legacy"
+    assert main(["build", "github-actions", "rnn", str(legacy), "--reporter", "github-classroom"]) == 0
+    assert (legacy / ".github" / "workflows" / "classroom.yml").is_file()
     assert main(["build", "gradescope", "lstm", str(tmp_path / "lstm.zip")]) == 0
     assert {"setup.sh", "run_autograder"} <= set(zipfile.ZipFile(tmp_path / "lstm.zip").namelist())
-    assert main(["build", "classroom", "rnn", str(tmp_path / "template")]) == 2
+    assert main(["build", "student", "rnn", str(tmp_path / "student")]) == 2
     assert "not empty" in capsys.readouterr().err
+    assert main(["build", "student", "rnn", str(tmp_path / "other"), "--reporter", "actions"]) == 2
