@@ -68,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     )
     merge.add_argument("--output", type=Path, help="write the output to this file instead of stdout")
     merge.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
-    merge.set_defaults(run=merge_command)
+    merge.set_defaults(run=merge_command, github_actions=False)
     audit = commands.add_parser(
         "audit", help="compare nbgrader's scores with isolated regrading", description=audit_command.__doc__
     )
@@ -178,7 +178,7 @@ def merge_command(arguments: argparse.Namespace) -> int:
         except (OSError, ValueError) as error:
             print(f"autograder merge: {path}: {error}", file=sys.stderr)
             return 2
-    if len(results) > 1 and arguments.format in ("gradescope", "github"):
+    if len(results) > 1 and arguments.format in ONE_SUBMISSION:
         print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
         return 2
     return write_results(results, arguments)
