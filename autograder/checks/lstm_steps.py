@@ -12,7 +12,7 @@ from autograder.checks.lstm_diagnoses import (
     gate_order_diagnosis,
     step_backward_diagnosis,
 )
-from autograder.compare import check_array
+from autograder.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
 from autograder.grading import (
     assert_matches_centered_differences,
     assert_outputs_close,
@@ -82,6 +82,8 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
             gates(lstm_gates, example["a"]),
             {k: example[k] for k in GATES},
             hints=STEP_HINTS,
+            rtol=LOGISTIC_RTOL,
+            atol=LOGISTIC_ATOL,
             diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
         )
 
@@ -121,8 +123,8 @@ def _gates_hidden(lstm_gates, ref) -> list[Case]:
                 gates(lstm_gates, a),
                 dict(zip(GATES, ref.lstm_gates(a))),
                 hints=STEP_HINTS,
-                rtol=1e-10,
-                atol=1e-300,
+                rtol=LOGISTIC_RTOL,
+                atol=LOGISTIC_ATOL,
             )
 
     return [Case("matches the reference on random pre-activations", 1, matches_reference)]
