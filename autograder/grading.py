@@ -14,6 +14,7 @@ from autograder.case import Case, CheckFailed, call, describe_exception, report,
 from autograder.compare import assert_close, check_array, describe_difference
 from autograder.diagnoses import Diagnosis
 from autograder.gradcheck import central_difference, linear_loss, relative_error
+from autograder.hidden_cases import current_seed
 from autograder.purity import PurityError, call_on_copies
 from autograder.reference import SolutionsNotFound, load_reference
 
@@ -27,7 +28,10 @@ def grade(function: str, cases: list[Case], *, hidden: bool = False) -> float:
     error. ``KeyboardInterrupt`` is not caught: it is how a person, or nbgrader's cell timeout,
     stops a check.
     """
-    return report(run_cases(function, [_exit_fails(function, case) for case in cases], hidden=hidden))
+    seed = current_seed() if hidden else None
+    return report(
+        run_cases(function, [_exit_fails(function, case) for case in cases], hidden=hidden, seed=seed)
+    )
 
 
 def _exit_fails(function: str, case: Case) -> Case:

@@ -20,6 +20,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import dimensions, float_arrays, lstm_sequences
@@ -113,21 +114,35 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
     )
 
 
-def _gates_hidden(lstm_gates, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(401)
-        for (n, h), scale in [((1, 1), 1.0), ((4, 5), 10.0), ((3, 2), 700.0)]:
-            a = rng.normal(scale=scale, size=(n, 4 * h))
-            assert_outputs_close(
-                "lstm_gates",
-                gates(lstm_gates, a),
-                dict(zip(GATES, ref.lstm_gates(a))),
-                hints=STEP_HINTS,
-                rtol=LOGISTIC_RTOL,
-                atol=LOGISTIC_ATOL,
-            )
+GATE_SCALES = (1.0, 10.0, 700.0)
+"""The spread of the pre-activation in the hidden cases of lstm_gates (case 0 has N = H = 1)."""
 
-    return [Case("matches the reference on random pre-activations", 1, matches_reference)]
+
+@hidden_inputs("lstm_gates", cases=len(GATE_SCALES))
+def _gates_case(rng: np.random.Generator, case: int) -> dict:
+    n, h = sizes(rng, (5, 5), edge=case == 0)
+    return {"a": rng.normal(scale=GATE_SCALES[case], size=(n, 4 * h))}
+
+
+def _gates_hidden(lstm_gates, ref) -> list[Case]:
+    def matches(example):
+        a = example["a"]
+        assert_outputs_close(
+            "lstm_gates",
+            gates(lstm_gates, a),
+            dict(zip(GATES, ref.lstm_gates(a))),
+            hints=STEP_HINTS,
+            rtol=LOGISTIC_RTOL,
+            atol=LOGISTIC_ATOL,
+        )
+
+    return [
+        Case(
+            "matches the reference on random pre-activations",
+            1,
+            lambda: run_hidden_cases("lstm_gates", matches),
+        )
+    ]
 
 
 def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float:
@@ -170,21 +185,37 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
     )
 
 
-def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(402)
-        for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
-            inputs = random_step(rng, n, d, h)
-            next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
-            expected_h, expected_c, _ = ref.lstm_step_forward(**inputs)
-            assert_outputs_close(
-                "lstm_step_forward",
-                {"next_c": next_c, "next_h": next_h},
-                {"next_c": expected_c, "next_h": expected_h},
-                hints=STEP_HINTS,
-            )
+@hidden_inputs("lstm_step_forward", cases=3)
+def _step_case(rng: np.random.Generator, case: int) -> dict:
+    """Case 0 has N = D = H = 1, the others random sizes."""
+    return random_step(rng, *sizes(rng, (7, 6, 7), edge=case == 0))
 
-    return [Case("matches the reference on random shapes", 1, matches_reference)]
+
+@hidden_inputs("lstm_step_backward", cases=3)
+def _step_backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _step_case(rng, case)
+    shape = example["prev_h"].shape
+    return {**example, "dnext_h": rng.normal(size=shape), "dnext_c": rng.normal(size=shape)}
+
+
+def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
+    def matches(inputs):
+        next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
+        expected_h, expected_c, _ = ref.lstm_step_forward(**inputs)
+        assert_outputs_close(
+            "lstm_step_forward",
+            {"next_c": next_c, "next_h": next_h},
+            {"next_c": expected_c, "next_h": expected_h},
+            hints=STEP_HINTS,
+        )
+
+    return [
+        Case(
+            "matches the reference on random shapes",
+            1,
+            lambda: run_hidden_cases("lstm_step_forward", matches),
+        )
+    ]
 
 
 def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: bool = False) -> float:
@@ -269,28 +300,28 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
 
 
 def _step_backward_hidden(lstm_step_backward, lstm_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(403)
-        for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
-            inputs = random_step(rng, n, d, h)
-            dnext_h, dnext_c = rng.normal(size=(n, h)), rng.normal(size=(n, h))
-            _, _, cache = step_forward(lstm_step_forward, inputs)
-            grads = step_backward(lstm_step_backward, dnext_h, dnext_c, cache)
-            _, next_c, ref_cache = ref.lstm_step_forward(**inputs)
-            expected = dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, ref_cache)))
-            a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
-            example = {
-                "dnext_h": dnext_h,
-                "dnext_c": dnext_c,
-                "next_c": next_c,
-                **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
-            }
-            assert_outputs_close(
-                "lstm_step_backward",
-                grads,
-                expected,
-                hints=STEP_HINTS,
-                diagnose=step_backward_diagnosis(example=example),
-            )
+    def matches(example):
+        inputs = {k: example[k] for k in STEP_INPUTS}
+        dnext_h, dnext_c = example["dnext_h"], example["dnext_c"]
+        _, _, cache = step_forward(lstm_step_forward, inputs)
+        grads = step_backward(lstm_step_backward, dnext_h, dnext_c, cache)
+        _, next_c, ref_cache = ref.lstm_step_forward(**inputs)
+        expected = dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, ref_cache)))
+        a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+        known = {
+            "dnext_h": dnext_h,
+            "dnext_c": dnext_c,
+            "next_c": next_c,
+            **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
+        }
+        assert_outputs_close(
+            "lstm_step_backward",
+            grads,
+            expected,
+            hints=STEP_HINTS,
+            diagnose=step_backward_diagnosis(example=known),
+        )
 
-    return [Case("matches the reference on random shapes", 1.5, matches_reference)]
+    return [
+        Case("matches the reference on random shapes", 1.5, lambda: run_hidden_cases("lstm_step_backward", matches))
+    ]

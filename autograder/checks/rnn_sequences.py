@@ -19,6 +19,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import rnn_sequences
@@ -122,23 +123,46 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
     )
 
 
-def _forward_hidden(rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(301)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 12, 3, 2)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                got, _ = sequence_forward(rnn_forward, inputs, activation)
-                expected, _ = ref.rnn_forward(**inputs, activation=activation)
-                assert_outputs_close(
-                    "rnn_forward",
-                    {"h": got},
-                    {"h": expected},
-                    hints=SEQUENCE_HINTS,
-                    diagnose=sequence_forward_mistakes(inputs, activation),
-                )
+@hidden_inputs("rnn_forward", cases=3 * len(ACTIVATIONS))
+def _sequence_case(rng: np.random.Generator, case: int, *, longest: int = 12) -> dict:
+    """Case k uses activation k % 3; cases 0 to 2 have N = T = D = H = 1, the others random sizes."""
+    n, t, d, h = sizes(rng, (6, longest, 6, 7), edge=case < len(ACTIVATIONS))
+    return {**random_sequence(rng, n, t, d, h), "activation": ACTIVATIONS[case % len(ACTIVATIONS)]}
 
-    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+@hidden_inputs("rnn_backward", cases=3 * len(ACTIVATIONS))
+def _backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case)
+    n, t, _ = example["x"].shape
+    return {**example, "dh": rng.normal(size=(n, t, example["h0"].shape[1]))}
+
+
+@hidden_inputs("bptt_gradient_norms", cases=3 * len(ACTIVATIONS))
+def _norms_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case, longest=25)
+    return {**example, "dh_last": rng.normal(size=example["h0"].shape)}
+
+
+def _forward_hidden(rnn_forward, ref) -> list[Case]:
+    def matches(example):
+        inputs, activation = inputs_of(example), example["activation"]
+        got, _ = sequence_forward(rnn_forward, inputs, activation)
+        expected, _ = ref.rnn_forward(**inputs, activation=activation)
+        assert_outputs_close(
+            "rnn_forward",
+            {"h": got},
+            {"h": expected},
+            hints=SEQUENCE_HINTS,
+            diagnose=sequence_forward_mistakes(inputs, activation),
+        )
+
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1,
+            lambda: run_hidden_cases("rnn_forward", matches),
+        )
+    ]
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> float:
@@ -195,25 +219,27 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
 
 
 def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(302)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                dh = rng.normal(size=(n, t, h))
-                h, cache = sequence_forward(rnn_forward, inputs, activation)
-                grads = sequence_backward(rnn_backward, dh, cache)
-                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
-                expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
-                assert_outputs_close(
-                    "rnn_backward",
-                    grads,
-                    expected,
-                    hints=SEQUENCE_HINTS,
-                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
-                )
+    def matches(example):
+        inputs, activation, dh = inputs_of(example), example["activation"], example["dh"]
+        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        grads = sequence_backward(rnn_backward, dh, cache)
+        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
+        assert_outputs_close(
+            "rnn_backward",
+            grads,
+            expected,
+            hints=SEQUENCE_HINTS,
+            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
+        )
 
-    return [Case("matches the reference for every activation and shape", 2, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            2,
+            lambda: run_hidden_cases("rnn_backward", matches),
+        )
+    ]
 
 
 def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool = False) -> float:
@@ -291,22 +317,24 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
 
 
 def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(303)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                dh_last = rng.normal(size=(n, h))
-                h, cache = sequence_forward(rnn_forward, inputs, activation)
-                got = gradient_norms(bptt_gradient_norms, dh_last, cache, t)
-                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
-                expected = ref.bptt_gradient_norms(dh_last, ref_cache)
-                assert_outputs_close(
-                    "bptt_gradient_norms",
-                    {"norms": got},
-                    {"norms": expected},
-                    hints=SEQUENCE_HINTS,
-                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
-                )
+    def matches(example):
+        inputs, activation, dh_last = inputs_of(example), example["activation"], example["dh_last"]
+        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        got = gradient_norms(bptt_gradient_norms, dh_last, cache, inputs["x"].shape[1])
+        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        expected = ref.bptt_gradient_norms(dh_last, ref_cache)
+        assert_outputs_close(
+            "bptt_gradient_norms",
+            {"norms": got},
+            {"norms": expected},
+            hints=SEQUENCE_HINTS,
+            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
+        )
 
-    return [Case("matches the reference for every activation and length", 1, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and length",
+            1,
+            lambda: run_hidden_cases("bptt_gradient_norms", matches),
+        )
+    ]

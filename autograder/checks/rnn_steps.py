@@ -21,6 +21,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import rnn_sequences
@@ -121,23 +122,43 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
     )
 
 
-def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(201)
-        for activation in ACTIVATIONS:
-            for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
-                inputs = random_step(rng, n, d, h)
-                next_h, _ = step_forward(rnn_step_forward, inputs, activation)
-                expected, _ = ref.rnn_step_forward(**inputs, activation=activation)
-                assert_outputs_close(
-                    "rnn_step_forward",
-                    {"next_h": next_h},
-                    {"next_h": expected},
-                    hints=STEP_HINTS,
-                    diagnose=step_forward_mistakes(inputs, activation, "next_h"),
-                )
+HIDDEN_STEP_SIZES = (7, 6, 7)
+"""The largest N, D and H of a hidden step case."""
 
-    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+@hidden_inputs("rnn_step_forward", cases=3 * len(ACTIVATIONS))
+def _step_case(rng: np.random.Generator, case: int) -> dict:
+    """Case k uses activation k % 3; cases 0 to 2 have N = D = H = 1, the others random sizes."""
+    n, d, h = sizes(rng, HIDDEN_STEP_SIZES, edge=case < len(ACTIVATIONS))
+    return {**random_step(rng, n, d, h), "activation": ACTIVATIONS[case % len(ACTIVATIONS)]}
+
+
+@hidden_inputs("rnn_step_backward", cases=3 * len(ACTIVATIONS))
+def _step_backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _step_case(rng, case)
+    return {**example, "dnext_h": rng.normal(size=example["prev_h"].shape)}
+
+
+def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
+    def matches(example):
+        inputs, activation = {k: example[k] for k in STEP_INPUTS}, example["activation"]
+        next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+        expected, _ = ref.rnn_step_forward(**inputs, activation=activation)
+        assert_outputs_close(
+            "rnn_step_forward",
+            {"next_h": next_h},
+            {"next_h": expected},
+            hints=STEP_HINTS,
+            diagnose=step_forward_mistakes(inputs, activation, "next_h"),
+        )
+
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1,
+            lambda: run_hidden_cases("rnn_step_forward", matches),
+        )
+    ]
 
 
 def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool = False) -> float:
@@ -197,27 +218,33 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
 
 
 def _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(202)
-        for activation in ACTIVATIONS:
-            for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
-                inputs = random_step(rng, n, d, h)
-                dnext_h = rng.normal(size=(n, h))
-                next_h, cache = step_forward(rnn_step_forward, inputs, activation)
-                grads = step_backward(rnn_step_backward, dnext_h, cache)
-                ref_next_h, ref_cache = ref.rnn_step_forward(**inputs, activation=activation)
-                expected = dict(zip(STEP_GRADIENTS, ref.rnn_step_backward(dnext_h, ref_cache)))
-                assert_outputs_close(
-                    "rnn_step_backward",
-                    grads,
-                    expected,
-                    hints=STEP_HINTS,
-                    diagnose=forward_first(
-                        "rnn_step_forward",
-                        next_h,
-                        ref_next_h,
-                        step_backward_mistakes(inputs, activation, dnext_h),
-                    ),
-                )
+    def matches(example):
+        inputs, activation, dnext_h = (
+            {k: example[k] for k in STEP_INPUTS},
+            example["activation"],
+            example["dnext_h"],
+        )
+        next_h, cache = step_forward(rnn_step_forward, inputs, activation)
+        grads = step_backward(rnn_step_backward, dnext_h, cache)
+        ref_next_h, ref_cache = ref.rnn_step_forward(**inputs, activation=activation)
+        expected = dict(zip(STEP_GRADIENTS, ref.rnn_step_backward(dnext_h, ref_cache)))
+        assert_outputs_close(
+            "rnn_step_backward",
+            grads,
+            expected,
+            hints=STEP_HINTS,
+            diagnose=forward_first(
+                "rnn_step_forward",
+                next_h,
+                ref_next_h,
+                step_backward_mistakes(inputs, activation, dnext_h),
+            ),
+        )
 
-    return [Case("matches the reference for every activation and shape", 1.5, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1.5,
+            lambda: run_hidden_cases("rnn_step_backward", matches),
+        )
+    ]
