@@ -122,6 +122,30 @@ def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
     return ""
 
 
+def describe_sizes(example: dict) -> str:
+    """The sizes of a case's inputs as a student reads them, its activation too.
+
+    ``"N=1, T=4, D=3, H=2, activation='tanh'"`` for a step or a sequence (``x`` with ``h0`` or
+    ``prev_h``); otherwise the shape of each array, ``"x (4, 6)"``, and of each array in a dict.
+    """
+    x, state = example.get("x"), example.get("h0", example.get("prev_h"))
+    if isinstance(x, np.ndarray) and isinstance(state, np.ndarray) and x.ndim in (2, 3) and state.ndim == 2:
+        sizes = {"N": x.shape[0], "T": x.shape[1] if x.ndim == 3 else None, "D": x.shape[-1], "H": state.shape[1]}
+        parts = [f"{size}={value}" for size, value in sizes.items() if value is not None]
+    else:
+        parts = [
+            f"{name} {{{', '.join(f'{k!r}: {np.shape(v)}' for k, v in value.items())}}}"
+            if isinstance(value, dict)
+            else f"{name} {np.shape(value)}"
+            for name, value in example.items()
+            if isinstance(value, dict) or np.ndim(value) > 0
+        ]
+        parts += [f"{name}={value:g}" for name, value in example.items() if isinstance(value, (int, float))]
+    if "activation" in example:
+        parts.append(f"activation={str(example['activation'])!r}")
+    return ", ".join(parts)
+
+
 def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...], *, gradient: bool = True) -> str:
     if tuple(got) == tuple(reversed(expected)):
         return " It looks transposed."

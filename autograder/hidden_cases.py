@@ -24,6 +24,7 @@ from contextvars import ContextVar
 import numpy as np
 
 from autograder.case import CheckFailed
+from autograder.compare import describe_sizes
 
 SEED_VARIABLE = "AUTOGRADER_SEED"
 """The environment variable that fixes the seed of every grading (to reproduce one)."""
@@ -111,7 +112,7 @@ def inputs(function: str, case: int, *, seed: int | None = None) -> dict:
 def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
     """Run ``check(example)`` on every hidden case of ``function``; a failure says how to rebuild it.
 
-    The message gains the shapes of the inputs and the call that rebuilds them, never the
+    The message gains the sizes of the inputs and the call that rebuilds them, never the
     expected values.
     """
     seed = current_seed()
@@ -121,7 +122,7 @@ def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
             check(example)
         except CheckFailed as failure:
             raise CheckFailed(
-                f"{failure}\nFailing inputs: {describe_inputs(example)}. Hidden case {case} of this grading "
+                f"{failure}\nFailing inputs: {describe_sizes(example)}. Hidden case {case} of this grading "
                 f"(seed {seed}): `autograder.hidden_cases.inputs({function!r}, {case}, seed={seed})` "
                 "rebuilds them."
             ) from None
@@ -130,16 +131,3 @@ def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
 def sizes(rng: np.random.Generator, maxima: tuple[int, ...], *, edge: bool = False) -> tuple[int, ...]:
     """Array sizes for a hidden case: each drawn in ``[1, maximum]``, or all 1 for an edge case."""
     return tuple(1 if edge else int(rng.integers(1, maximum + 1)) for maximum in maxima)
-
-
-def describe_inputs(example: dict) -> str:
-    """``"x (1, 3, 2), h0 (1, 4), activation='tanh'"``: the shape of each array, other values as they are."""
-    parts = []
-    for name, value in example.items():
-        if isinstance(value, dict):
-            parts.append(f"{name} {{{', '.join(f'{k!r}: {np.shape(v)}' for k, v in value.items())}}}")
-        elif isinstance(value, np.ndarray) and value.ndim:
-            parts.append(f"{name} {value.shape}")
-        else:
-            parts.append(f"{name}={value!r}")
-    return ", ".join(parts)

@@ -82,6 +82,7 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             lambda _, example: {"h": states(inputs_of(example))},
@@ -154,6 +155,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             gradients_of,
@@ -226,6 +228,7 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             lambda _, example: {"norms": norms_for(example)},

@@ -17,7 +17,9 @@ from autograder.grading import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    failing_inputs,
     grade,
+    known_answer,
     with_reference,
 )
 from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
@@ -77,16 +79,17 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
         return grade(name, with_reference("lstm", 1, lambda ref: _gates_hidden(lstm_gates, ref)), hidden=True)
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["values"]
-        assert_outputs_close(
-            name,
-            gates(lstm_gates, example["a"]),
-            {k: example[k] for k in GATES},
-            hints=STEP_HINTS,
-            rtol=LOGISTIC_RTOL,
-            atol=LOGISTIC_ATOL,
-            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                assert_outputs_close(
+                    name,
+                    gates(lstm_gates, example["a"]),
+                    {k: example[k] for k in GATES},
+                    hints=STEP_HINTS,
+                    rtol=LOGISTIC_RTOL,
+                    atol=LOGISTIC_ATOL,
+                    diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
+                )
 
     def in_range_without_warnings(a):
         got = gates(lstm_gates, a, allow_warnings=False)
@@ -156,15 +159,16 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
         )
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
-        assert_outputs_close(
-            name,
-            {"next_c": next_c, "next_h": next_h},
-            {"next_c": example["next_c"], "next_h": example["next_h"]},
-            hints=STEP_HINTS,
-            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in ("next_h", "next_c")}),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+                assert_outputs_close(
+                    name,
+                    {"next_c": next_c, "next_h": next_h},
+                    {"next_c": example["next_c"], "next_h": example["next_h"]},
+                    hints=STEP_HINTS,
+                    diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in ("next_h", "next_c")}),
+                )
 
     def shapes(example):
         inputs = {
@@ -231,18 +235,19 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
         )
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
-        grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
-        assert_outputs_close(
-            name,
-            grads,
-            {k: example[k] for k in STEP_GRADIENTS},
-            hints=STEP_HINTS,
-            diagnose=step_backward_diagnosis(
-                alternative={k: example[f"{k}_ifgo"] for k in STEP_GRADIENTS}, example=example
-            ),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+                grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
+                assert_outputs_close(
+                    name,
+                    grads,
+                    {k: example[k] for k in STEP_GRADIENTS},
+                    hints=STEP_HINTS,
+                    diagnose=step_backward_diagnosis(
+                        alternative={k: example[f"{k}_ifgo"] for k in STEP_GRADIENTS}, example=example
+                    ),
+                )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(9)

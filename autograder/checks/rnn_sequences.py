@@ -88,17 +88,18 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True
         )
 
-    def states_of(activation, example):
-        h, _ = sequence_forward(rnn_forward, inputs_of(example), activation)
+    def states_of(_key, example):
+        h, _ = sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))
         return {"h": h}
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             states_of,
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda activation, example: sequence_forward_mistakes(inputs_of(example), activation),
+            diagnosis=lambda _, example: sequence_forward_mistakes(inputs_of(example), str(example["activation"])),
         )
 
     def causal(example):
@@ -175,12 +176,13 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
             hidden=True,
         )
 
-    def gradients_of(activation, example):
-        _, cache = sequence_forward(rnn_forward, inputs_of(example), activation)
+    def gradients_of(_key, example):
+        _, cache = sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))
         return sequence_backward(rnn_backward, example["dh"], cache)
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             gradients_of,
@@ -200,6 +202,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
                 inputs=inputs,
                 upstream=(dh,),
                 hints=SEQUENCE_HINTS,
+                activation=activation,
                 diagnose=diagnose_rnn_backward,
             )
 
@@ -259,6 +262,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             lambda _, example: {"norms": norms_for(example)},

@@ -18,7 +18,9 @@ from autograder.grading import (
     assert_outputs_close,
     call_checked,
     expect_value_error,
+    failing_inputs,
     grade,
+    known_answer,
     with_reference,
 )
 from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
@@ -80,17 +82,18 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
         )
 
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            inputs = {key: example[key] for key in STEP_INPUTS}
-            next_h, _ = step_forward(rnn_step_forward, inputs, activation)
-            output = f"next_h ({activation})"
-            assert_outputs_close(
-                name,
-                {output: next_h},
-                {output: example["next_h"]},
-                hints={output: STEP_HINTS["next_h"]},
-                diagnose=step_forward_mistakes(inputs, activation, output),
-            )
+        for key, example in known_answers.examples_of("rnn", name).items():
+            inputs, activation = {k: example[k] for k in STEP_INPUTS}, str(example["activation"])
+            output = f"next_h ({key})"
+            with failing_inputs(known_answer("rnn", name, key, example)):
+                next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+                assert_outputs_close(
+                    name,
+                    {output: next_h},
+                    {output: example["next_h"]},
+                    hints={output: STEP_HINTS["next_h"]},
+                    diagnose=step_forward_mistakes(inputs, activation, output),
+                )
 
     def shapes(example):
         inputs = {
@@ -174,18 +177,18 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
         )
 
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            _, cache = step_forward(rnn_step_forward, {k: example[k] for k in STEP_INPUTS}, activation)
-            grads = step_backward(rnn_step_backward, example["dnext_h"], cache)
-            assert_outputs_close(
-                name,
-                grads,
-                {k: example[k] for k in STEP_GRADIENTS},
-                hints=STEP_HINTS,
-                diagnose=step_backward_mistakes(
-                    {k: example[k] for k in STEP_INPUTS}, activation, example["dnext_h"]
-                ),
-            )
+        for key, example in known_answers.examples_of("rnn", name).items():
+            inputs, activation = {k: example[k] for k in STEP_INPUTS}, str(example["activation"])
+            with failing_inputs(known_answer("rnn", name, key, example)):
+                _, cache = step_forward(rnn_step_forward, inputs, activation)
+                grads = step_backward(rnn_step_backward, example["dnext_h"], cache)
+                assert_outputs_close(
+                    name,
+                    grads,
+                    {k: example[k] for k in STEP_GRADIENTS},
+                    hints=STEP_HINTS,
+                    diagnose=step_backward_mistakes(inputs, activation, example["dnext_h"]),
+                )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(7)
@@ -199,6 +202,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
                 inputs=inputs,
                 upstream=(dnext_h,),
                 hints=STEP_HINTS,
+                activation=activation,
                 diagnose=step_backward_mistakes(inputs, activation, dnext_h),
             )
 
