@@ -79,6 +79,12 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
         )
         if not np.allclose(got + mirrored, 1.0, rtol=0, atol=1e-12):
             raise CheckFailed("sigmoid(x) + sigmoid(-x) should be 1 for every x.")
+        order = np.argsort(x, axis=None)
+        if np.any(np.diff(got.flat[order]) < 0) or np.any(got[x >= 1e-6] <= 0.5):
+            raise CheckFailed(
+                "sigmoid must increase with x, from 0 to 1, and exceed 1/2 for every x > 0: "
+                "sigmoid(x) = 1 / (1 + exp(-x))."
+            )
 
     examples = array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-1e3, max_value=1e3))
     return grade(
@@ -86,10 +92,11 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "values in [0, 1], sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
+                "values in [0, 1], increasing, sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
                 0.5,
                 examples,
                 stable_in_range,
+                judges_values=True,
             ),
             purity_case("sigmoid"),
         ],

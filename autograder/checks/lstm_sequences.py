@@ -12,6 +12,7 @@ from autograder.checks.lstm_diagnoses import (
     gate_order_diagnosis,
     sequence_backward_diagnosis,
 )
+from autograder.checks.lstm_steps import step_by_definition
 from autograder.compare import check_array
 from autograder.grading import (
     assert_causal,
@@ -92,17 +93,27 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
 
     def causal(example):
         assert_causal(states, example, function=name)
+        h = states(example)
+        prev_c, expected = np.zeros_like(example["h0"]), np.empty_like(h)
+        for t in range(h.shape[1]):
+            previous = example["h0"] if t == 0 else h[:, t - 1]
+            weights = {k: example[k] for k in ("Wx", "Wh", "b")}
+            outputs = step_by_definition({"x": example["x"][:, t], "prev_h": previous, "prev_c": prev_c, **weights})
+            expected[:, t], prev_c = outputs["next_h"], outputs["next_c"]
+        assert_outputs_close(name, {"h": h}, {"h": expected}, hints=SEQUENCE_HINTS)
 
     return grade(
         name,
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                "h has shape (N, T, H), each step follows the LSTM's equations from h[:, t-1], h[:, t] "
+                "depends only on x[:, :t+1]",
                 0.5,
                 lstm_sequences(),
                 causal,
                 max_examples=15,
+                judges_values=True,
             ),
             purity_case(name),
         ],

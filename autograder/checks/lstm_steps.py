@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder import known_answers, lstm_laws
 from autograder.case import Case, CheckFailed
+from autograder.checks.activations import ACTIVATION_FUNCTIONS
 from autograder.checks.lstm_diagnoses import (
     GATES,
     STEP_HINTS,
@@ -41,6 +42,21 @@ def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
         "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, 4 * h)),
         "b": rng.normal(scale=0.5, size=4 * h),
     }
+
+
+def gates_by_definition(a: np.ndarray) -> dict:
+    """The four gates of the pre-activation ``a (N, 4H)`` by their definition, in the order i, f, o, g."""
+    sigmoid = ACTIVATION_FUNCTIONS["sigmoid"]
+    i, f, o, g = np.split(a, 4, axis=1)
+    return {"i": sigmoid(i), "f": sigmoid(f), "o": sigmoid(o), "g": np.tanh(g)}
+
+
+def step_by_definition(inputs: dict) -> dict:
+    """``next_h`` and ``next_c`` of one step by the LSTM's equations (DESIGN.md), from the step's inputs."""
+    a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+    gate = gates_by_definition(a)
+    next_c = gate["f"] * inputs["prev_c"] + gate["i"] * gate["g"]
+    return {"next_h": gate["o"] * np.tanh(next_c), "next_c": next_c}
 
 
 def gates(lstm_gates, a: np.ndarray, **options) -> dict:
@@ -98,6 +114,9 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
                 raise CheckFailed(
                     f"{name}: {gate} has values outside [{low}, {high}].\nHint: {STEP_HINTS[gate]}"
                 )
+        assert_outputs_close(
+            name, got, gates_by_definition(a), hints=STEP_HINTS, rtol=LOGISTIC_RTOL, atol=LOGISTIC_ATOL
+        )
 
     examples = dimensions().flatmap(
         lambda h: dimensions().flatmap(lambda n: float_arrays((n, 4 * h), min_value=-1e3, max_value=1e3))
@@ -107,10 +126,11 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "i, f, o in [0, 1] and g in [-1, 1], no warning for |a| <= 1e3",
+                "i, f, o = sigmoid and g = tanh of their blocks, in range, no warning for |a| <= 1e3",
                 0.5,
                 examples,
                 in_range_without_warnings,
+                judges_values=True,
             ),
             purity_case(name),
         ],
@@ -177,13 +197,22 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
             "prev_c": np.tanh(example["h0"][:, ::-1]),
             **{key: example[key] for key in ("Wx", "Wh", "b")},
         }
-        step_forward(lstm_step_forward, inputs)
+        next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
+        assert_outputs_close(
+            name, {"next_c": next_c, "next_h": next_h}, step_by_definition(inputs), hints=STEP_HINTS
+        )
 
     return grade(
         name,
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
-            property_case("next_h and next_c have shape (N, H)", 0.5, lstm_sequences(max_steps=1), shapes),
+            property_case(
+                "next_c = f * prev_c + i * g and next_h = o * tanh(next_c), of shape (N, H)",
+                0.5,
+                lstm_sequences(max_steps=1),
+                shapes,
+                judges_values=True,
+            ),
             purity_case(name),
         ],
     )

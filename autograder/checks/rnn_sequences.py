@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import known_answers, laws
 from autograder.case import Case, CheckFailed, call
-from autograder.checks.activations import ACTIVATIONS
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
 from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 from autograder.compare import check_array
 from autograder.diagnoses import forward_first
@@ -103,21 +103,35 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
         )
 
     def causal(example):
+        activation = example["activation"]
+
         def states(inputs):
-            return sequence_forward(rnn_forward, inputs, example["activation"])[0]
+            return sequence_forward(rnn_forward, inputs, activation)[0]
 
         assert_causal(states, inputs_of(example), function=name)
+        h = states(inputs_of(example))
+        previous = np.concatenate([example["h0"][:, None], h[:, :-1]], axis=1)
+        a = example["x"] @ example["Wx"] + previous @ example["Wh"] + example["b"]
+        assert_outputs_close(
+            name,
+            {"h": h},
+            {"h": ACTIVATION_FUNCTIONS[activation](a)},
+            hints=SEQUENCE_HINTS,
+            diagnose=sequence_forward_mistakes(inputs_of(example), activation),
+        )
 
     return grade(
         name,
         [
             Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                "h has shape (N, T, H), h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) depends only on "
+                "x[:, :t+1]",
                 0.5,
                 rnn_sequences(),
                 causal,
                 max_examples=15,
+                judges_values=True,
             ),
             purity_case(name),
         ],
@@ -286,7 +300,14 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
         return norms
 
     def vanishing(example):
-        violation = laws.vanishing_violation(anchored_norms(example), example["rho"])
+        norms = anchored_norms(example)
+        invertible = np.linalg.svd(example["Wh"], compute_uv=False).min() > 1e-6
+        if len(norms) > 1 and invertible and not norms[-2] > 0 and np.any(example["dh_last"]):
+            raise CheckFailed(
+                f"{name}: norms[T-2] is {norms[-2]:g}, but one step back through an invertible Wh, "
+                f"with f' > 0, keeps part of the gradient.\nHint: {SEQUENCE_HINTS['norms']}"
+            )
+        violation = laws.vanishing_violation(norms, example["rho"])
         if violation:
             raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
 

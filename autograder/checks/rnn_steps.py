@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import known_answers
 from autograder.case import Case
-from autograder.checks.activations import ACTIVATIONS
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
 from autograder.checks.rnn_mistakes import (
     STEP_GRADIENTS,
     step_backward_mistakes,
@@ -101,7 +101,16 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             "prev_h": example["h0"],
             **{key: example[key] for key in ("Wx", "Wh", "b")},
         }
-        step_forward(rnn_step_forward, inputs, example["activation"])
+        activation = example["activation"]
+        next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+        a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+        assert_outputs_close(
+            name,
+            {"next_h": next_h},
+            {"next_h": ACTIVATION_FUNCTIONS[activation](a)},
+            hints=STEP_HINTS,
+            diagnose=step_forward_mistakes(inputs, activation, "next_h"),
+        )
 
     def rejects_unknown_activation():
         inputs = random_step(np.random.default_rng(0), 2, 3, 4)
@@ -118,7 +127,13 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
         name,
         [
             Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match, judges_values=True),
-            property_case("next_h has shape (N, H)", 0.5, rnn_sequences(max_steps=1), shapes),
+            property_case(
+                "next_h = f(x @ Wx + prev_h @ Wh + b) has shape (N, H)",
+                0.5,
+                rnn_sequences(max_steps=1),
+                shapes,
+                judges_values=True,
+            ),
             Case("an unknown activation raises ValueError", 0.5, rejects_unknown_activation),
             purity_case(name),
         ],
