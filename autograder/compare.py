@@ -102,8 +102,20 @@ def assert_close(
     raise CheckFailed("\n".join(lines))
 
 
+EVIDENCE = 3
+"""How many non-zero expected entries it takes to call a wrong array a scaled copy of the right one.
+
+Any wrong value of a single entry is the right one times something; fitting one factor to two
+entries always succeeds as well when one of them is zero.
+"""
+
+
 def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
-    """Name a recognisable relation between two arrays of the same shape, or return ``""``."""
+    """Name a recognisable relation between two arrays of the same shape, or return ``""``.
+
+    A missing or extra factor is named only when at least :data:`EVIDENCE` expected entries are
+    non-zero, so that the relation is evidence and not a coincidence.
+    """
 
     def close(a, b):
         return np.allclose(a, b, rtol=1e-6, atol=1e-9)
@@ -116,6 +128,8 @@ def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
         return "Your values have the wrong sign."
     if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and close(actual, desired.T):
         return "Your values are the transpose of the expected ones: check the order of the product."
+    if np.count_nonzero(desired) < EVIDENCE:
+        return ""
     scale = np.vdot(desired, actual) / np.vdot(desired, desired)
     if abs(scale) > 1e-6 and not close(scale, 1.0) and close(actual, scale * desired):
         return f"Your values are the expected ones times {scale:.6g}: a factor is missing or extra."
