@@ -122,6 +122,12 @@ def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
 
     if not np.any(desired):
         return "Your values should all be zero here."
+    if np.allclose(actual, desired, rtol=1e-5, atol=ATOL):
+        return (
+            "Your values agree with the expected ones to 5 to 7 significant digits: that is "
+            "rounding, not a wrong formula, and about the precision of float32. Compute in float64 "
+            "throughout (no np.float32, no .astype(np.float32) on values that are not whole numbers)."
+        )
     if not np.any(actual):
         return "Your values are all zero: is something never computed or never added?"
     if close(actual, -desired):
