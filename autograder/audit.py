@@ -11,13 +11,14 @@ The regrading uses the course's own solutions (its ``solutions/`` holds the test
 reference), in this process and in the worker processes grading in parallel.
 
 The hidden cases are drawn from a seed fresh for each grading (:mod:`autograder.hidden_cases`).
-nbgrader's kernel printed its seed in the output of the hidden checks ("hidden checks (seed N)"),
-and the regrading replays that seed, so that both graders see the same hidden cases. That output
-was written by the student's kernel, which student code can patch: a student can print a seed of
-their choosing and so choose among the hidden cases the checks can draw (say, random sizes that
-avoid a bug). The audit still grades the student's own functions in isolation on those cases,
-the edge cases (every size 1) are the same under every seed, and the public checks cover the
-edge shapes; to grade on cases nobody chose, regrade with ``autograder grade`` (a fresh seed).
+nbgrader's kernel printed its seed in the output of the hidden checks ("hidden checks (seed N)")
+in ``autograded/``, and the regrading replays that seed, so that both graders see the same hidden
+cases. That output comes from the student's kernel, which student code can patch (or, through a
+process left behind, rewrite afterwards): a student can print a seed of their choosing and so
+choose among the hidden cases the checks can draw (say, random sizes that avoid a bug). The audit
+still grades the student's own submitted functions in isolation on those cases, the edge cases
+(every size 1) are the same under every seed, and the public checks cover the edge shapes; to
+grade on cases nobody chose, regrade with ``autograder grade`` (a fresh seed).
 """
 
 import contextlib
@@ -164,7 +165,7 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
         for student in sorted(submitted.keys() - gradebook.keys())
     ]
     audited = sorted(gradebook.keys() & submitted.keys())
-    seeds = [recorded_seed(submitted[s]) for s in audited]
+    seeds = [recorded_seed(course / "autograded" / s / assignment) for s in audited]
     with solutions_of(course):
         results = grade_many(
             [str(submitted[s]) for s in audited], assignment=assignment, jobs=jobs, seeds=seeds
@@ -185,7 +186,7 @@ def recorded_seed(folder: Path) -> int | None:
     and hidden cells may differ).
     """
     seeds = set()
-    for path in notebooks_in(folder):
+    for path in notebooks_in(folder) if folder.is_dir() else []:
         try:
             notebook = nbformat.read(path, as_version=4)
         except Exception:  # noqa: BLE001 - an unreadable notebook is the regrading's to report
