@@ -9,6 +9,16 @@ those differences.
 
 The regrading uses the course's own solutions (its ``solutions/`` holds the test cells and the
 reference), in this process and in the worker processes grading in parallel.
+
+The hidden cases are drawn from a seed fresh for each grading (:mod:`autograder.hidden_cases`).
+nbgrader's kernel printed its seed in the output of the hidden checks ("hidden checks (seed N)")
+in ``autograded/``, and the regrading replays that seed, so that both graders see the same hidden
+cases. That output comes from the student's kernel, which student code can patch (or, through a
+process left behind, rewrite afterwards): a student can print a seed of their choosing and so
+choose among the hidden cases the checks can draw (say, random sizes that avoid a bug). The audit
+still grades the student's own submitted functions in isolation on those cases, the edge cases
+(every size 1) are the same under every seed, and the public checks cover the edge shapes; to
+grade on cases nobody chose, regrade with ``autograder grade`` (a fresh seed).
 """
 
 import contextlib
@@ -16,18 +26,25 @@ import dataclasses
 import json
 import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from autograder.batch import grade_many, notebooks_in
 from autograder.isolated_grading import load_assignment
 from autograder.nbgrader_pipeline import read_gradebook
+from autograder.notebook_cells import test_cells
 from autograder.reference import ENVIRONMENT_VARIABLE
 from autograder.results import PENDING, SubmissionResult
 
 TOLERANCE = 1e-6
 """Two scores of a cell closer than this are the same score (float noise of summing case points)."""
+
+SEED_LINE = re.compile(r"hidden checks \(seed (\d+)\)")
+"""How the hidden checks name the seed of their grading in a test cell's output."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,7 @@ class ScoreDifference:
         max_score: the autograded points available.
         cells: the cells that differ, in notebook order.
         notes: what the isolated grader noted about the submission (e.g. it could not be read).
+        seed: the seed of the hidden cases the regrading drew (nbgrader's when it was found).
     """
 
     student: str
@@ -68,6 +86,7 @@ class ScoreDifference:
     max_score: float
     cells: tuple[CellDifference, ...]
     notes: tuple[str, ...] = ()
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -146,8 +165,11 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
         for student in sorted(submitted.keys() - gradebook.keys())
     ]
     audited = sorted(gradebook.keys() & submitted.keys())
+    seeds = [recorded_seed(course / "autograded" / s / assignment) for s in audited]
     with solutions_of(course):
-        results = grade_many([str(submitted[s]) for s in audited], assignment=assignment, jobs=jobs)
+        results = grade_many(
+            [str(submitted[s]) for s in audited], assignment=assignment, jobs=jobs, seeds=seeds
+        )
     differences = [
         difference
         for student, result in zip(audited, results)
@@ -155,6 +177,30 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
     ]
     unaudited.sort(key=lambda u: u.student)
     return AuditResult(course, assignment, tuple(audited), tuple(differences), tuple(unaudited))
+
+
+def recorded_seed(folder: Path) -> int | None:
+    """The seed nbgrader's kernel drew for the hidden cases, read from the test cells' output in ``folder``.
+
+    None when no test cell names one, or when they name several (the audit then draws a fresh seed,
+    and hidden cells may differ).
+    """
+    seeds = set()
+    for path in notebooks_in(folder) if folder.is_dir() else []:
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001 - an unreadable notebook is the regrading's to report
+            continue
+        tests = {cell.grade_id for cell in test_cells(notebook)}
+        for cell in notebook.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in tests:
+                continue
+            for output in cell.get("outputs", []):
+                text = output.get("text", "")
+                seeds.update(
+                    int(seed) for seed in SEED_LINE.findall("".join(text) if isinstance(text, list) else text)
+                )
+    return seeds.pop() if len(seeds) == 1 else None
 
 
 def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:
@@ -226,6 +272,7 @@ def score_difference(
         max_score=round(sum(points for _, points in nbgrader.values()), 6),
         cells=tuple(cells),
         notes=result.notes,
+        seed=result.seed,
     )
 
 
@@ -255,9 +302,10 @@ def audit_text(result: AuditResult) -> str:
             for cell in difference.cells
         ]
         lines += [f"    note: {note.splitlines()[0]}" for note in difference.notes if note.strip()]
+        seed = "" if difference.seed is None else f" --seed {difference.seed}"
         lines.append(
             f"    details: {ENVIRONMENT_VARIABLE}={result.course} autograder grade {difference.submission} "
-            f"--assignment {result.assignment}"
+            f"--assignment {result.assignment}{seed}"
         )
     lines += [f"  {u.student}: not audited: {u.reason}" for u in result.unaudited]
     if result.agrees:

@@ -9,6 +9,7 @@ goes wrong with one becomes a note on its result, and the batch goes on. With a
 was stopped resumes where it stopped.
 """
 
+import functools
 import glob
 import multiprocessing
 import tempfile
@@ -56,10 +57,12 @@ def notebooks_in(directory: Path) -> list[Path]:
     return [p for p in sorted(directory.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
 
 
-def grade_one(submission: str, assignment: str | None, limits: Limits | None) -> SubmissionResult:
+def grade_one(
+    submission: str, assignment: str | None, limits: Limits | None, seed: int | None = None
+) -> SubmissionResult:
     """Grade a submission; anything that goes wrong (even in the grader) is a result with a note."""
     try:
-        return grade_submission(submission, assignment=assignment, limits=limits)
+        return grade_submission(submission, assignment=assignment, limits=limits, seed=seed)
     except UnknownAssignment as error:
         return SubmissionResult(submission, assignment or "?", (), (str(error),))
     except Exception as error:  # noqa: BLE001 - one submission must never stop a batch
@@ -90,6 +93,7 @@ def grade_many(
     assignment: str | None = None,
     jobs: int = 1,
     limits: Limits | None = None,
+    seeds: Sequence[int | None] | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
     store: ResultStore | None = None,
     scheduler: str | None = None,
@@ -105,6 +109,8 @@ def grade_many(
         assignment: the assignment of all of them; inferred for each when None.
         jobs: how many to grade at once (each in its own process, with its own sandbox).
         limits: the limits of the student processes.
+        seeds: the seed of each submission's hidden cases, in order, to replay gradings; None (or
+            a None entry) draws a fresh seed for each.
         on_result: called with each result as soon as it is ready (e.g. to advance a progress bar).
         store: where results are kept as they complete; those already there are not graded again.
         scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
@@ -124,15 +130,16 @@ def grade_many(
         if store is not None and (stored := store.load(keys[submission], submission)) is not None:
             finish(submission, stored, graded=False)
     pending = [s for s in dict.fromkeys(submissions) if s not in done]
+    seed_of = dict(zip(submissions, seeds or []))
     if scheduler is not None:
         from autograder.dask_grading import grade_on_cluster
 
-        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler)
+        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of)
     elif jobs <= 1:
         for submission in pending:
-            finish(submission, grade_one(submission, assignment, limits))
+            finish(submission, grade_one(submission, assignment, limits, seed_of.get(submission)))
     else:
-        grade_in_pool(pending, assignment, jobs, limits, finish)
+        grade_in_pool(pending, assignment, jobs, limits, finish, grade=functools.partial(grade_with_seed, seed_of))
     return [done[submission] for submission in submissions]
 
 
@@ -181,6 +188,13 @@ def grade_in_pool(
             for marker in Path(markers).iterdir():
                 marker.unlink()
             pending = retry
+
+
+def grade_with_seed(
+    seeds: dict[str, int | None], submission: str, assignment: str | None, limits: Limits | None
+) -> SubmissionResult:
+    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none)."""
+    return grade_one(submission, assignment, limits, seeds.get(submission))
 
 
 def grade_marked(

@@ -160,13 +160,16 @@ def describe_exception(error: BaseException) -> str:
     return text
 
 
-def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list[CaseResult]:
+def run_cases(
+    function: str, cases: list[Case], *, hidden: bool = False, seed: int | None = None
+) -> list[CaseResult]:
     """Run every case of a check and collect one result per case; never raises.
 
     Output the student code writes to stdout or stderr while it runs is discarded, and warnings
     are silenced, so that nothing reaches the notebook's stderr. The cases share one log of the
     arguments student functions changed (:func:`autograder.purity.check_run`), which the purity
-    case, run last, reads.
+    case, run last, reads. ``seed`` is the seed hidden cases drew their inputs from, recorded on
+    each result.
     """
     results = []
     with check_run() as log:
@@ -183,7 +186,7 @@ def run_cases(function: str, cases: list[Case], *, hidden: bool = False) -> list
             if not log.stub_message and NOT_IMPLEMENTED.match(message):
                 log.stub_message = message
             points = float(case.points) if earned else 0.0
-            results.append(CaseResult(function, case.name, points, float(case.points), message, hidden))
+            results.append(CaseResult(function, case.name, points, float(case.points), message, hidden, seed))
     return results
 
 
@@ -216,9 +219,14 @@ def report(results: list[CaseResult], *, out=None) -> float:
 def report_text(results: list[CaseResult]) -> str:
     """What :func:`report` prints: the check's name, a line per case and the reason for each failure.
 
+    The first line of hidden checks names the seed of the grading: nbgrader's feedback carries it,
+    and ``autograder audit`` reads it back to replay the same hidden cases.
+
     When every case met a function that is not implemented yet, one line says so instead.
     """
     label = "hidden checks" if results[0].hidden else "checks"
+    if results[0].seed is not None:
+        label += f" (seed {results[0].seed})"
     lines = [f"{results[0].function}: {label}"]
     waiting = [NOT_IMPLEMENTED.match(result.message) for result in results]
     if all(waiting):

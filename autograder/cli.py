@@ -2,6 +2,7 @@
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
+                 [--seed N]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
 autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
@@ -57,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
         "--github-actions",
         action="store_true",
         help="also report to GitHub/Gitea/Forgejo Actions: job summary, annotations, commit status",
+    )
+    grade.add_argument(
+        "--seed",
+        type=seed,
+        help="the seed of the hidden cases, to reproduce a grading (default: $AUTOGRADER_SEED, else fresh)",
     )
     grade.set_defaults(run=grade_command)
     merge = commands.add_parser(
@@ -131,6 +137,13 @@ def shard(text: str) -> tuple[int, int]:
     return index, count
 
 
+def seed(text: str) -> int:
+    """An argument that must be a non-negative integer."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
 def grade_command(arguments: argparse.Namespace) -> int:
     """Grade each submission in a confined process and write the results in the format asked for.
 
@@ -157,6 +170,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
             submissions,
             assignment=arguments.assignment,
             jobs=arguments.jobs,
+            seeds=[arguments.seed] * len(submissions),
             on_result=advance,
             store=store,
             scheduler=arguments.scheduler,

@@ -14,6 +14,14 @@ from autograder.case import CheckFailed, type_name
 RTOL = 1e-7
 ATOL = 1e-9
 
+LOGISTIC_RTOL = 1e-10
+LOGISTIC_ATOL = 1e-15
+"""How close a sigmoid, or an LSTM gate, must be to its exact value, in public and hidden checks alike.
+
+The docstrings of ``sigmoid`` and ``lstm_gates`` state it. The absolute part is a few units in the
+last place near 0: ``0.5 * (1 + tanh(x / 2))`` rounds values below about 1e-16 to 0 and passes.
+"""
+
 
 def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -> np.ndarray:
     """Fail unless ``actual`` is a finite float array of the given shape; return it as an array."""
@@ -94,24 +102,68 @@ def assert_close(
     raise CheckFailed("\n".join(lines))
 
 
+EVIDENCE = 3
+"""How many non-zero expected entries it takes to call a wrong array a scaled copy of the right one.
+
+Any wrong value of a single entry is the right one times something; fitting one factor to two
+entries always succeeds as well when one of them is zero.
+"""
+
+
 def describe_difference(actual: np.ndarray, desired: np.ndarray) -> str:
-    """Name a recognisable relation between two arrays of the same shape, or return ``""``."""
+    """Name a recognisable relation between two arrays of the same shape, or return ``""``.
+
+    A missing or extra factor is named only when at least :data:`EVIDENCE` expected entries are
+    non-zero, so that the relation is evidence and not a coincidence.
+    """
 
     def close(a, b):
         return np.allclose(a, b, rtol=1e-6, atol=1e-9)
 
     if not np.any(desired):
         return "Your values should all be zero here."
+    if np.allclose(actual, desired, rtol=1e-5, atol=ATOL):
+        return (
+            "Your values agree with the expected ones to 5 to 7 significant digits: that is "
+            "rounding, not a wrong formula, and about the precision of float32. Compute in float64 "
+            "throughout (no np.float32, no .astype(np.float32) on values that are not whole numbers)."
+        )
     if not np.any(actual):
         return "Your values are all zero: is something never computed or never added?"
     if close(actual, -desired):
         return "Your values have the wrong sign."
     if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and close(actual, desired.T):
         return "Your values are the transpose of the expected ones: check the order of the product."
+    if np.count_nonzero(desired) < EVIDENCE:
+        return ""
     scale = np.vdot(desired, actual) / np.vdot(desired, desired)
     if abs(scale) > 1e-6 and not close(scale, 1.0) and close(actual, scale * desired):
         return f"Your values are the expected ones times {scale:.6g}: a factor is missing or extra."
     return ""
+
+
+def describe_sizes(example: dict) -> str:
+    """The sizes of a case's inputs as a student reads them, its activation too.
+
+    ``"N=1, T=4, D=3, H=2, activation='tanh'"`` for a step or a sequence (``x`` with ``h0`` or
+    ``prev_h``); otherwise the shape of each array, ``"x (4, 6)"``, and of each array in a dict.
+    """
+    x, state = example.get("x"), example.get("h0", example.get("prev_h"))
+    if isinstance(x, np.ndarray) and isinstance(state, np.ndarray) and x.ndim in (2, 3) and state.ndim == 2:
+        sizes = {"N": x.shape[0], "T": x.shape[1] if x.ndim == 3 else None, "D": x.shape[-1], "H": state.shape[1]}
+        parts = [f"{size}={value}" for size, value in sizes.items() if value is not None]
+    else:
+        parts = [
+            f"{name} {{{', '.join(f'{k!r}: {np.shape(v)}' for k, v in value.items())}}}"
+            if isinstance(value, dict)
+            else f"{name} {np.shape(value)}"
+            for name, value in example.items()
+            if isinstance(value, dict) or np.ndim(value) > 0
+        ]
+        parts += [f"{name}={value:g}" for name, value in example.items() if isinstance(value, (int, float))]
+    if "activation" in example:
+        parts.append(f"activation={str(example['activation'])!r}")
+    return ", ".join(parts)
 
 
 def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...], *, gradient: bool = True) -> str:

@@ -30,8 +30,11 @@ def grade_on_cluster(
     finish: Callable[[str, SubmissionResult], None],
     *,
     scheduler: str,
+    seeds: dict[str, int | None] | None = None,
 ) -> None:
     """Grade ``pending`` on the cluster whose scheduler is at ``scheduler``; ``finish`` each result.
+
+    ``seeds`` gives a submission's hidden cases their seed (a fresh one when it gives none).
 
     Raises:
         ImportError: when ``distributed`` is not installed (the message says how to install it).
@@ -48,7 +51,7 @@ def grade_on_cluster(
 
     with Client(scheduler) as client:
         futures = {
-            client.submit(grade_one, submission, assignment, limits, pure=False): submission
+            client.submit(grade_one, submission, assignment, limits, (seeds or {}).get(submission), pure=False): submission
             for submission in pending
         }
         for future in as_completed(futures):

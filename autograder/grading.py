@@ -5,15 +5,18 @@ several outputs at once, the known-answer and causality cases, the numerical gra
 and the hidden cases that need the reference.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import numpy as np
 
 from autograder.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
-from autograder.compare import assert_close, check_array, describe_difference
+from autograder.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.diagnoses import Diagnosis
 from autograder.gradcheck import central_difference, linear_loss, relative_error
+from autograder.hidden_cases import current_seed
+from autograder.property import format_example
 from autograder.purity import PurityError, call_on_copies
 from autograder.reference import SolutionsNotFound, load_reference
 
@@ -27,7 +30,10 @@ def grade(function: str, cases: list[Case], *, hidden: bool = False) -> float:
     error. ``KeyboardInterrupt`` is not caught: it is how a person, or nbgrader's cell timeout,
     stops a check.
     """
-    return report(run_cases(function, [_exit_fails(function, case) for case in cases], hidden=hidden))
+    seed = current_seed() if hidden else None
+    return report(
+        run_cases(function, [_exit_fails(function, case) for case in cases], hidden=hidden, seed=seed)
+    )
 
 
 def _exit_fails(function: str, case: Case) -> Case:
@@ -86,7 +92,25 @@ def call_checked(
     )
 
 
+@contextlib.contextmanager
+def failing_inputs(description: str) -> Iterator[None]:
+    """Within: a failure gains a last line, ``Failing inputs: <description>``, to reproduce it by."""
+    try:
+        yield
+    except CheckFailed as failure:
+        raise CheckFailed(f"{failure}\nFailing inputs: {description}") from None
+
+
+def known_answer(assignment: str, function: str, key: str, example: dict) -> str:
+    """How a known-answer example is described in a failure: its sizes, and where to load it from."""
+    return (
+        f"{describe_sizes(example)}, the known answer "
+        f"`autograder.known_answers.examples_of({assignment!r}, {function!r})[{key!r}]`"
+    )
+
+
 def assert_known_answers(
+    assignment: str,
     function: str,
     examples: dict[str, dict[str, np.ndarray]],
     outputs_of: Callable[[str, dict[str, np.ndarray]], dict[str, object]],
@@ -97,6 +121,7 @@ def assert_known_answers(
     """Fail unless the student's outputs equal the published ones on every known-answer example.
 
     Args:
+        assignment: the assignment the examples belong to, for messages.
         function: the student's function as named in messages.
         examples: ``{example name: {argument or output: array}}``, as
             :func:`autograder.known_answers.examples_of` returns them.
@@ -106,10 +131,11 @@ def assert_known_answers(
         diagnosis: ``diagnosis(example name, example)``: what names a mistake on that example.
     """
     for key, example in examples.items():
-        actual = outputs_of(key, example)
-        diagnose = diagnosis(key, example) if diagnosis is not None else None
-        desired = {output: example[output] for output in actual}
-        assert_outputs_close(function, actual, desired, hints=hints, diagnose=diagnose)
+        with failing_inputs(known_answer(assignment, function, key, example)):
+            actual = outputs_of(key, example)
+            diagnose = diagnosis(key, example) if diagnosis is not None else None
+            desired = {output: example[output] for output in actual}
+            assert_outputs_close(function, actual, desired, hints=hints, diagnose=diagnose)
 
 
 def assert_causal(
@@ -280,8 +306,14 @@ def assert_matches_centered_differences(
     upstream: tuple[np.ndarray, ...],
     hints: dict[str, str],
     diagnose: Diagnosis | None = None,
+    activation: str | None = None,
 ) -> None:
     """Fail unless ``backward`` returns the centered-difference gradients of ``forward``.
+
+    A forward pass that does not depend on its inputs at all (a stub returning zeros) gives
+    centered differences that are all zero, which a backward pass returning zeros would match:
+    that fails too, since there is nothing to check the backward pass against. A failure ends
+    with the inputs, small enough to be printed in full.
 
     Args:
         function: the backward function as named in messages.
@@ -292,12 +324,22 @@ def assert_matches_centered_differences(
         upstream: the upstream gradients, one per differentiated output.
         hints: a hint for each gradient.
         diagnose: what names a mistake.
+        activation: the activation ``forward`` uses, for messages.
     """
-    cache = forward(inputs)[-1]
-    analytic = backward(*upstream, cache)
+    named = {**inputs, **({"activation": activation} if activation else {})}
+    shown = {**inputs, **{f"upstream[{i}]": u for i, u in enumerate(upstream)}}
+    with failing_inputs(f"{describe_sizes(named)}, namely\n{format_example(shown)}"):
+        cache = forward(inputs)[-1]
+        analytic = backward(*upstream, cache)
 
-    def forward_of(**kwargs):
-        return forward(kwargs)
+        def forward_of(**kwargs):
+            return forward(kwargs)
 
-    numeric = numerical_gradients(forward_of, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
-    assert_gradients_match(function, analytic, numeric, hints=hints, diagnose=diagnose)
+        numeric = numerical_gradients(forward_of, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
+        if not any(np.any(gradient) for gradient in numeric.values()):
+            raise CheckFailed(
+                f"{function}: every centered difference of your forward pass is zero: its outputs do "
+                f"not depend on its inputs, so there is nothing to check {function} against. "
+                "Implement the forward pass first; its own checks say what is wrong with it."
+            )
+        assert_gradients_match(function, analytic, numeric, hints=hints, diagnose=diagnose)

@@ -20,6 +20,7 @@ import nbformat
 
 from autograder import notebook_cells
 from autograder.case import collecting_results, describe_exception, report_text
+from autograder.hidden_cases import grading_seed
 from autograder.notebook_cells import NotebookCell
 from autograder.reference import (
     SolutionsNotFound,
@@ -156,7 +157,11 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
 
 
 def grade_submission(
-    submission: str | Path, *, assignment: str | None = None, limits: Limits | None = None
+    submission: str | Path,
+    *,
+    assignment: str | None = None,
+    limits: Limits | None = None,
+    seed: int | None = None,
 ) -> SubmissionResult:
     """Grade one submission in isolation; never raises for anything wrong with the submission.
 
@@ -164,6 +169,8 @@ def grade_submission(
         submission: a notebook, or a directory holding one (as in nbgrader's ``submitted/``).
         assignment: the assignment id; inferred from the notebook when None.
         limits: the time and resource limits of the student process (defaults: ``Limits()``).
+        seed: the seed of the hidden cases, to replay a grading; None draws a fresh one (or takes
+            ``AUTOGRADER_SEED``). The result records it.
 
     Returns:
         Every test of the assignment, in notebook order, with the written answers pending.
@@ -192,14 +199,19 @@ def grade_submission(
     absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
     tests: list[TestResult] = []
     sandbox = Sandbox(cells, absent=absent_cells, support_files=trusted.support_files, limits=limits or Limits())
-    with sandbox:
+    with sandbox, grading_seed(seed) as seed:
         namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
         for cell in trusted.tests:
             tests += run_test_cell(cell, namespace)
         protections = sandbox.protections
     notes += protection_notes(protections)
     return SubmissionResult(
-        given, trusted.name, (*tests, *written_answers_pending(trusted)), tuple(notes), protections=protections
+        given,
+        trusted.name,
+        (*tests, *written_answers_pending(trusted)),
+        tuple(notes),
+        protections=protections,
+        seed=seed if trusted.hidden else None,
     )
 
 

@@ -31,6 +31,8 @@ class CaseResult:
         message: when failed, what went wrong and what to look at next; when passed, empty or a
             note (e.g. that a function it calls changed its arguments).
         hidden: True for cases that compare with the reference solution.
+        seed: for a hidden case, the seed of the grading its inputs were drawn from
+            (:mod:`autograder.hidden_cases`); None for a public case.
     """
 
     function: str
@@ -39,6 +41,7 @@ class CaseResult:
     max_points: float
     message: str = ""
     hidden: bool = False
+    seed: int | None = None
 
     def __post_init__(self) -> None:
         _make_text_safe(self)
@@ -111,6 +114,8 @@ class SubmissionResult:
             be read, or the hidden checks could not run because the solutions were not found).
         protections: how the student code was isolated (e.g. ``"bubblewrap"``, ``"unprivileged
             user"``, ``"no sockets"``); empty when it did not run in isolation.
+        seed: the seed the hidden cases were drawn from (``--seed`` replays them); None when no
+            hidden case ran.
     """
 
     submission: str
@@ -118,6 +123,7 @@ class SubmissionResult:
     tests: tuple[TestResult, ...]
     notes: tuple[str, ...] = ()
     protections: tuple[str, ...] = ()
+    seed: int | None = None
 
     def __post_init__(self) -> None:
         _make_text_safe(self)

@@ -43,6 +43,18 @@ def gradient_set(rng, scale):
     }
 
 
+EDGE_STEPS = {"N=1": (1, 3, 4), "D=1": (2, 1, 4), "H=1": (2, 3, 1), "all sizes 1": (1, 1, 1)}
+"""Step sizes (N, D, H) with one size, or all, equal to 1: where np.squeeze and broadcasting bite."""
+EDGE_SEQUENCES = {
+    "N=1": (1, 4, 3, 4),
+    "T=1": (2, 1, 3, 4),
+    "D=1": (2, 4, 1, 4),
+    "H=1": (2, 4, 3, 1),
+    "all sizes 1": (1, 1, 1, 1),
+}
+"""Sequence sizes (N, T, D, H) with one size, or all, equal to 1."""
+
+
 def rnn_examples(ref) -> dict:
     rng = np.random.default_rng(2013)  # the year of Pascanu, Mikolov and Bengio
     examples = {}
@@ -55,38 +67,11 @@ def rnn_examples(ref) -> dict:
             "out": ref.activation_derivative(a, activation),
         }
 
-        inputs = step_inputs(rng)
-        next_h, cache = ref.rnn_step_forward(**inputs, activation=activation)
-        examples[f"rnn_step_forward/{activation}"] = {**inputs, "next_h": next_h}
-        dnext_h = rng.normal(size=next_h.shape)
-        grads = ref.rnn_step_backward(dnext_h, cache)
-        examples[f"rnn_step_backward/{activation}"] = {
-            **inputs,
-            "dnext_h": dnext_h,
-            **dict(zip(("dx", "dprev_h", "dWx", "dWh", "db"), grads)),
-        }
-
-        inputs = sequence_inputs(rng)
-        h, cache = ref.rnn_forward(**inputs, activation=activation)
-        examples[f"rnn_forward/{activation}"] = {**inputs, "h": h}
-        dh = rng.normal(size=h.shape)
-        grads = ref.rnn_backward(dh, cache)
-        examples[f"rnn_backward/{activation}"] = {
-            **inputs,
-            "dh": dh,
-            **dict(zip(("dx", "dh0", "dWx", "dWh", "db"), grads)),
-        }
+        examples.update(rnn_step_examples(ref, rng, activation, activation))
+        examples.update(rnn_sequence_examples(ref, rng, activation, activation))
 
     for activation in ("tanh", "relu"):
-        inputs = sequence_inputs(rng, t=6)
-        _, cache = ref.rnn_forward(**inputs, activation=activation)
-        dh_last = rng.normal(size=(2, 4))
-        examples[f"bptt_gradient_norms/{activation}"] = {
-            **inputs,
-            "activation": np.str_(activation),
-            "dh_last": dh_last,
-            "norms": ref.bptt_gradient_norms(dh_last, cache),
-        }
+        examples[f"bptt_gradient_norms/{activation}"] = norms_example(ref, rng, activation, (2, 6, 3, 4))
 
     for case, (scale, threshold) in {"above": (5.0, 2.0), "below": (0.1, 2.0)}.items():
         grads = gradient_set(rng, scale)
@@ -108,7 +93,62 @@ def rnn_examples(ref) -> dict:
             **prefix(clipped, "out_"),
             "global_norm": np.float64(global_norm),
         }
+    edges = np.random.default_rng(1)
+    for number, (edge, sizes) in enumerate(EDGE_STEPS.items()):
+        activation = ACTIVATIONS[number % len(ACTIVATIONS)]
+        examples.update(rnn_step_examples(ref, edges, f"{activation} {edge}", activation, sizes))
+    for number, (edge, sizes) in enumerate(EDGE_SEQUENCES.items()):
+        activation = ACTIVATIONS[number % len(ACTIVATIONS)]
+        examples.update(rnn_sequence_examples(ref, edges, f"{activation} {edge}", activation, sizes))
+        examples[f"bptt_gradient_norms/{activation} {edge}"] = norms_example(ref, edges, activation, sizes)
     return examples
+
+
+def rnn_step_examples(ref, rng, key: str, activation: str, sizes=(2, 3, 4)) -> dict:
+    """The known answers of rnn_step_forward and rnn_step_backward on one step of the given sizes."""
+    inputs = step_inputs(rng, *sizes)
+    next_h, cache = ref.rnn_step_forward(**inputs, activation=activation)
+    dnext_h = rng.normal(size=next_h.shape)
+    grads = ref.rnn_step_backward(dnext_h, cache)
+    return {
+        f"rnn_step_forward/{key}": {**inputs, "activation": np.str_(activation), "next_h": next_h},
+        f"rnn_step_backward/{key}": {
+            **inputs,
+            "activation": np.str_(activation),
+            "dnext_h": dnext_h,
+            **dict(zip(("dx", "dprev_h", "dWx", "dWh", "db"), grads)),
+        },
+    }
+
+
+def rnn_sequence_examples(ref, rng, key: str, activation: str, sizes=(2, 4, 3, 4)) -> dict:
+    """The known answers of rnn_forward and rnn_backward on one sequence of the given sizes."""
+    inputs = sequence_inputs(rng, *sizes)
+    h, cache = ref.rnn_forward(**inputs, activation=activation)
+    dh = rng.normal(size=h.shape)
+    grads = ref.rnn_backward(dh, cache)
+    return {
+        f"rnn_forward/{key}": {**inputs, "activation": np.str_(activation), "h": h},
+        f"rnn_backward/{key}": {
+            **inputs,
+            "activation": np.str_(activation),
+            "dh": dh,
+            **dict(zip(("dx", "dh0", "dWx", "dWh", "db"), grads)),
+        },
+    }
+
+
+def norms_example(ref, rng, activation: str, sizes) -> dict:
+    """The known answer of bptt_gradient_norms on one sequence of the given sizes."""
+    inputs = sequence_inputs(rng, *sizes)
+    _, cache = ref.rnn_forward(**inputs, activation=activation)
+    dh_last = rng.normal(size=inputs["h0"].shape)
+    return {
+        **inputs,
+        "activation": np.str_(activation),
+        "dh_last": dh_last,
+        "norms": ref.bptt_gradient_norms(dh_last, cache),
+    }
 
 
 def pytorch_gate_order(array):
@@ -134,74 +174,106 @@ def in_pytorch_order(inputs):
     return {k: pytorch_gate_order(v) if k in ("Wx", "Wh", "b") else v for k, v in inputs.items()}
 
 
+GATES = ("i", "f", "o", "g")
+STEP_GRADIENTS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
+SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
 def lstm_examples(ref) -> dict:
     """Known answers of the lstm assignment; ``*_ifgo`` entries are what gates in PyTorch's order give."""
     rng = np.random.default_rng(1997)  # the year of Hochreiter and Schmidhuber
-    gate_names = ("i", "f", "o", "g")
     examples = {}
     a = np.concatenate([np.linspace(-6, 6, 12), [-1000.0, -700.0, -40.0, 40.0, 700.0, 1000.0]])
-    a = np.concatenate([a, rng.normal(size=6)]).reshape(2, 12)
-    examples["lstm_gates/values"] = {
-        "a": a,
-        **dict(zip(gate_names, ref.lstm_gates(a))),
-        **{f"{k}_ifgo": v for k, v in zip(gate_names, ref.lstm_gates(pytorch_gate_order(a)))},
-    }
-
-    inputs = lstm_inputs(rng)
-    next_h, next_c, cache = ref.lstm_step_forward(**inputs)
-    swapped_h, swapped_c, swapped_cache = ref.lstm_step_forward(**in_pytorch_order(inputs))
-    examples["lstm_step_forward/random"] = {
-        **inputs,
-        "next_h": next_h,
-        "next_c": next_c,
-        "next_h_ifgo": swapped_h,
-        "next_c_ifgo": swapped_c,
-    }
-    dnext_h, dnext_c = rng.normal(size=next_h.shape), rng.normal(size=next_c.shape)
-    step_gradients = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
-    a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
-    swapped = ref.lstm_step_backward(dnext_h, dnext_c, swapped_cache)
-    examples["lstm_step_backward/random"] = {
-        **inputs,
-        "dnext_h": dnext_h,
-        "dnext_c": dnext_c,
-        **dict(zip(step_gradients, ref.lstm_step_backward(dnext_h, dnext_c, cache))),
-        **{
-            f"{k}_ifgo": pytorch_gate_order(v) if k[1:] in ("Wx", "Wh", "b") else v
-            for k, v in zip(step_gradients, swapped)
-        },
-        **{f"gate_{k}": v for k, v in zip(gate_names, ref.lstm_gates(a))},
-        "next_c": next_c,
-    }
-
-    inputs = lstm_inputs(rng, t=4)
-    h, cache = ref.lstm_forward(**inputs)
-    swapped_h, swapped_cache = ref.lstm_forward(**in_pytorch_order(inputs))
-    examples["lstm_forward/random"] = {**inputs, "h": h, "h_ifgo": swapped_h}
-    dh = rng.normal(size=h.shape)
-    sequence_gradients = ("dx", "dh0", "dWx", "dWh", "db")
-    swapped = ref.lstm_backward(dh, swapped_cache)
-    examples["lstm_backward/random"] = {
-        **inputs,
-        "dh": dh,
-        **dict(zip(sequence_gradients, ref.lstm_backward(dh, cache))),
-        **{
-            f"{k}_ifgo": pytorch_gate_order(v) if k[1:] in ("Wx", "Wh", "b") else v
-            for k, v in zip(sequence_gradients, swapped)
-        },
-    }
+    examples["lstm_gates/values"] = gates_example(ref, np.concatenate([a, rng.normal(size=6)]).reshape(2, 12))
+    examples.update(lstm_step_examples(ref, rng, "random"))
+    examples.update(lstm_sequence_examples(ref, rng, "random"))
 
     for case, forget_bias in {"forget bias 0": 0.0, "forget bias 2": 2.0}.items():
-        inputs = lstm_inputs(rng, t=6)
-        inputs["b"][3:6] += forget_bias
-        _, cache = ref.lstm_forward(**inputs)
-        dh_last = rng.normal(size=(2, 3))
-        examples[f"cell_gradient_norms/{case}"] = {
-            **inputs,
-            "dh_last": dh_last,
-            "norms": ref.cell_gradient_norms(dh_last, cache),
-        }
+        examples[f"cell_gradient_norms/{case}"] = cell_norms_example(ref, rng, (2, 6, 3, 3), forget_bias)
+
+    edges = np.random.default_rng(1)
+    for edge, (n, _, h) in EDGE_STEPS.items():
+        if edge != "D=1":
+            examples[f"lstm_gates/{edge}"] = gates_example(ref, edges.normal(scale=3.0, size=(n, 4 * h)))
+    for edge, sizes in EDGE_STEPS.items():
+        examples.update(lstm_step_examples(ref, edges, edge, sizes))
+    for edge, sizes in EDGE_SEQUENCES.items():
+        examples.update(lstm_sequence_examples(ref, edges, edge, sizes))
+        examples[f"cell_gradient_norms/{edge}"] = cell_norms_example(ref, edges, sizes, 1.0)
     return examples
+
+
+def gates_example(ref, a) -> dict:
+    """The known answer of lstm_gates for the pre-activation ``a``."""
+    return {
+        "a": a,
+        **dict(zip(GATES, ref.lstm_gates(a))),
+        **{f"{k}_ifgo": v for k, v in zip(GATES, ref.lstm_gates(pytorch_gate_order(a)))},
+    }
+
+
+def lstm_step_examples(ref, rng, key: str, sizes=(2, 3, 3)) -> dict:
+    """The known answers of lstm_step_forward and lstm_step_backward on one step of the given sizes."""
+    n, d, h = sizes
+    inputs = lstm_inputs(rng, n, d, h)
+    next_h, next_c, cache = ref.lstm_step_forward(**inputs)
+    swapped_h, swapped_c, swapped_cache = ref.lstm_step_forward(**in_pytorch_order(inputs))
+    dnext_h, dnext_c = rng.normal(size=next_h.shape), rng.normal(size=next_c.shape)
+    a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+    swapped = ref.lstm_step_backward(dnext_h, dnext_c, swapped_cache)
+    return {
+        f"lstm_step_forward/{key}": {
+            **inputs,
+            "next_h": next_h,
+            "next_c": next_c,
+            "next_h_ifgo": swapped_h,
+            "next_c_ifgo": swapped_c,
+        },
+        f"lstm_step_backward/{key}": {
+            **inputs,
+            "dnext_h": dnext_h,
+            "dnext_c": dnext_c,
+            **dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, cache))),
+            **{
+                f"{k}_ifgo": pytorch_gate_order(v) if k[1:] in ("Wx", "Wh", "b") else v
+                for k, v in zip(STEP_GRADIENTS, swapped)
+            },
+            **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
+            "next_c": next_c,
+        },
+    }
+
+
+def lstm_sequence_examples(ref, rng, key: str, sizes=(2, 4, 3, 3)) -> dict:
+    """The known answers of lstm_forward and lstm_backward on one sequence of the given sizes."""
+    n, t, d, h = sizes
+    inputs = lstm_inputs(rng, n, d, h, t=t)
+    hidden, cache = ref.lstm_forward(**inputs)
+    swapped_h, swapped_cache = ref.lstm_forward(**in_pytorch_order(inputs))
+    dh = rng.normal(size=hidden.shape)
+    swapped = ref.lstm_backward(dh, swapped_cache)
+    return {
+        f"lstm_forward/{key}": {**inputs, "h": hidden, "h_ifgo": swapped_h},
+        f"lstm_backward/{key}": {
+            **inputs,
+            "dh": dh,
+            **dict(zip(SEQUENCE_GRADIENTS, ref.lstm_backward(dh, cache))),
+            **{
+                f"{k}_ifgo": pytorch_gate_order(v) if k[1:] in ("Wx", "Wh", "b") else v
+                for k, v in zip(SEQUENCE_GRADIENTS, swapped)
+            },
+        },
+    }
+
+
+def cell_norms_example(ref, rng, sizes, forget_bias: float) -> dict:
+    """The known answer of cell_gradient_norms on one sequence, its forget biases raised by ``forget_bias``."""
+    n, t, d, h = sizes
+    inputs = lstm_inputs(rng, n, d, h, t=t)
+    inputs["b"][h : 2 * h] += forget_bias
+    _, cache = ref.lstm_forward(**inputs)
+    dh_last = rng.normal(size=(n, h))
+    return {**inputs, "dh_last": dh_last, "norms": ref.cell_gradient_norms(dh_last, cache)}
 
 
 BUILDERS = {"rnn": rnn_examples, "lstm": lstm_examples}

@@ -225,6 +225,85 @@ def vector_norms(dh_last, cache):
     return np.sqrt((dcs**2).sum(axis=(0, 2)))
 
 
+# --- CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative indices --
+
+
+def _tanh_sigmoid(x):
+    """The textbook 0.5 * (1 + tanh(x / 2)): stable, with values below about 1e-16 rounded to 0."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def cs231n_gates(a):
+    """np.split into four blocks, the sigmoid written with tanh."""
+    ai, af, ao, ag = np.split(a, 4, axis=1)
+    return _tanh_sigmoid(ai), _tanh_sigmoid(af), _tanh_sigmoid(ao), np.tanh(ag)
+
+
+def cs231n_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """a += on its own array, a list cache."""
+    a = x.dot(Wx)
+    a += prev_h.dot(Wh)
+    a += b
+    i, f, o, g = cs231n_gates(a)
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    return next_h, next_c, [x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c]
+
+
+def cs231n_step_backward(dnext_h, dnext_c, cache):
+    """The CS231n idiom dnext_c += ..., on a copy; the list cache popped from a copy of it."""
+    cache = list(cache)
+    next_c, g, o, f, i, Wh, Wx, prev_c, prev_h, x = (cache.pop() for _ in range(10))
+    dc = dnext_c.copy()
+    dc += dnext_h * o * (1 - np.tanh(next_c) ** 2)
+    di, df, do, dg = dc * g, dc * prev_c, dnext_h * np.tanh(next_c), dc * i
+    da = np.hstack((di * i * (1 - i), df * f * (1 - f), do * o * (1 - o), dg * (1 - g**2)))
+    return da.dot(Wx.T), da.dot(Wh.T), dc * f, x.T.dot(da), prev_h.T.dot(da), da.sum(axis=0)
+
+
+def cs231n_forward(x, h0, Wx, Wh, b):
+    """np.squeeze with an axis (safe when N, D or H is 1), a list of step caches."""
+    N, T, _ = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    prev_h, prev_c, caches = h0, np.zeros_like(h0), []
+    for t in range(T):
+        x_t = np.squeeze(x[:, t : t + 1, :], axis=1)
+        prev_h, prev_c, step_cache = cs231n_step_forward(x_t, prev_h, prev_c, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        caches.append(step_cache)
+    return h, caches
+
+
+def cs231n_backward(dh, cache):
+    """Step caches popped off a copied list, time indexed from the end, += into its own arrays."""
+    N, T, H = dh.shape
+    caches = list(cache)
+    D = caches[0][0].shape[1]
+    dx = np.zeros((N, T, D))
+    dWx, dWh, db = np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), np.zeros(4 * H)
+    dprev_h, dprev_c = np.zeros((N, H)), np.zeros((N, H))
+    for t in range(1, T + 1):
+        dnext_h = dh[:, -t, :] + dprev_h
+        dx[:, -t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = cs231n_step_backward(dnext_h, dprev_c, caches.pop())
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+
+
+def cs231n_norms(dh_last, cache):
+    """Norms written from the end with negative indices, caches popped off a copied list."""
+    caches = list(cache)
+    norms = np.zeros(len(caches))
+    dnext_h, dnext_c = dh_last, np.zeros_like(dh_last)
+    for t in range(1, len(norms) + 1):
+        step = caches.pop()
+        o, next_c = step[7], step[9]
+        norms[-t] = np.linalg.norm(dnext_c + dnext_h * o * (1 - np.tanh(next_c) ** 2))
+        _, dnext_h, dnext_c, _, _, _ = cs231n_step_backward(dnext_h, dnext_c, step)
+    return norms
+
+
 def _functions(step_forward, step_backward, forward, backward, norms, gates=einsum_gates) -> dict:
     return {
         "lstm_gates": gates,
@@ -248,6 +327,9 @@ ALTERNATIVES = {
     ),
     "a vectorised sequence without step functions": _functions(
         einsum_step_forward, einsum_step_backward, vector_forward, vector_backward, vector_norms
+    ),
+    "CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative indices": (
+        _functions(cs231n_step_forward, cs231n_step_backward, cs231n_forward, cs231n_backward, cs231n_norms, cs231n_gates)
     ),
     "a two-branch sigmoid with dict caches and the vectorised backward": _functions(
         loop_step_forward, loop_step_backward, vector_forward, vector_backward, vector_norms, loop_gates

@@ -281,3 +281,127 @@ def clip_by_global_norm_concatenated(grads, max_norm):
     global_norm = float(np.linalg.norm(np.concatenate([g.ravel() for g in grads.values()])))
     factor = max_norm / max(global_norm, max_norm)
     return {name: g * factor for name, g in grads.items()}, global_norm
+
+
+# --- CS231n style: list caches consumed with pop() on copies, += on local copies, negative indices --
+
+
+def tanh_sigmoid(x):
+    """The textbook 0.5 * (1 + tanh(x / 2)): stable, with values below about 1e-16 rounded to 0."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
+
+
+def relu_derivative_through_a_float32_mask(a, activation):
+    """relu' as a float32 mask cast back to float64 (exact: 0 and 1 are float32 numbers)."""
+    if activation == "relu":
+        return (a > 0).astype(np.float32).astype(np.float64)
+    return activation_derivative_from_a_table(a, activation)
+
+
+def step_forward_with_list_cache(x, prev_h, Wx, Wh, b, activation="tanh"):
+    """np.dot, a += on the array it just allocated, and a list cache [x, prev_h, Wx, Wh, a, activation]."""
+    a = np.dot(x, Wx)
+    a += np.dot(prev_h, Wh)
+    a += b
+    return _apply(a, activation), [x, prev_h, Wx, Wh, a, activation]
+
+
+def step_backward_popping_a_copy(dnext_h, cache):
+    """Unpacks the list cache with pop() on a copy of it; scales a copy of dnext_h in place."""
+    cache = list(cache)
+    activation, a, Wh, Wx, prev_h, x = (cache.pop() for _ in range(6))
+    da = dnext_h.copy()
+    da *= activation_derivative_from_a_table(a, activation)
+    db = np.sum(da, axis=0, keepdims=True).reshape(-1)
+    return da.dot(Wx.T), da.dot(Wh.T), x.T.dot(da), prev_h.T.dot(da), db
+
+
+def forward_with_a_list_of_list_caches(x, h0, Wx, Wh, b, activation="tanh"):
+    """Slices x[:, t, :] by reshape, writes h[:, t, :] into its own array, keeps a list of caches."""
+    N, T, D = x.shape
+    h = np.zeros((N, T, h0.shape[1]))
+    caches, prev_h = [], h0
+    for t in range(T):
+        prev_h, step_cache = step_forward_with_list_cache(x[:, t, :].reshape(N, D), prev_h, Wx, Wh, b, activation)
+        h[:, t, :] = prev_h
+        caches.append(step_cache)
+    return h, caches
+
+
+def backward_popping_steps_with_negative_indices(dh, cache):
+    """Pops the step caches off a copied list (last step first), indexing time from the end: -1 - t."""
+    N, T, H = dh.shape
+    caches = list(cache)
+    D = caches[0][0].shape[1]
+    dx = np.zeros((N, T, D))
+    dWx, dWh, db = np.zeros((D, H)), np.zeros((H, H)), np.zeros(H)
+    dprev_h = np.zeros((N, H))
+    for t in range(T):
+        index = -1 - t
+        upstream = dh[:, index, :].copy()
+        upstream += dprev_h
+        dx_t, dprev_h, dWx_t, dWh_t, db_t = step_backward_popping_a_copy(upstream, caches.pop())
+        dx[:, index, :] = dx_t
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dx, dprev_h, dWx, dWh, db
+
+
+def gradient_norms_popping_steps(dh_last, cache):
+    """Norms written from the end with negative indices, caches popped off a copied list."""
+    caches = list(cache)
+    norms = np.zeros(len(caches))
+    grad = dh_last
+    for t in range(1, len(norms) + 1):
+        norms[-t] = np.linalg.norm(grad)
+        _, grad, _, _, _ = step_backward_popping_a_copy(grad, caches.pop())
+    return norms
+
+
+def clip_by_value_into_copies(grads, clip_value):
+    """Copies each array, then clips the copy in place with boolean masks."""
+    if clip_value <= 0:
+        raise ValueError("clip_value must be positive")
+    clipped = {}
+    for name, grad in grads.items():
+        out = grad.copy()
+        out[out > clip_value] = clip_value
+        out[out < -clip_value] = -clip_value
+        clipped[name] = out
+    return clipped
+
+
+def clip_by_norm_scaling_a_copy(grad, max_norm):
+    """Scales a copy in place with *=."""
+    if max_norm <= 0:
+        raise ValueError("max_norm must be positive")
+    out = np.array(grad, dtype=np.float64)
+    norm = np.sqrt(np.sum(out**2))
+    if norm > max_norm:
+        out *= max_norm / norm
+    return out
+
+
+def clip_by_global_norm_scaling_copies(grads, max_norm):
+    """Accumulates the squared norm with +=, then scales copies in place."""
+    if max_norm <= 0:
+        raise ValueError("max_norm must be positive")
+    total = 0.0
+    for grad in grads.values():
+        total += np.sum(grad * grad)
+    global_norm = np.sqrt(total)
+    clipped = {name: grad.copy() for name, grad in grads.items()}
+    if global_norm > max_norm:
+        for name in clipped:
+            clipped[name] *= max_norm / global_norm
+    return clipped, float(global_norm)
+
+
+# --- float32 intermediates that round: not float64 arithmetic, so not full marks ----------------
+
+
+def step_forward_in_float32(x, prev_h, Wx, Wh, b, activation="tanh"):
+    """Computes the pre-activation in float32 and casts next_h back to float64: 7 digits, not 16."""
+    a = x.astype(np.float32) @ Wx.astype(np.float32) + prev_h.astype(np.float32) @ Wh.astype(np.float32)
+    return _apply((a + b.astype(np.float32)).astype(np.float64), activation), (activation, x, prev_h, Wx, Wh, a)

@@ -219,3 +219,19 @@ def step_backward_adding_into_dnext_c(dnext_h, dnext_c, cache):
     )
     dx, dprev_h, dWx, dWh, db = da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["h"].T @ da, da.sum(0)
     return dx, dprev_h, dnext_c * f, dWx, dWh, db
+
+
+# --- crashes on edge shapes only: np.squeeze collapses a size of 1 --------------------------------
+
+
+def step_forward_squeezing_the_pre_activation(x, prev_h, prev_c, Wx, Wh, b):
+    """Squeezes the pre-activation 'to be safe': when N = 1 it becomes 1-D and the gate slicing crashes."""
+    i, f, o, g = gates(np.squeeze(x @ Wx + prev_h @ Wh + b))
+    next_c = f * prev_c + i * g
+    return o * np.tanh(next_c), next_c, None
+
+
+def backward_reading_sizes_from_a_squeezed_gradient(dh, cache):
+    """Reads T and H from np.squeeze(dh[0]): when T = 1 or H = 1 one size is gone, and it crashes."""
+    steps, hidden = np.squeeze(dh[0]).shape
+    return _sequence_backward(dh.reshape(-1, steps, hidden), cache)

@@ -431,3 +431,22 @@ def sequence_backward_calling_rnn_step_backward(dh, cache):
         dx[:, t], carried, dWx_t, dWh_t, db_t = rnn_step_backward(dh[:, t] + carried, cache[t])
         dWx, dWh, db = dWx + dWx_t, dWh + dWh_t, db + db_t
     return dx, carried, dWx, dWh, db
+
+
+# --- crashes on edge shapes only: np.squeeze collapses a size of 1 --------------------------------
+
+
+def forward_squeezing_each_input(x, h0, Wx, Wh, b, activation="tanh"):
+    """Squeezes x[:, t] to 'drop the time axis': when D = 1 it drops the feature axis too, and crashes."""
+    states, caches, h = [], [], h0
+    for t in range(x.shape[1]):
+        h, step_cache = step_forward(np.squeeze(x[:, t, :]), h, Wx, Wh, b, activation)
+        states.append(h)
+        caches.append(step_cache)
+    return np.stack(states, axis=1), caches
+
+
+def backward_reading_sizes_from_a_squeezed_gradient(dh, cache):
+    """Reads N and H from np.squeeze(dh[:, 0]): when N = 1 or H = 1 one size is gone, and it crashes."""
+    n, hidden = np.squeeze(dh[:, 0]).shape
+    return sequence_backward(dh.reshape(n, -1, hidden), cache)

@@ -43,6 +43,18 @@ ALTERNATIVES = {
         "rnn_backward": alternative.backward_vectorised,
         "bptt_gradient_norms": alternative.gradient_norms_vectorised,
     },
+    "CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative time indices": {
+        "sigmoid": alternative.tanh_sigmoid,
+        "activation_derivative": alternative.relu_derivative_through_a_float32_mask,
+        "rnn_step_forward": alternative.step_forward_with_list_cache,
+        "rnn_step_backward": alternative.step_backward_popping_a_copy,
+        "rnn_forward": alternative.forward_with_a_list_of_list_caches,
+        "rnn_backward": alternative.backward_popping_steps_with_negative_indices,
+        "bptt_gradient_norms": alternative.gradient_norms_popping_steps,
+        "clip_by_value": alternative.clip_by_value_into_copies,
+        "clip_by_norm": alternative.clip_by_norm_scaling_a_copy,
+        "clip_by_global_norm": alternative.clip_by_global_norm_scaling_copies,
+    },
     "clipping with np.minimum/np.maximum and a global norm of the concatenated arrays": {
         "clip_by_value": alternative.clip_by_value_with_minimum_maximum,
         "clip_by_norm": alternative.clip_by_norm_with_a_factor,
@@ -83,3 +95,16 @@ def test_every_function_of_the_assignment_has_an_alternative():
     assert {check for functions in ALTERNATIVES.values() for check in graded_checks(functions)} == set(
         RNN_CHECKS
     )
+
+
+def test_float32_arithmetic_loses_the_value_cases_and_says_why(reference, capsys):
+    """Does a forward pass computed in float32 lose its value cases, with a message naming float32 precision?
+
+    Values rounded to float32 (7 significant digits) miss the tolerance of 1e-7 relative, and
+    centered differences of a float32 forward cannot check a backward pass: the course computes
+    in float64, and the message says so (float32 masks, which are exact, earn full marks above).
+    """
+    score = run_check("rnn_step_forward", reference, {"rnn_step_forward": alternative.step_forward_in_float32}, hidden=False)
+    out = capsys.readouterr().out
+    assert score < full_marks("rnn_step_forward", hidden=False)
+    assert "float32" in out, out

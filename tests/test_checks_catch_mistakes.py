@@ -130,6 +130,10 @@ MISTAKES = [
         SEQUENCE,
     ),
     Mistake(buggy.backward_with_zero_dh0, "rnn_backward", BOTH, "dh0 is wrong", SEQUENCE),
+    Mistake(buggy.forward_squeezing_each_input, "rnn_forward", BOTH, "D=1, H="),
+    Mistake(
+        buggy.backward_reading_sizes_from_a_squeezed_gradient, "rnn_backward", BOTH, "Failing inputs: N=1", SEQUENCE
+    ),
     Mistake(buggy.gradient_norms_in_reverse_order, "bptt_gradient_norms", BOTH, "reverse order", SEQUENCE),
     Mistake(
         buggy.gradient_norms_shifted_by_one_step,

@@ -91,3 +91,11 @@ def test_axes_in_the_wrong_order_are_recognised():
     """Is a time-major (T, N, H) array reported as batch-first axes in the wrong order?"""
     with pytest.raises(CheckFailed, match="right axes in the wrong order"):
         check_array(np.zeros((4, 2, 3)), function="rnn_forward", output="h", shape=(2, 4, 3))
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_factor_is_not_named_on_too_few_entries(size):
+    """On one or two entries, where any wrong value fits some factor, is no missing factor claimed?"""
+    desired = np.arange(1.0, size + 1)
+    assert describe_difference(desired * 0.997, desired) == ""
+    assert "factor" in describe_difference(np.arange(1.0, 4.0) * 0.997, np.arange(1.0, 4.0))

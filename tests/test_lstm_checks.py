@@ -35,6 +35,8 @@ MISTAKES = {
     buggy.step_backward_without_dnext_c: ("lstm_step_backward", "dnext_c is never added"),
     buggy.step_backward_dprev_c_without_forget_gate: ("lstm_step_backward", "missing the factor f"),
     buggy.step_backward_with_db_not_summed_over_batch: ("lstm_step_backward", "sum over the batch"),
+    buggy.step_forward_squeezing_the_pre_activation: ("lstm_step_forward", "Failing inputs: N=1, D=3"),
+    buggy.backward_reading_sizes_from_a_squeezed_gradient: ("lstm_backward", "Failing inputs: N=2, T=1"),
     buggy.forward_with_cell_starting_at_one: ("lstm_forward", "empty cell c = 0"),
     buggy.forward_ignoring_h0: ("lstm_forward", "from h0"),
     buggy.backward_overwriting_dWh_each_step: ("lstm_backward", "accumulated"),

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from autograder import known_answers
 from autograder.case import Case, CheckFailed, call
-from autograder.compare import assert_close, check_array
+from autograder.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, assert_close, check_array
 from autograder.diagnoses import Diagnosis, known_mistakes
 from autograder.grading import (
     assert_outputs_close,
@@ -13,6 +13,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import array_shapes, float_arrays
@@ -60,6 +61,8 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
                 example["out"],
                 function="sigmoid",
                 output=f"output ({name})",
+                rtol=LOGISTIC_RTOL,
+                atol=LOGISTIC_ATOL,
                 hint="sigmoid(x) = 1 / (1 + exp(-x)).",
             )
 
@@ -76,6 +79,12 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
         )
         if not np.allclose(got + mirrored, 1.0, rtol=0, atol=1e-12):
             raise CheckFailed("sigmoid(x) + sigmoid(-x) should be 1 for every x.")
+        order = np.argsort(x, axis=None)
+        if np.any(np.diff(got.flat[order]) < 0) or np.any(got[x >= 1e-6] <= 0.5):
+            raise CheckFailed(
+                "sigmoid must increase with x, from 0 to 1, and exceed 1/2 for every x > 0: "
+                "sigmoid(x) = 1 / (1 + exp(-x))."
+            )
 
     examples = array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-1e3, max_value=1e3))
     return grade(
@@ -83,33 +92,41 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "values in [0, 1], sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
+                "values in [0, 1], increasing, sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
                 0.5,
                 examples,
                 stable_in_range,
+                judges_values=True,
             ),
             purity_case("sigmoid"),
         ],
     )
 
 
-def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(101)
-        for shape, scale in [((17,), 1.0), ((4, 6), 10.0), ((2, 3, 5), 700.0)]:
-            x = rng.normal(scale=scale, size=shape)
-            assert_close(
-                call(sigmoid, x, name="sigmoid"),
-                ref.sigmoid(x),
-                function="sigmoid",
-                output=f"output for x of shape {shape}",
-                rtol=1e-10,
-                atol=1e-300,
-                hint="tiny values must keep their relative precision too: for x < 0 compute "
-                "exp(x) / (1 + exp(x)), never 1 - (something close to 1).",
-            )
+SIGMOID_SCALES = (1.0, 10.0, 700.0)
+"""The spread of x in the hidden cases of sigmoid: the middle, the tails, far beyond overflow."""
 
-    return [Case("matches the reference on random inputs", 1, matches_reference)]
+
+@hidden_inputs("sigmoid", cases=len(SIGMOID_SCALES))
+def _sigmoid_case(rng: np.random.Generator, case: int) -> dict:
+    shape = sizes(rng, (6,) * int(rng.integers(1, 4)))
+    return {"x": rng.normal(scale=SIGMOID_SCALES[case], size=shape)}
+
+
+def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
+    def matches(example):
+        x = example["x"]
+        assert_close(
+            call(sigmoid, x, name="sigmoid"),
+            ref.sigmoid(x),
+            function="sigmoid",
+            output="output",
+            rtol=LOGISTIC_RTOL,
+            atol=LOGISTIC_ATOL,
+            hint="sigmoid(x) = 1 / (1 + exp(-x)), computed without exponentiating a positive number.",
+        )
+
+    return [Case("matches the reference on random inputs", 1, lambda: run_hidden_cases("sigmoid", matches))]
 
 
 def check_activation_derivative(activation_derivative, *, hidden: bool = False) -> float:
@@ -189,19 +206,28 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
     )
 
 
-def _derivative_hidden(activation_derivative, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(102)
-        for activation in ACTIVATIONS:
-            a = rng.normal(scale=3.0, size=(5, 7))
-            _derivative_matches(
-                call(activation_derivative, a, activation, name="activation_derivative"),
-                ref.activation_derivative(a, activation),
-                a,
-                activation,
-            )
+@hidden_inputs("activation_derivative", cases=len(ACTIVATIONS))
+def _derivative_case(rng: np.random.Generator, case: int) -> dict:
+    return {"a": rng.normal(scale=3.0, size=sizes(rng, (6, 7))), "activation": ACTIVATIONS[case]}
 
-    return [Case("matches the reference for every activation", 1, matches_reference)]
+
+def _derivative_hidden(activation_derivative, ref) -> list[Case]:
+    def matches(example):
+        a, activation = example["a"], example["activation"]
+        _derivative_matches(
+            call(activation_derivative, a, activation, name="activation_derivative"),
+            ref.activation_derivative(a, activation),
+            a,
+            activation,
+        )
+
+    return [
+        Case(
+            "matches the reference for every activation",
+            1,
+            lambda: run_hidden_cases("activation_derivative", matches),
+        )
+    ]
 
 
 def _derivative_matches(got, expected: np.ndarray, a: np.ndarray, activation: str) -> None:

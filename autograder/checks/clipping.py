@@ -25,6 +25,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
@@ -309,6 +310,31 @@ def _factor(clipped: np.ndarray, grad: np.ndarray) -> str:
     return f"{np.vdot(grad, clipped) / np.vdot(grad, grad):.6g}"
 
 
+CLIPPING_CASES = ((0.1, 5.0), (10.0, 1.0), (1.0, 0.5), (100.0, 3.0))
+"""The hidden cases' (spread of the entries, threshold): below, above and around the threshold."""
+
+
+def _gradient_set(rng: np.random.Generator, case: int) -> dict:
+    scale, threshold = CLIPPING_CASES[case]
+    d, h = sizes(rng, (5, 5))
+    grads = {
+        "Wx": rng.normal(scale=scale, size=(d, h)),
+        "Wh": rng.normal(scale=scale, size=(h, h)),
+        "b": rng.normal(scale=scale, size=h),
+    }
+    return {"grads": grads, "threshold": threshold}
+
+
+hidden_inputs("clip_by_value", cases=len(CLIPPING_CASES))(_gradient_set)
+hidden_inputs("clip_by_global_norm", cases=len(CLIPPING_CASES))(_gradient_set)
+
+
+@hidden_inputs("clip_by_norm", cases=len(CLIPPING_CASES))
+def _one_gradient(rng: np.random.Generator, case: int) -> dict:
+    example = _gradient_set(rng, case)
+    return {"grads": {"grad": example["grads"]["Wh"]}, "threshold": example["threshold"]}
+
+
 def _matches_reference_case(
     name: str,
     student,
@@ -318,22 +344,16 @@ def _matches_reference_case(
 ) -> Case:
     """Compare with the reference on random gradient sets above, at and below the threshold."""
 
-    def run():
-        rng = np.random.default_rng(401)
-        for scale, threshold in [(0.1, 5.0), (10.0, 1.0), (1.0, 0.5), (100.0, 3.0)]:
-            grads = {
-                "Wx": rng.normal(scale=scale, size=(3, 4)),
-                "Wh": rng.normal(scale=scale, size=(4, 4)),
-                "b": rng.normal(scale=scale, size=4),
-            }
-            if name == "clip_by_norm":
-                grads = {"grad": grads["Wh"]}
-            assert_outputs_close(
-                name,
-                student(grads, threshold),
-                reference(grads, threshold),
-                hints=hints or {},
-                diagnose=mistakes(grads, threshold),
-            )
+    def matches(example):
+        grads, threshold = example["grads"], example["threshold"]
+        assert_outputs_close(
+            name,
+            student(grads, threshold),
+            reference(grads, threshold),
+            hints=hints or {},
+            diagnose=mistakes(grads, threshold),
+        )
 
-    return Case("matches the reference above and below the threshold", 1, run)
+    return Case(
+        "matches the reference above and below the threshold", 1, lambda: run_hidden_cases(name, matches)
+    )

@@ -12,6 +12,7 @@ from autograder.checks.lstm_diagnoses import (
     gate_order_diagnosis,
     sequence_backward_diagnosis,
 )
+from autograder.checks.lstm_steps import step_by_definition
 from autograder.compare import check_array
 from autograder.grading import (
     assert_causal,
@@ -22,6 +23,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import lstm_sequences
@@ -81,6 +83,7 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             lambda _, example: {"h": states(inputs_of(example))},
@@ -90,33 +93,61 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
 
     def causal(example):
         assert_causal(states, example, function=name)
+        h = states(example)
+        prev_c, expected = np.zeros_like(example["h0"]), np.empty_like(h)
+        for t in range(h.shape[1]):
+            previous = example["h0"] if t == 0 else h[:, t - 1]
+            weights = {k: example[k] for k in ("Wx", "Wh", "b")}
+            outputs = step_by_definition({"x": example["x"][:, t], "prev_h": previous, "prev_c": prev_c, **weights})
+            expected[:, t], prev_c = outputs["next_h"], outputs["next_c"]
+        assert_outputs_close(name, {"h": h}, {"h": expected}, hints=SEQUENCE_HINTS)
 
     return grade(
         name,
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                "h has shape (N, T, H), each step follows the LSTM's equations from h[:, t-1], h[:, t] "
+                "depends only on x[:, :t+1]",
                 0.5,
                 lstm_sequences(),
                 causal,
                 max_examples=15,
+                judges_values=True,
             ),
             purity_case(name),
         ],
     )
 
 
-def _forward_hidden(lstm_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(501)
-        for n, t, d, h in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 12, 3, 2)]:
-            inputs = random_sequence(rng, n, t, d, h)
-            got, _ = sequence_forward(lstm_forward, inputs)
-            expected, _ = ref.lstm_forward(**inputs)
-            assert_outputs_close("lstm_forward", {"h": got}, {"h": expected}, hints=SEQUENCE_HINTS)
+@hidden_inputs("lstm_forward", cases=3)
+def _sequence_case(rng: np.random.Generator, case: int, *, longest: int = 12) -> dict:
+    """Case 0 has N = T = D = H = 1, the others random sizes."""
+    return random_sequence(rng, *sizes(rng, (6, longest, 6, 7), edge=case == 0))
 
-    return [Case("matches the reference on random shapes", 1, matches_reference)]
+
+@hidden_inputs("lstm_backward", cases=3)
+def _backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case)
+    n, t, _ = example["x"].shape
+    return {**example, "dh": rng.normal(size=(n, t, example["h0"].shape[1]))}
+
+
+@hidden_inputs("cell_gradient_norms", cases=3)
+def _norms_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case, longest=25)
+    return {**example, "dh_last": rng.normal(size=example["h0"].shape)}
+
+
+def _forward_hidden(lstm_forward, ref) -> list[Case]:
+    def matches(inputs):
+        got, _ = sequence_forward(lstm_forward, inputs)
+        expected, _ = ref.lstm_forward(**inputs)
+        assert_outputs_close("lstm_forward", {"h": got}, {"h": expected}, hints=SEQUENCE_HINTS)
+
+    return [
+        Case("matches the reference on random shapes", 1, lambda: run_hidden_cases("lstm_forward", matches))
+    ]
 
 
 def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) -> float:
@@ -135,6 +166,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             gradients_of,
@@ -175,20 +207,19 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
 
 
 def _backward_hidden(lstm_backward, lstm_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(502)
-        for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
-            inputs = random_sequence(rng, n, t, d, h)
-            dh = rng.normal(size=(n, t, h))
-            _, cache = sequence_forward(lstm_forward, inputs)
-            grads = sequence_backward(lstm_backward, dh, cache)
-            _, ref_cache = ref.lstm_forward(**inputs)
-            expected = dict(zip(SEQUENCE_GRADIENTS, ref.lstm_backward(dh, ref_cache)))
-            assert_outputs_close(
-                "lstm_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=sequence_backward_diagnosis()
-            )
+    def matches(example):
+        inputs, dh = inputs_of(example), example["dh"]
+        _, cache = sequence_forward(lstm_forward, inputs)
+        grads = sequence_backward(lstm_backward, dh, cache)
+        _, ref_cache = ref.lstm_forward(**inputs)
+        expected = dict(zip(SEQUENCE_GRADIENTS, ref.lstm_backward(dh, ref_cache)))
+        assert_outputs_close(
+            "lstm_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=sequence_backward_diagnosis()
+        )
 
-    return [Case("matches the reference on random shapes", 2, matches_reference)]
+    return [
+        Case("matches the reference on random shapes", 2, lambda: run_hidden_cases("lstm_backward", matches))
+    ]
 
 
 def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool = False) -> float:
@@ -208,6 +239,7 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
 
     def known_answers_match():
         assert_known_answers(
+            "lstm",
             name,
             known_answers.examples_of("lstm", name),
             lambda _, example: {"norms": norms_for(example)},
@@ -244,21 +276,24 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
 
 
 def _norms_hidden(cell_gradient_norms, lstm_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(503)
-        for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
-            inputs = random_sequence(rng, n, t, d, h)
-            dh_last = rng.normal(size=(n, h))
-            _, cache = sequence_forward(lstm_forward, inputs)
-            got = gradient_norms(cell_gradient_norms, dh_last, cache, t)
-            _, ref_cache = ref.lstm_forward(**inputs)
-            expected = ref.cell_gradient_norms(dh_last, ref_cache)
-            assert_outputs_close(
-                "cell_gradient_norms",
-                {"norms": got},
-                {"norms": expected},
-                hints=SEQUENCE_HINTS,
-                diagnose=diagnose_norms,
-            )
+    def matches(example):
+        inputs, dh_last = inputs_of(example), example["dh_last"]
+        _, cache = sequence_forward(lstm_forward, inputs)
+        got = gradient_norms(cell_gradient_norms, dh_last, cache, inputs["x"].shape[1])
+        _, ref_cache = ref.lstm_forward(**inputs)
+        expected = ref.cell_gradient_norms(dh_last, ref_cache)
+        assert_outputs_close(
+            "cell_gradient_norms",
+            {"norms": got},
+            {"norms": expected},
+            hints=SEQUENCE_HINTS,
+            diagnose=diagnose_norms,
+        )
 
-    return [Case("matches the reference on random lengths", 1, matches_reference)]
+    return [
+        Case(
+            "matches the reference on random lengths",
+            1,
+            lambda: run_hidden_cases("cell_gradient_norms", matches),
+        )
+    ]

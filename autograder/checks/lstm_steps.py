@@ -6,20 +6,24 @@ import numpy as np
 
 from autograder import known_answers, lstm_laws
 from autograder.case import Case, CheckFailed
+from autograder.checks.activations import ACTIVATION_FUNCTIONS
 from autograder.checks.lstm_diagnoses import (
     GATES,
     STEP_HINTS,
     gate_order_diagnosis,
     step_backward_diagnosis,
 )
-from autograder.compare import check_array
+from autograder.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
 from autograder.grading import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    failing_inputs,
     grade,
+    known_answer,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import dimensions, float_arrays, lstm_sequences
@@ -38,6 +42,21 @@ def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
         "Wh": rng.normal(scale=1 / np.sqrt(h), size=(h, 4 * h)),
         "b": rng.normal(scale=0.5, size=4 * h),
     }
+
+
+def gates_by_definition(a: np.ndarray) -> dict:
+    """The four gates of the pre-activation ``a (N, 4H)`` by their definition, in the order i, f, o, g."""
+    sigmoid = ACTIVATION_FUNCTIONS["sigmoid"]
+    i, f, o, g = np.split(a, 4, axis=1)
+    return {"i": sigmoid(i), "f": sigmoid(f), "o": sigmoid(o), "g": np.tanh(g)}
+
+
+def step_by_definition(inputs: dict) -> dict:
+    """``next_h`` and ``next_c`` of one step by the LSTM's equations (DESIGN.md), from the step's inputs."""
+    a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+    gate = gates_by_definition(a)
+    next_c = gate["f"] * inputs["prev_c"] + gate["i"] * gate["g"]
+    return {"next_h": gate["o"] * np.tanh(next_c), "next_c": next_c}
 
 
 def gates(lstm_gates, a: np.ndarray, **options) -> dict:
@@ -76,14 +95,17 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
         return grade(name, with_reference("lstm", 1, lambda ref: _gates_hidden(lstm_gates, ref)), hidden=True)
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["values"]
-        assert_outputs_close(
-            name,
-            gates(lstm_gates, example["a"]),
-            {k: example[k] for k in GATES},
-            hints=STEP_HINTS,
-            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                assert_outputs_close(
+                    name,
+                    gates(lstm_gates, example["a"]),
+                    {k: example[k] for k in GATES},
+                    hints=STEP_HINTS,
+                    rtol=LOGISTIC_RTOL,
+                    atol=LOGISTIC_ATOL,
+                    diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in GATES}),
+                )
 
     def in_range_without_warnings(a):
         got = gates(lstm_gates, a, allow_warnings=False)
@@ -92,6 +114,9 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
                 raise CheckFailed(
                     f"{name}: {gate} has values outside [{low}, {high}].\nHint: {STEP_HINTS[gate]}"
                 )
+        assert_outputs_close(
+            name, got, gates_by_definition(a), hints=STEP_HINTS, rtol=LOGISTIC_RTOL, atol=LOGISTIC_ATOL
+        )
 
     examples = dimensions().flatmap(
         lambda h: dimensions().flatmap(lambda n: float_arrays((n, 4 * h), min_value=-1e3, max_value=1e3))
@@ -101,31 +126,46 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
             property_case(
-                "i, f, o in [0, 1] and g in [-1, 1], no warning for |a| <= 1e3",
+                "i, f, o = sigmoid and g = tanh of their blocks, in range, no warning for |a| <= 1e3",
                 0.5,
                 examples,
                 in_range_without_warnings,
+                judges_values=True,
             ),
             purity_case(name),
         ],
     )
 
 
-def _gates_hidden(lstm_gates, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(401)
-        for (n, h), scale in [((1, 1), 1.0), ((4, 5), 10.0), ((3, 2), 700.0)]:
-            a = rng.normal(scale=scale, size=(n, 4 * h))
-            assert_outputs_close(
-                "lstm_gates",
-                gates(lstm_gates, a),
-                dict(zip(GATES, ref.lstm_gates(a))),
-                hints=STEP_HINTS,
-                rtol=1e-10,
-                atol=1e-300,
-            )
+GATE_SCALES = (1.0, 10.0, 700.0)
+"""The spread of the pre-activation in the hidden cases of lstm_gates (case 0 has N = H = 1)."""
 
-    return [Case("matches the reference on random pre-activations", 1, matches_reference)]
+
+@hidden_inputs("lstm_gates", cases=len(GATE_SCALES))
+def _gates_case(rng: np.random.Generator, case: int) -> dict:
+    n, h = sizes(rng, (5, 5), edge=case == 0)
+    return {"a": rng.normal(scale=GATE_SCALES[case], size=(n, 4 * h))}
+
+
+def _gates_hidden(lstm_gates, ref) -> list[Case]:
+    def matches(example):
+        a = example["a"]
+        assert_outputs_close(
+            "lstm_gates",
+            gates(lstm_gates, a),
+            dict(zip(GATES, ref.lstm_gates(a))),
+            hints=STEP_HINTS,
+            rtol=LOGISTIC_RTOL,
+            atol=LOGISTIC_ATOL,
+        )
+
+    return [
+        Case(
+            "matches the reference on random pre-activations",
+            1,
+            lambda: run_hidden_cases("lstm_gates", matches),
+        )
+    ]
 
 
 def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float:
@@ -139,15 +179,16 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
         )
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
-        assert_outputs_close(
-            name,
-            {"next_c": next_c, "next_h": next_h},
-            {"next_c": example["next_c"], "next_h": example["next_h"]},
-            hints=STEP_HINTS,
-            diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in ("next_h", "next_c")}),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                next_h, next_c, _ = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+                assert_outputs_close(
+                    name,
+                    {"next_c": next_c, "next_h": next_h},
+                    {"next_c": example["next_c"], "next_h": example["next_h"]},
+                    hints=STEP_HINTS,
+                    diagnose=gate_order_diagnosis({k: example[f"{k}_ifgo"] for k in ("next_h", "next_c")}),
+                )
 
     def shapes(example):
         inputs = {
@@ -156,33 +197,58 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
             "prev_c": np.tanh(example["h0"][:, ::-1]),
             **{key: example[key] for key in ("Wx", "Wh", "b")},
         }
-        step_forward(lstm_step_forward, inputs)
+        next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
+        assert_outputs_close(
+            name, {"next_c": next_c, "next_h": next_h}, step_by_definition(inputs), hints=STEP_HINTS
+        )
 
     return grade(
         name,
         [
             Case("known answers", 1, known_answers_match, judges_values=True),
-            property_case("next_h and next_c have shape (N, H)", 0.5, lstm_sequences(max_steps=1), shapes),
+            property_case(
+                "next_c = f * prev_c + i * g and next_h = o * tanh(next_c), of shape (N, H)",
+                0.5,
+                lstm_sequences(max_steps=1),
+                shapes,
+                judges_values=True,
+            ),
             purity_case(name),
         ],
     )
 
 
-def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(402)
-        for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
-            inputs = random_step(rng, n, d, h)
-            next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
-            expected_h, expected_c, _ = ref.lstm_step_forward(**inputs)
-            assert_outputs_close(
-                "lstm_step_forward",
-                {"next_c": next_c, "next_h": next_h},
-                {"next_c": expected_c, "next_h": expected_h},
-                hints=STEP_HINTS,
-            )
+@hidden_inputs("lstm_step_forward", cases=3)
+def _step_case(rng: np.random.Generator, case: int) -> dict:
+    """Case 0 has N = D = H = 1, the others random sizes."""
+    return random_step(rng, *sizes(rng, (7, 6, 7), edge=case == 0))
 
-    return [Case("matches the reference on random shapes", 1, matches_reference)]
+
+@hidden_inputs("lstm_step_backward", cases=3)
+def _step_backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _step_case(rng, case)
+    shape = example["prev_h"].shape
+    return {**example, "dnext_h": rng.normal(size=shape), "dnext_c": rng.normal(size=shape)}
+
+
+def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
+    def matches(inputs):
+        next_h, next_c, _ = step_forward(lstm_step_forward, inputs)
+        expected_h, expected_c, _ = ref.lstm_step_forward(**inputs)
+        assert_outputs_close(
+            "lstm_step_forward",
+            {"next_c": next_c, "next_h": next_h},
+            {"next_c": expected_c, "next_h": expected_h},
+            hints=STEP_HINTS,
+        )
+
+    return [
+        Case(
+            "matches the reference on random shapes",
+            1,
+            lambda: run_hidden_cases("lstm_step_forward", matches),
+        )
+    ]
 
 
 def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: bool = False) -> float:
@@ -198,18 +264,19 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
         )
 
     def known_answers_match():
-        example = known_answers.examples_of("lstm", name)["random"]
-        _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
-        grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
-        assert_outputs_close(
-            name,
-            grads,
-            {k: example[k] for k in STEP_GRADIENTS},
-            hints=STEP_HINTS,
-            diagnose=step_backward_diagnosis(
-                alternative={k: example[f"{k}_ifgo"] for k in STEP_GRADIENTS}, example=example
-            ),
-        )
+        for key, example in known_answers.examples_of("lstm", name).items():
+            with failing_inputs(known_answer("lstm", name, key, example)):
+                _, _, cache = step_forward(lstm_step_forward, {k: example[k] for k in STEP_INPUTS})
+                grads = step_backward(lstm_step_backward, example["dnext_h"], example["dnext_c"], cache)
+                assert_outputs_close(
+                    name,
+                    grads,
+                    {k: example[k] for k in STEP_GRADIENTS},
+                    hints=STEP_HINTS,
+                    diagnose=step_backward_diagnosis(
+                        alternative={k: example[f"{k}_ifgo"] for k in STEP_GRADIENTS}, example=example
+                    ),
+                )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(9)
@@ -267,28 +334,28 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
 
 
 def _step_backward_hidden(lstm_step_backward, lstm_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(403)
-        for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
-            inputs = random_step(rng, n, d, h)
-            dnext_h, dnext_c = rng.normal(size=(n, h)), rng.normal(size=(n, h))
-            _, _, cache = step_forward(lstm_step_forward, inputs)
-            grads = step_backward(lstm_step_backward, dnext_h, dnext_c, cache)
-            _, next_c, ref_cache = ref.lstm_step_forward(**inputs)
-            expected = dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, ref_cache)))
-            a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
-            example = {
-                "dnext_h": dnext_h,
-                "dnext_c": dnext_c,
-                "next_c": next_c,
-                **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
-            }
-            assert_outputs_close(
-                "lstm_step_backward",
-                grads,
-                expected,
-                hints=STEP_HINTS,
-                diagnose=step_backward_diagnosis(example=example),
-            )
+    def matches(example):
+        inputs = {k: example[k] for k in STEP_INPUTS}
+        dnext_h, dnext_c = example["dnext_h"], example["dnext_c"]
+        _, _, cache = step_forward(lstm_step_forward, inputs)
+        grads = step_backward(lstm_step_backward, dnext_h, dnext_c, cache)
+        _, next_c, ref_cache = ref.lstm_step_forward(**inputs)
+        expected = dict(zip(STEP_GRADIENTS, ref.lstm_step_backward(dnext_h, dnext_c, ref_cache)))
+        a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+        known = {
+            "dnext_h": dnext_h,
+            "dnext_c": dnext_c,
+            "next_c": next_c,
+            **{f"gate_{k}": v for k, v in zip(GATES, ref.lstm_gates(a))},
+        }
+        assert_outputs_close(
+            "lstm_step_backward",
+            grads,
+            expected,
+            hints=STEP_HINTS,
+            diagnose=step_backward_diagnosis(example=known),
+        )
 
-    return [Case("matches the reference on random shapes", 1.5, matches_reference)]
+    return [
+        Case("matches the reference on random shapes", 1.5, lambda: run_hidden_cases("lstm_step_backward", matches))
+    ]

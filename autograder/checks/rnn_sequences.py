@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import known_answers, laws
 from autograder.case import Case, CheckFailed, call
-from autograder.checks.activations import ACTIVATIONS
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
 from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 from autograder.compare import check_array
 from autograder.diagnoses import forward_first
@@ -19,6 +19,7 @@ from autograder.grading import (
     grade,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import rnn_sequences
@@ -87,58 +88,96 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True
         )
 
-    def states_of(activation, example):
-        h, _ = sequence_forward(rnn_forward, inputs_of(example), activation)
+    def states_of(_key, example):
+        h, _ = sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))
         return {"h": h}
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             states_of,
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda activation, example: sequence_forward_mistakes(inputs_of(example), activation),
+            diagnosis=lambda _, example: sequence_forward_mistakes(inputs_of(example), str(example["activation"])),
         )
 
     def causal(example):
+        activation = example["activation"]
+
         def states(inputs):
-            return sequence_forward(rnn_forward, inputs, example["activation"])[0]
+            return sequence_forward(rnn_forward, inputs, activation)[0]
 
         assert_causal(states, inputs_of(example), function=name)
+        h = states(inputs_of(example))
+        previous = np.concatenate([example["h0"][:, None], h[:, :-1]], axis=1)
+        a = example["x"] @ example["Wx"] + previous @ example["Wh"] + example["b"]
+        assert_outputs_close(
+            name,
+            {"h": h},
+            {"h": ACTIVATION_FUNCTIONS[activation](a)},
+            hints=SEQUENCE_HINTS,
+            diagnose=sequence_forward_mistakes(inputs_of(example), activation),
+        )
 
     return grade(
         name,
         [
             Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
             property_case(
-                "h has shape (N, T, H) and h[:, t] depends only on x[:, :t+1]",
+                "h has shape (N, T, H), h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) depends only on "
+                "x[:, :t+1]",
                 0.5,
                 rnn_sequences(),
                 causal,
                 max_examples=15,
+                judges_values=True,
             ),
             purity_case(name),
         ],
     )
 
 
-def _forward_hidden(rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(301)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 12, 3, 2)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                got, _ = sequence_forward(rnn_forward, inputs, activation)
-                expected, _ = ref.rnn_forward(**inputs, activation=activation)
-                assert_outputs_close(
-                    "rnn_forward",
-                    {"h": got},
-                    {"h": expected},
-                    hints=SEQUENCE_HINTS,
-                    diagnose=sequence_forward_mistakes(inputs, activation),
-                )
+@hidden_inputs("rnn_forward", cases=3 * len(ACTIVATIONS))
+def _sequence_case(rng: np.random.Generator, case: int, *, longest: int = 12) -> dict:
+    """Case k uses activation k % 3; cases 0 to 2 have N = T = D = H = 1, the others random sizes."""
+    n, t, d, h = sizes(rng, (6, longest, 6, 7), edge=case < len(ACTIVATIONS))
+    return {**random_sequence(rng, n, t, d, h), "activation": ACTIVATIONS[case % len(ACTIVATIONS)]}
 
-    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+@hidden_inputs("rnn_backward", cases=3 * len(ACTIVATIONS))
+def _backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case)
+    n, t, _ = example["x"].shape
+    return {**example, "dh": rng.normal(size=(n, t, example["h0"].shape[1]))}
+
+
+@hidden_inputs("bptt_gradient_norms", cases=3 * len(ACTIVATIONS))
+def _norms_case(rng: np.random.Generator, case: int) -> dict:
+    example = _sequence_case(rng, case, longest=25)
+    return {**example, "dh_last": rng.normal(size=example["h0"].shape)}
+
+
+def _forward_hidden(rnn_forward, ref) -> list[Case]:
+    def matches(example):
+        inputs, activation = inputs_of(example), example["activation"]
+        got, _ = sequence_forward(rnn_forward, inputs, activation)
+        expected, _ = ref.rnn_forward(**inputs, activation=activation)
+        assert_outputs_close(
+            "rnn_forward",
+            {"h": got},
+            {"h": expected},
+            hints=SEQUENCE_HINTS,
+            diagnose=sequence_forward_mistakes(inputs, activation),
+        )
+
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1,
+            lambda: run_hidden_cases("rnn_forward", matches),
+        )
+    ]
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> float:
@@ -151,12 +190,13 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
             hidden=True,
         )
 
-    def gradients_of(activation, example):
-        _, cache = sequence_forward(rnn_forward, inputs_of(example), activation)
+    def gradients_of(_key, example):
+        _, cache = sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))
         return sequence_backward(rnn_backward, example["dh"], cache)
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             gradients_of,
@@ -176,6 +216,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
                 inputs=inputs,
                 upstream=(dh,),
                 hints=SEQUENCE_HINTS,
+                activation=activation,
                 diagnose=diagnose_rnn_backward,
             )
 
@@ -195,25 +236,27 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
 
 
 def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(302)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 10, 2, 3)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                dh = rng.normal(size=(n, t, h))
-                h, cache = sequence_forward(rnn_forward, inputs, activation)
-                grads = sequence_backward(rnn_backward, dh, cache)
-                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
-                expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
-                assert_outputs_close(
-                    "rnn_backward",
-                    grads,
-                    expected,
-                    hints=SEQUENCE_HINTS,
-                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
-                )
+    def matches(example):
+        inputs, activation, dh = inputs_of(example), example["activation"], example["dh"]
+        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        grads = sequence_backward(rnn_backward, dh, cache)
+        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
+        assert_outputs_close(
+            "rnn_backward",
+            grads,
+            expected,
+            hints=SEQUENCE_HINTS,
+            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
+        )
 
-    return [Case("matches the reference for every activation and shape", 2, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            2,
+            lambda: run_hidden_cases("rnn_backward", matches),
+        )
+    ]
 
 
 def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool = False) -> float:
@@ -233,6 +276,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
 
     def known_answers_match():
         assert_known_answers(
+            "rnn",
             name,
             known_answers.examples_of("rnn", name),
             lambda _, example: {"norms": norms_for(example)},
@@ -256,7 +300,14 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
         return norms
 
     def vanishing(example):
-        violation = laws.vanishing_violation(anchored_norms(example), example["rho"])
+        norms = anchored_norms(example)
+        invertible = np.linalg.svd(example["Wh"], compute_uv=False).min() > 1e-6
+        if len(norms) > 1 and invertible and not norms[-2] > 0 and np.any(example["dh_last"]):
+            raise CheckFailed(
+                f"{name}: norms[T-2] is {norms[-2]:g}, but one step back through an invertible Wh, "
+                f"with f' > 0, keeps part of the gradient.\nHint: {SEQUENCE_HINTS['norms']}"
+            )
+        violation = laws.vanishing_violation(norms, example["rho"])
         if violation:
             raise CheckFailed(f"{name}: {violation}\nHint: {SEQUENCE_HINTS['norms']}")
 
@@ -291,22 +342,24 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
 
 
 def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(303)
-        for activation in ACTIVATIONS:
-            for n, t, d, h in [(1, 1, 1, 1), (3, 9, 4, 5), (2, 25, 3, 6)]:
-                inputs = random_sequence(rng, n, t, d, h)
-                dh_last = rng.normal(size=(n, h))
-                h, cache = sequence_forward(rnn_forward, inputs, activation)
-                got = gradient_norms(bptt_gradient_norms, dh_last, cache, t)
-                ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
-                expected = ref.bptt_gradient_norms(dh_last, ref_cache)
-                assert_outputs_close(
-                    "bptt_gradient_norms",
-                    {"norms": got},
-                    {"norms": expected},
-                    hints=SEQUENCE_HINTS,
-                    diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
-                )
+    def matches(example):
+        inputs, activation, dh_last = inputs_of(example), example["activation"], example["dh_last"]
+        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        got = gradient_norms(bptt_gradient_norms, dh_last, cache, inputs["x"].shape[1])
+        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        expected = ref.bptt_gradient_norms(dh_last, ref_cache)
+        assert_outputs_close(
+            "bptt_gradient_norms",
+            {"norms": got},
+            {"norms": expected},
+            hints=SEQUENCE_HINTS,
+            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
+        )
 
-    return [Case("matches the reference for every activation and length", 1, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and length",
+            1,
+            lambda: run_hidden_cases("bptt_gradient_norms", matches),
+        )
+    ]

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder import known_answers
 from autograder.case import Case
-from autograder.checks.activations import ACTIVATIONS
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
 from autograder.checks.rnn_mistakes import (
     STEP_GRADIENTS,
     step_backward_mistakes,
@@ -18,9 +18,12 @@ from autograder.grading import (
     assert_outputs_close,
     call_checked,
     expect_value_error,
+    failing_inputs,
     grade,
+    known_answer,
     with_reference,
 )
+from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.property import property_case
 from autograder.purity_case import purity_case
 from autograder.strategies import rnn_sequences
@@ -79,17 +82,18 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
         )
 
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            inputs = {key: example[key] for key in STEP_INPUTS}
-            next_h, _ = step_forward(rnn_step_forward, inputs, activation)
-            output = f"next_h ({activation})"
-            assert_outputs_close(
-                name,
-                {output: next_h},
-                {output: example["next_h"]},
-                hints={output: STEP_HINTS["next_h"]},
-                diagnose=step_forward_mistakes(inputs, activation, output),
-            )
+        for key, example in known_answers.examples_of("rnn", name).items():
+            inputs, activation = {k: example[k] for k in STEP_INPUTS}, str(example["activation"])
+            output = f"next_h ({key})"
+            with failing_inputs(known_answer("rnn", name, key, example)):
+                next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+                assert_outputs_close(
+                    name,
+                    {output: next_h},
+                    {output: example["next_h"]},
+                    hints={output: STEP_HINTS["next_h"]},
+                    diagnose=step_forward_mistakes(inputs, activation, output),
+                )
 
     def shapes(example):
         inputs = {
@@ -97,7 +101,16 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             "prev_h": example["h0"],
             **{key: example[key] for key in ("Wx", "Wh", "b")},
         }
-        step_forward(rnn_step_forward, inputs, example["activation"])
+        activation = example["activation"]
+        next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+        a = inputs["x"] @ inputs["Wx"] + inputs["prev_h"] @ inputs["Wh"] + inputs["b"]
+        assert_outputs_close(
+            name,
+            {"next_h": next_h},
+            {"next_h": ACTIVATION_FUNCTIONS[activation](a)},
+            hints=STEP_HINTS,
+            diagnose=step_forward_mistakes(inputs, activation, "next_h"),
+        )
 
     def rejects_unknown_activation():
         inputs = random_step(np.random.default_rng(0), 2, 3, 4)
@@ -114,30 +127,56 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
         name,
         [
             Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match, judges_values=True),
-            property_case("next_h has shape (N, H)", 0.5, rnn_sequences(max_steps=1), shapes),
+            property_case(
+                "next_h = f(x @ Wx + prev_h @ Wh + b) has shape (N, H)",
+                0.5,
+                rnn_sequences(max_steps=1),
+                shapes,
+                judges_values=True,
+            ),
             Case("an unknown activation raises ValueError", 0.5, rejects_unknown_activation),
             purity_case(name),
         ],
     )
 
 
-def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(201)
-        for activation in ACTIVATIONS:
-            for n, d, h in [(1, 1, 1), (3, 5, 4), (6, 2, 7)]:
-                inputs = random_step(rng, n, d, h)
-                next_h, _ = step_forward(rnn_step_forward, inputs, activation)
-                expected, _ = ref.rnn_step_forward(**inputs, activation=activation)
-                assert_outputs_close(
-                    "rnn_step_forward",
-                    {"next_h": next_h},
-                    {"next_h": expected},
-                    hints=STEP_HINTS,
-                    diagnose=step_forward_mistakes(inputs, activation, "next_h"),
-                )
+HIDDEN_STEP_SIZES = (7, 6, 7)
+"""The largest N, D and H of a hidden step case."""
 
-    return [Case("matches the reference for every activation and shape", 1, matches_reference)]
+
+@hidden_inputs("rnn_step_forward", cases=3 * len(ACTIVATIONS))
+def _step_case(rng: np.random.Generator, case: int) -> dict:
+    """Case k uses activation k % 3; cases 0 to 2 have N = D = H = 1, the others random sizes."""
+    n, d, h = sizes(rng, HIDDEN_STEP_SIZES, edge=case < len(ACTIVATIONS))
+    return {**random_step(rng, n, d, h), "activation": ACTIVATIONS[case % len(ACTIVATIONS)]}
+
+
+@hidden_inputs("rnn_step_backward", cases=3 * len(ACTIVATIONS))
+def _step_backward_case(rng: np.random.Generator, case: int) -> dict:
+    example = _step_case(rng, case)
+    return {**example, "dnext_h": rng.normal(size=example["prev_h"].shape)}
+
+
+def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
+    def matches(example):
+        inputs, activation = {k: example[k] for k in STEP_INPUTS}, example["activation"]
+        next_h, _ = step_forward(rnn_step_forward, inputs, activation)
+        expected, _ = ref.rnn_step_forward(**inputs, activation=activation)
+        assert_outputs_close(
+            "rnn_step_forward",
+            {"next_h": next_h},
+            {"next_h": expected},
+            hints=STEP_HINTS,
+            diagnose=step_forward_mistakes(inputs, activation, "next_h"),
+        )
+
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1,
+            lambda: run_hidden_cases("rnn_step_forward", matches),
+        )
+    ]
 
 
 def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool = False) -> float:
@@ -153,18 +192,18 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
         )
 
     def known_answers_match():
-        for activation, example in known_answers.examples_of("rnn", name).items():
-            _, cache = step_forward(rnn_step_forward, {k: example[k] for k in STEP_INPUTS}, activation)
-            grads = step_backward(rnn_step_backward, example["dnext_h"], cache)
-            assert_outputs_close(
-                name,
-                grads,
-                {k: example[k] for k in STEP_GRADIENTS},
-                hints=STEP_HINTS,
-                diagnose=step_backward_mistakes(
-                    {k: example[k] for k in STEP_INPUTS}, activation, example["dnext_h"]
-                ),
-            )
+        for key, example in known_answers.examples_of("rnn", name).items():
+            inputs, activation = {k: example[k] for k in STEP_INPUTS}, str(example["activation"])
+            with failing_inputs(known_answer("rnn", name, key, example)):
+                _, cache = step_forward(rnn_step_forward, inputs, activation)
+                grads = step_backward(rnn_step_backward, example["dnext_h"], cache)
+                assert_outputs_close(
+                    name,
+                    grads,
+                    {k: example[k] for k in STEP_GRADIENTS},
+                    hints=STEP_HINTS,
+                    diagnose=step_backward_mistakes(inputs, activation, example["dnext_h"]),
+                )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(7)
@@ -178,6 +217,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
                 inputs=inputs,
                 upstream=(dnext_h,),
                 hints=STEP_HINTS,
+                activation=activation,
                 diagnose=step_backward_mistakes(inputs, activation, dnext_h),
             )
 
@@ -197,27 +237,33 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
 
 
 def _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref) -> list[Case]:
-    def matches_reference():
-        rng = np.random.default_rng(202)
-        for activation in ACTIVATIONS:
-            for n, d, h in [(1, 1, 1), (4, 3, 6), (7, 5, 2)]:
-                inputs = random_step(rng, n, d, h)
-                dnext_h = rng.normal(size=(n, h))
-                next_h, cache = step_forward(rnn_step_forward, inputs, activation)
-                grads = step_backward(rnn_step_backward, dnext_h, cache)
-                ref_next_h, ref_cache = ref.rnn_step_forward(**inputs, activation=activation)
-                expected = dict(zip(STEP_GRADIENTS, ref.rnn_step_backward(dnext_h, ref_cache)))
-                assert_outputs_close(
-                    "rnn_step_backward",
-                    grads,
-                    expected,
-                    hints=STEP_HINTS,
-                    diagnose=forward_first(
-                        "rnn_step_forward",
-                        next_h,
-                        ref_next_h,
-                        step_backward_mistakes(inputs, activation, dnext_h),
-                    ),
-                )
+    def matches(example):
+        inputs, activation, dnext_h = (
+            {k: example[k] for k in STEP_INPUTS},
+            example["activation"],
+            example["dnext_h"],
+        )
+        next_h, cache = step_forward(rnn_step_forward, inputs, activation)
+        grads = step_backward(rnn_step_backward, dnext_h, cache)
+        ref_next_h, ref_cache = ref.rnn_step_forward(**inputs, activation=activation)
+        expected = dict(zip(STEP_GRADIENTS, ref.rnn_step_backward(dnext_h, ref_cache)))
+        assert_outputs_close(
+            "rnn_step_backward",
+            grads,
+            expected,
+            hints=STEP_HINTS,
+            diagnose=forward_first(
+                "rnn_step_forward",
+                next_h,
+                ref_next_h,
+                step_backward_mistakes(inputs, activation, dnext_h),
+            ),
+        )
 
-    return [Case("matches the reference for every activation and shape", 1.5, matches_reference)]
+    return [
+        Case(
+            "matches the reference for every activation and shape",
+            1.5,
+            lambda: run_hidden_cases("rnn_step_backward", matches),
+        )
+    ]

@@ -20,7 +20,7 @@ def test_document(test: TestResult) -> dict:
 
 
 def submission_document(result: SubmissionResult) -> dict:
-    """One submission as JSON: its path as given, assignment, points, notes, protections and tests."""
+    """One submission as JSON: its path as given, assignment, points, notes, protections, seed and tests."""
     return {
         "submission": result.submission,
         "assignment": result.assignment,
@@ -28,6 +28,7 @@ def submission_document(result: SubmissionResult) -> dict:
         "max_score": result.max_score,
         "notes": list(result.notes),
         "protections": list(result.protections),
+        "seed": result.seed,
         "tests": [test_document(test) for test in result.tests],
     }
 

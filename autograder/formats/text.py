@@ -24,7 +24,9 @@ def test_line(test: TestResult, width: int) -> str:
 
 def submission_block(result: SubmissionResult) -> str:
     """The header line, test lines, indented output of failed tests and notes of one submission."""
-    header = f"{result.submission}  [{result.assignment}]  {points(result.score)} / {points(result.max_score)}"
+    header = (
+        f"{result.submission}  [{result.assignment}]  {points(result.score)} / {points(result.max_score)}"
+    )
     if result.pending_score:
         header += f"  ({points(result.pending_score)} pending manual grading)"
     lines = [header]
@@ -33,6 +35,8 @@ def submission_block(result: SubmissionResult) -> str:
         lines.append(test_line(test, width))
         if test.status == FAILED and test.output.strip():
             lines.extend(INDENT + line for line in test.output.rstrip().splitlines())
+    if result.seed is not None:
+        lines.append(f"  seed: {result.seed} (the hidden cases; --seed {result.seed} grades them again)")
     for note in result.notes:
         first, *rest = note.splitlines() or [""]
         lines.append(f"  note: {first}")
