@@ -99,8 +99,8 @@ def is_valid(document, schema_name: str) -> bool:
 
 class TestRegistry:
     def test_every_format_is_registered_under_its_cli_name(self):
-        """Can the CLI find text, json, gradescope, github and junit by name?"""
-        assert set(FORMATS) == {"text", "json", "gradescope", "github", "junit"}
+        """Can the CLI find every format by name, the platforms' one-submission formats included?"""
+        assert set(FORMATS) == {"text", "json", "gradescope", "github", "junit", "classroom50", "prairielearn"}
 
     @pytest.mark.parametrize("name", ["text", "json", "gradescope", "github", "junit"])
     def test_every_format_renders_one_submission_the_same_way_twice(self, name):
