@@ -13,6 +13,12 @@ c.CourseDirectory.release_directory = "assignments"
 # an autograded submission or a student's feedback.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".hypothesis"]
 
+# autograde executes the whole notebook, the experiments included: a training cell takes some
+# seconds, several times that on a busy machine, and nbgrader's default limits (30 s per cell, 4 s
+# for a cell's output to arrive) would fail it. A student's infinite loop still ends at the limit.
+c.Execute.timeout = 300
+c.Execute.iopub_timeout = 60
+
 # autograde restores every locked cell from the gradebook, mark schemes included, and the
 # feedback HTML is rendered from the autograded notebook: strip the mark schemes before
 # rendering. GetGrades first (it reads scores by cell id), the CSS header last, as in nbgrader.

@@ -63,14 +63,14 @@ def exploding_examples(draw, *, max_steps: int = 8, max_size: int = 4) -> dict:
 
 
 def vanishing_violation(norms: np.ndarray, rho: float) -> str:
-    """Where ``norms[T-1-k] <= rho**k * norms[T-1]`` fails, described; ``""`` when it holds."""
+    """Where ``norms[T-1-k] <= beta**k * norms[T-1]`` (``rho`` is beta here) fails, described; ``""`` when it holds."""
     last = len(norms) - 1
     for k in range(len(norms)):
         bound = rho**k * norms[last]
         if norms[last - k] > bound * (1 + RELATIVE_SLACK) + 1e-300:
             return (
                 f"the gradient norm at t = {last - k} is {norms[last - k]:.6g}, above the bound "
-                f"rho**{k} * norms[{last}] = {bound:.6g} (rho = {rho:.4g}), which no correct "
+                f"beta**{k} * norms[{last}] = {bound:.6g} (beta = gamma * sigma_max(Wh) = {rho:.4g}), which no correct "
                 "backward pass can exceed."
             )
     return ""

@@ -6,7 +6,7 @@ cell after a fix replaces the earlier result. The last cell of each notebook cal
 :func:`public_score_summary`, which counts the public checks only (a student's release has no
 hidden ones) and prints, e.g.::
 
-    Public checks so far: 21 / 24 points; all checks of 9 of 10 functions pass; still to fix: rnn_backward.
+    Public checks so far: 24 / 27 points; all checks of 10 of 11 functions pass; still to fix: rnn_backward.
 
 The tally lives in the Python process that ran the checks: the notebook's kernel.
 """

@@ -90,8 +90,8 @@ DEMO_WRITTEN_ANSWERS: dict[str, tuple[str, str]] = {
     ),
     "lstm": (
         "written_training",
-        "The LSTM's loss falls while the ablated one stays near 1/3: without the forget gate the "
-        "cell forgets x_0 at once, and clipping only makes gradients smaller.",
+        "The LSTM with forget bias +3 learns the longest lags and the simple RNN fails at 40 steps: "
+        "its gradient vanishes, and clipping only makes gradients smaller.",
     ),
 }
 """The buggy demo student's one written answer, by assignment: ``(grade_id, text)``."""

@@ -73,6 +73,17 @@ def rnn_examples(ref) -> dict:
     for activation in ("tanh", "relu"):
         examples[f"bptt_gradient_norms/{activation}"] = norms_example(ref, rng, activation, (2, 6, 3, 4))
 
+    # No draws from rng here, so that the examples after these keep their inputs.
+    walk = np.random.default_rng(1994)  # the year of Bengio, Simard and Frasconi
+    curves = {
+        "tanh curve": examples["bptt_gradient_norms/tanh"]["norms"],
+        "relu curve": examples["bptt_gradient_norms/relu"]["norms"],
+        "two norms": np.array([3.0, 1.5]),
+        "random walk": np.exp(np.cumsum(walk.normal(scale=2.0, size=12))),
+    }
+    for case, norms in curves.items():
+        examples[f"growth_factor/{case}"] = {"norms": norms, "factor": np.float64(ref.growth_factor(norms))}
+
     for case, (scale, threshold) in {"above": (5.0, 2.0), "below": (0.1, 2.0)}.items():
         grads = gradient_set(rng, scale)
         prefix = lambda d, p: {f"{p}{k}": v for k, v in d.items()}  # noqa: E731

@@ -405,3 +405,23 @@ def step_forward_in_float32(x, prev_h, Wx, Wh, b, activation="tanh"):
     """Computes the pre-activation in float32 and casts next_h back to float64: 7 digits, not 16."""
     a = x.astype(np.float32) @ Wx.astype(np.float32) + prev_h.astype(np.float32) @ Wh.astype(np.float32)
     return _apply((a + b.astype(np.float32)).astype(np.float64), activation), (activation, x, prev_h, Wx, Wh, a)
+# --- growth_factor: the mean of the log-ratios, and a fitted power --------------------------------
+
+
+def growth_factor_as_mean_log_ratio(norms):
+    """The mean of log(norms[t] / norms[t+1]), exponentiated: the geometric mean, step by step."""
+    logs = np.log(np.asarray(norms, dtype=np.float64)) if np.size(norms) else np.zeros(0)
+    if logs.ndim != 1 or logs.size < 2 or not np.all(np.isfinite(logs)):
+        raise ValueError("growth_factor needs two or more positive, finite norms")
+    return float(np.exp(np.mean(logs[:-1] - logs[1:])))
+
+
+def growth_factor_with_log2(norms):
+    """Base-2 logarithms and a power of 2, with the checks written out one by one."""
+    norms = np.array(norms, dtype=float)
+    if len(norms.shape) != 1 or len(norms) < 2:
+        raise ValueError("at least two norms are needed")
+    for value in norms:
+        if not (np.isfinite(value) and value > 0):
+            raise ValueError(f"a norm must be positive and finite, got {value}")
+    return float(2.0 ** ((np.log2(norms[0]) - np.log2(norms[-1])) / (len(norms) - 1)))

@@ -450,3 +450,48 @@ def backward_reading_sizes_from_a_squeezed_gradient(dh, cache):
     """Reads N and H from np.squeeze(dh[:, 0]): when N = 1 or H = 1 one size is gone, and it crashes."""
     n, hidden = np.squeeze(dh[:, 0]).shape
     return sequence_backward(dh.reshape(n, -1, hidden), cache)
+# --- growth_factor ------------------------------------------------------------------------------
+
+
+def _validated(norms):
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.ndim != 1 or len(norms) < 2 or not np.all(np.isfinite(norms) & (norms > 0)):
+        raise ValueError("need at least two positive, finite norms")
+    return norms
+
+
+def growth_factor_forwards_in_time(norms):
+    """Reads the curve forwards, norms[T-1] / norms[0]: the reciprocal of the factor going back."""
+    norms = _validated(norms)
+    return float(np.exp((np.log(norms[-1]) - np.log(norms[0])) / (len(norms) - 1)))
+
+
+def growth_factor_with_a_root_too_many(norms):
+    """Takes the T-th root of the total change, as if T norms were T steps apart."""
+    norms = _validated(norms)
+    return float(np.exp((np.log(norms[0]) - np.log(norms[-1])) / len(norms)))
+
+
+def growth_factor_as_the_arithmetic_mean(norms):
+    """Averages the ratios of neighbours instead of taking their geometric mean."""
+    norms = _validated(norms)
+    return float(np.mean(norms[:-1] / norms[1:]))
+
+
+def growth_factor_without_the_root(norms):
+    """Returns the total change over the curve, not the change per step."""
+    norms = _validated(norms)
+    return float(norms[0] / norms[-1])
+
+
+def growth_factor_from_the_ratio(norms):
+    """Right formula, but divides the two ends before taking logs: out of range for extreme norms."""
+    norms = _validated(norms)
+    return float((norms[0] / norms[-1]) ** (1.0 / (len(norms) - 1)))
+
+
+def growth_factor_without_validation(norms):
+    """Right in range, but takes logs of zeros and negatives instead of raising ValueError."""
+    norms = np.asarray(norms, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return float(np.exp((np.log(norms[0]) - np.log(norms[-1])) / max(len(norms) - 1, 1)))

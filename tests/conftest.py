@@ -31,3 +31,19 @@ def reference():
     from autograder.reference import load_reference
 
     return load_reference("rnn")
+
+
+@pytest.fixture(scope="session")
+def solution_run(tmp_path_factory):
+    """``solution_run(assignment)``: its solution notebook executed once per session, and its values."""
+    from notebook_runs import EXPOSED, run_solution_notebook
+
+    runs = {}
+
+    def run(assignment: str):
+        if assignment not in runs:
+            workdir = tmp_path_factory.mktemp(f"{assignment}-solution")
+            runs[assignment] = run_solution_notebook(assignment, workdir, EXPOSED[assignment])
+        return runs[assignment]
+
+    return run

@@ -102,11 +102,11 @@ def batch(tmp_path_factory):
 
 
 def test_the_reference_earns_full_marks_in_a_hostile_batch(batch):
-    """Does the reference earn 36/36 autograded points, with no note, beside the hostile submissions?"""
+    """Does the reference earn 40/40 autograded points, with no note, beside the hostile submissions?"""
     reference = batch["results"]["reference"]
     assert points_lost(reference) == {}
-    assert reference.score == 36.0
-    assert reference.pending_score == 9.0
+    assert reference.score == 40.0
+    assert reference.pending_score == 12.0
     assert reference.notes == ()
 
 
@@ -181,8 +181,8 @@ def test_the_gradebook_holds_each_submissions_own_grade(batch, tmp_path):
     text = path.read_text()
     assert text == gradebook_csv(results)
     rows = {line.split(",")[0]: line.split(",")[2] for line in text.splitlines()[1:]}
-    assert rows[str(batch["place"] / "reference" / "rnn.ipynb")] == "36"
-    assert rows[str(batch["place"] / "writes_fake_results" / "rnn.ipynb")] == "33"
+    assert rows[str(batch["place"] / "reference" / "rnn.ipynb")] == "40"
+    assert rows[str(batch["place"] / "writes_fake_results" / "rnn.ipynb")] == "37"
     assert len(rows) == len(results)
 
 

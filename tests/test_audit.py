@@ -106,7 +106,7 @@ def test_text_names_the_tamperer_and_the_cell(audited):
     assert lines[0].endswith("3 submitted notebooks regraded in isolation, 1 differ from nbgrader, 0 could not be audited")
     difference = audited.differences[0]
     assert (
-        lines[1] == f"  tamperer: nbgrader {difference.nbgrader:g}, isolated {difference.isolated:g} (of 36)"
+        lines[1] == f"  tamperer: nbgrader {difference.nbgrader:g}, isolated {difference.isolated:g} (of 40)"
     )
     assert lines[2] == f"    test_clip_by_norm  nbgrader 3, isolated {difference.cells[0].isolated:g} (of 3)"
     assert not any(line.strip().startswith(("buggy", "reference")) for line in lines)

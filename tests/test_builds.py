@@ -50,9 +50,9 @@ from autograder.submissions import DEMO_MISTAKES, solution_answers, with_answers
 
 ASSIGNMENT = "rnn"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-PUBLIC_POINTS = 24.5
-ALL_POINTS = 36.0
-"""The autograded points of rnn: 24.5 in public checks, 11.5 more in hidden ones (written answers aside)."""
+PUBLIC_POINTS = 27.5
+ALL_POINTS = 40.0
+"""The autograded points of rnn: 27.5 in public checks, 12.5 more in hidden ones (written answers aside)."""
 
 DOCUMENTED_ACTIONS = {
     "actions/checkout@v4",
@@ -382,7 +382,7 @@ def test_classroom50_result_meets_the_contract(classroom50_results):
 
 
 def test_classroom50_scores_the_reference_fully_the_release_zero_and_a_bug_in_between(classroom50_results):
-    """Are the public points counted in half points (49 for 24.5), and is rnn_backward failed by the bug?"""
+    """Are the public points counted in half points (55 for 27.5), and is rnn_backward failed by the bug?"""
     reference, release, buggy = (classroom50_results[s] for s in ("reference", "release", "buggy"))
     assert reference["score"] == reference["max-score"] == 2 * PUBLIC_POINTS
     assert sum(t["points"] for t in reference["tests"]) == PUBLIC_POINTS

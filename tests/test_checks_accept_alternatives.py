@@ -43,6 +43,12 @@ ALTERNATIVES = {
         "rnn_backward": alternative.backward_vectorised,
         "bptt_gradient_norms": alternative.gradient_norms_vectorised,
     },
+    "a growth factor as the mean of the log-ratios of neighbours": {
+        "growth_factor": alternative.growth_factor_as_mean_log_ratio,
+    },
+    "a growth factor in base-2 logarithms, validated entry by entry": {
+        "growth_factor": alternative.growth_factor_with_log2,
+    },
     "CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative time indices": {
         "sigmoid": alternative.tanh_sigmoid,
         "activation_derivative": alternative.relu_derivative_through_a_float32_mask,

@@ -156,6 +156,12 @@ MISTAKES = [
         "must be the norm of dh_last",
         SEQUENCE,
     ),
+    Mistake(buggy.growth_factor_forwards_in_time, "growth_factor", BOTH, "going forwards in time"),
+    Mistake(buggy.growth_factor_with_a_root_too_many, "growth_factor", BOTH, "not the T-th"),
+    Mistake(buggy.growth_factor_as_the_arithmetic_mean, "growth_factor", BOTH, "arithmetic mean"),
+    Mistake(buggy.growth_factor_without_the_root, "growth_factor", BOTH, "the total change"),
+    Mistake(buggy.growth_factor_from_the_ratio, "growth_factor", PUBLIC, "take logarithms first"),
+    Mistake(buggy.growth_factor_without_validation, "growth_factor", PUBLIC, "should raise ValueError"),
     Mistake(
         buggy.clip_by_value_with_inverted_validation,
         "clip_by_value",

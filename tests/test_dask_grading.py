@@ -46,10 +46,10 @@ def test_a_cluster_grades_as_this_machine_does(submissions, cluster):
     assert [r.submission for r in there] == submissions[:1]
     assert scores(there) == scores(here)
     assert there[0].seed == here[0].seed == 20261130
-    assert there[0].score == 27.5
+    assert there[0].score == 31.5
 
 
 def test_the_command_line_takes_a_scheduler(submissions, cluster, capsys):
     """Does autograder grade --scheduler grade the batch on the cluster?"""
     assert main(["grade", submissions[1], "--assignment", "rnn", "--scheduler", cluster.scheduler_address]) == 0
-    assert "36 / 45" in capsys.readouterr().out
+    assert "40 / 52" in capsys.readouterr().out

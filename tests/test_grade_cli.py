@@ -40,7 +40,7 @@ def test_one_notebook_in_json_follows_the_schema(submitted, capsys):
     document = json.loads(out)
     jsonschema.validate(document, load_schema("results"))
     assert status == 0
-    assert (document["assignment"], document["score"], document["max_score"]) == ("rnn", 36, 45)
+    assert (document["assignment"], document["score"], document["max_score"]) == ("rnn", 40, 52)
     assert {t["status"] for t in document["tests"] if t["max_score"] and not t["name"].startswith("written")} == {
         "passed"
     }
@@ -55,12 +55,12 @@ def test_a_directory_of_student_folders_is_a_batch_with_a_gradebook(submitted, t
     assert [d["submission"] for d in documents] == [
         str(submitted / student / "rnn" / "rnn.ipynb") for student in ("buggy", "reference", "untouched")
     ]
-    assert [d["score"] for d in documents] == [27.5, 36, 0]
+    assert [d["score"] for d in documents] == [31.5, 40, 0]
     rows = list(csv.DictReader(gradebook.open()))
     assert [(row["score"], row["max_score"], row["pending"]) for row in rows] == [
-        ("27.5", "45", "9"),
-        ("36", "45", "9"),
-        ("0", "45", "9"),
+        ("31.5", "52", "12"),
+        ("40", "52", "12"),
+        ("0", "52", "12"),
     ]
     first = gradebook.read_bytes()
     grade(capsys, submitted, "--jobs", "2", "--gradebook", gradebook)
@@ -75,7 +75,7 @@ def test_a_missing_path_is_a_result_not_a_crash(submitted, tmp_path, capsys):
     assert status == 0
     assert missing_result["score"] == 0 and "does not exist" in " ".join(missing_result["notes"])
     assert len(missing_result["tests"]) == len(reference_result["tests"])
-    assert reference_result["score"] == 36
+    assert reference_result["score"] == 40
 
 
 def test_a_notebook_of_no_known_assignment_says_so(tmp_path, capsys):
@@ -111,7 +111,7 @@ def test_without_solutions_only_the_public_tests_run(submitted, monkeypatch, cap
         load_assignment.cache_clear()
     document = json.loads(out)
     assert not any(test["hidden"] for test in document["tests"])
-    assert document["score"] == 24.5 and "only the public tests ran" in document["notes"][0]
+    assert document["score"] == 27.5 and "only the public tests ran" in document["notes"][0]
 
 
 def test_the_console_command_runs(submitted):
@@ -123,7 +123,7 @@ def test_the_console_command_runs(submitted):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "36 / 45" in done.stdout
+    assert "40 / 52" in done.stdout
 
 
 def test_build_makes_every_platform_and_refuses_to_overwrite_with_exit_status_2(tmp_path, capsys):

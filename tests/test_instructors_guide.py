@@ -301,21 +301,21 @@ def test_a_failing_block_names_its_line_and_shows_its_output(tmp_path):
 
 
 def test_nbgrader_gives_the_reference_every_point_and_the_buggy_student_fewer(guide):
-    """Does the gradebook give alice's reference 36 of 36 autograded points, bob's two bugs 27.5?"""
+    """Does the gradebook give alice's reference 40 of 40 autograded points, bob's two bugs 31.5?"""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{guide.course / 'gradebook.db'}") as gradebook:
         submissions = {s: gradebook.find_submission("rnn", s) for s in ("alice", "bob")}
         scores = {s: (sub.code_score, sub.max_code_score) for s, sub in submissions.items()}
-    assert scores == {"alice": (36, 36), "bob": (27.5, 36)}
+    assert scores == {"alice": (40, 40), "bob": (31.5, 40)}
 
 
 def test_export_writes_both_students_to_grades_csv(guide):
-    """Does grades.csv hold both students' scores (autograded so far; 9 written points to grade)?"""
+    """Does grades.csv hold both students' scores (autograded so far; 12 written points to grade)?"""
     with open(guide.course / "grades.csv", newline="") as file:
         rows = {row["student_id"]: row for row in csv.DictReader(file) if row["assignment"] == "rnn"}
     scores = {student: (float(row["score"]), float(row["max_score"])) for student, row in rows.items()}
-    assert scores == {"alice": (36, 45), "bob": (27.5, 45)}
+    assert scores == {"alice": (40, 52), "bob": (31.5, 52)}
 
 
 def test_feedback_is_written_for_both_students_without_the_mark_schemes(guide):
@@ -334,28 +334,28 @@ def test_the_audit_agrees_with_nbgrader(guide):
 
 
 def test_the_classroom_template_grades_its_untouched_release_on_the_public_checks(guide):
-    """Does the template's own grading give the release 0 of its 24.5 public points, 9 written points pending?"""
+    """Does the template's own grading give the release 0 of its 27.5 public points, 12 written points pending?"""
     output = guide.output_of(".venv/bin/autograder grade rnn.ipynb")
-    assert "rnn.ipynb  [rnn]  0 / 33.5  (9 pending manual grading)" in output
+    assert "rnn.ipynb  [rnn]  0 / 39.5  (12 pending manual grading)" in output
     public = re.findall(r"^  ✗ (\w+) +0 / ([\d.]+)$", output, re.MULTILINE)
-    assert len(public) == 10 and sum(float(points) for _, points in public) == 24.5
+    assert len(public) == 11 and sum(float(points) for _, points in public) == 27.5
     assert "only the public tests ran" in output
 
 
 def test_the_gradescope_simulation_gives_alice_every_point(guide):
-    """Does run_autograder write results.json with alice's 36 points, hidden checks included?"""
+    """Does run_autograder write results.json with alice's 40 points, hidden checks included?"""
     results = json.loads((guide.home / "gradescope" / "results" / "results.json").read_text())
-    assert results["score"] == 36
+    assert results["score"] == 40
     assert any(test.get("name", "").endswith("(hidden)") for test in results["tests"])
 
 
 def test_batch_grading_writes_the_gradebook_and_alices_json(guide):
-    """Does `autograder grade` in isolation give alice 36 and bob 27.5, and alice.json her 36?"""
+    """Does `autograder grade` in isolation give alice 40 and bob 31.5, and alice.json her 40?"""
     with open(guide.course / "grades-isolated.csv", newline="") as file:
         scores = {row["submission"]: float(row["score"]) for row in csv.DictReader(file)}
-    assert scores == {"submitted/alice/rnn/rnn.ipynb": 36, "submitted/bob/rnn/rnn.ipynb": 27.5}
+    assert scores == {"submitted/alice/rnn/rnn.ipynb": 40, "submitted/bob/rnn/rnn.ipynb": 31.5}
     alice = json.loads((guide.course / "alice.json").read_text())
-    assert (alice["submission"], alice["score"]) == ("submitted/alice/rnn/rnn.ipynb", 36)
+    assert (alice["submission"], alice["score"]) == ("submitted/alice/rnn/rnn.ipynb", 40)
 
 
 def test_changing_the_course_regenerates_the_committed_files(guide):

@@ -82,8 +82,8 @@ def graded(request, tmp_path_factory):
 
 
 def test_the_honest_submission_keeps_full_marks(graded):
-    """Does the reference earn 36/36 beside the escape attempts, whoever grades and however it is isolated?"""
-    assert graded["documents"]["reference"]["score"] == 36
+    """Does the reference earn 40/40 beside the escape attempts, whoever grades and however it is isolated?"""
+    assert graded["documents"]["reference"]["score"] == 40
 
 
 @pytest.mark.parametrize("name", list(ESCAPES))

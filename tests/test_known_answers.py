@@ -33,7 +33,7 @@ def test_committed_data_is_regenerated_identically(assignment):
 
 
 def test_every_function_of_the_assignment_has_known_answers():
-    """Does each of the ten rnn functions have at least one published example?"""
+    """Does each of the eleven rnn functions have at least one published example?"""
     functions = {example.split("/")[0] for example in known_answers.load("rnn")}
     assert functions == {
         "sigmoid",
@@ -43,6 +43,7 @@ def test_every_function_of_the_assignment_has_known_answers():
         "rnn_forward",
         "rnn_backward",
         "bptt_gradient_norms",
+        "growth_factor",
         "clip_by_value",
         "clip_by_norm",
         "clip_by_global_norm",

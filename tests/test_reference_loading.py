@@ -22,6 +22,7 @@ def test_reference_functions_are_the_solution_cells(reference):
         "rnn_forward",
         "rnn_backward",
         "bptt_gradient_norms",
+        "growth_factor",
         "clip_by_value",
         "clip_by_norm",
         "clip_by_global_norm",

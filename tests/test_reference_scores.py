@@ -15,6 +15,7 @@ RNN_CHECKS = {
     "rnn_forward": (("rnn_forward",), (2, 1)),
     "rnn_backward": (("rnn_backward", "rnn_forward"), (3, 2)),
     "bptt_gradient_norms": (("bptt_gradient_norms", "rnn_forward"), (3, 1)),
+    "growth_factor": (("growth_factor",), (3, 1)),
     "clip_by_value": (("clip_by_value",), (2, 1)),
     "clip_by_norm": (("clip_by_norm",), (2, 1)),
     "clip_by_global_norm": (("clip_by_global_norm",), (3, 1)),

@@ -1,38 +1,15 @@
 """The solution notebooks run top to bottom and earn every autograded point, with clean output."""
 
-import os
-import shutil
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
-
-REPO = Path(__file__).resolve().parent.parent
 
 # For each assignment: how many autograded test cells and how many figures its notebook has.
-NOTEBOOKS = {"rnn": (10, 2), "lstm": (6, 2)}
+NOTEBOOKS = {"rnn": (11, 4), "lstm": (6, 4)}
 
 
-@pytest.fixture(scope="module", params=sorted(NOTEBOOKS))
-def executed(request, tmp_path_factory):
+@pytest.fixture(params=sorted(NOTEBOOKS))
+def executed(request, solution_run):
     """``(assignment, notebook)``: a solution notebook executed in a copy of its directory."""
-    assignment = request.param
-    workdir = tmp_path_factory.mktemp(assignment)
-    for path in (REPO / "solutions" / assignment).iterdir():
-        if path.is_file():
-            shutil.copy(path, workdir)
-    notebook = nbformat.read(workdir / f"{assignment}.ipynb", as_version=4)
-    # The kernel's own inline backend shows figures; an inherited MPLBACKEND would hide them.
-    backend = os.environ.pop("MPLBACKEND", None)
-    try:
-        NotebookClient(
-            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-        ).execute()
-    finally:
-        if backend is not None:
-            os.environ["MPLBACKEND"] = backend
-    return assignment, notebook
+    return request.param, solution_run(request.param).notebook
 
 
 def graded_code_cells(notebook):

@@ -1,146 +1,158 @@
-"""Provided helpers for the lstm notebook: initialisation, a long-range task, training, plots.
+"""Provided helpers for the lstm notebook: initialisation, a long-range task, training, the sweep.
 
-Nothing here is graded. The training loop calls the functions you write in the notebook
-(``lstm_forward`` and ``lstm_backward``), which it receives as arguments.
+Nothing here is graded. The LSTM training calls the functions you write in the notebook
+(``lstm_forward`` and ``lstm_backward``, and ``lstm_gates`` where gates are read back), which it
+receives as arguments. The simple RNN it is compared with is implemented here, in numpy, so that
+this notebook never needs your ``rnn`` assignment. The figures are drawn by ``lstm_plots.py``.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-CLOSED = -1e3
-"""A gate pre-activation so negative that the sigmoid gives exactly 0.0: a gate held shut."""
+BASELINE = 1 / 3
+"""The loss of always predicting 0 on the memory task: the variance of a uniform input on [-1, 1]."""
+
+SUCCESS = 0.05
+"""A run succeeds when its test loss is below this: it explains 85% of the target's variance."""
 
 
-def lstm_parameters(
-    inputs: int,
-    hidden: int,
-    rng: np.random.Generator,
-    *,
-    forget_bias: float = 0.0,
-    ablate_forget: bool = False,
-) -> dict[str, np.ndarray]:
-    """Random LSTM weights in gate order i, f, o, g, with the forget gate's bias set.
-
-    With ``ablate_forget`` the forget gate's weights are zero and its bias is ``CLOSED``, so
-    f = 0 at every step: the cell forgets everything, as a simple RNN does.
-    """
+def lstm_parameters(inputs: int, hidden: int, rng: np.random.Generator, *, forget_bias: float = 0.0) -> dict:
+    """Random LSTM weights in gate order i, f, o, g, with the forget gate's bias set to ``forget_bias``."""
     params = {
         "Wx": rng.normal(scale=1 / np.sqrt(inputs), size=(inputs, 4 * hidden)),
         "Wh": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 4 * hidden)),
         "b": np.zeros(4 * hidden),
     }
-    forget = slice(hidden, 2 * hidden)
-    params["b"][forget] = forget_bias
-    if ablate_forget:
-        params["Wx"][:, forget] = 0.0
-        params["Wh"][:, forget] = 0.0
-        params["b"][forget] = CLOSED
+    params["b"][hidden : 2 * hidden] = forget_bias
     return params
 
 
-def plot_cell_gradient_norms(curves: dict[str, np.ndarray]) -> plt.Figure:
-    """Gradient norm of dL/dc_t against t, one line per configuration, on a log scale."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    positive = []
-    for label, norms in curves.items():
-        norms = np.asarray(norms, dtype=float)
-        shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
-        positive.append(shown[~np.isnan(shown)])
-        ax.semilogy(shown, label=label, lw=2)
-    values = np.concatenate(positive)
-    if values.size:
-        _decade_ticks(ax, values.min(), values.max())
-    ax.set_xlabel("time step $t$ (the loss is on $h_{T-1}$, at the right end)")
-    ax.set_ylabel(r"$\|\partial L / \partial c_t\|$")
-    ax.set_title("How far back the gradient reaches through the cell state")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    return fig
+def gates_and_cells(lstm_gates: Callable, x: np.ndarray, h: np.ndarray, h0: np.ndarray, params: dict) -> dict:
+    """The gates and cell states of a forward pass, recomputed from its hidden states ``h (N, T, H)``.
+
+    Returns ``{"i", "f", "o", "g", "c"}``, each of shape (N, T, H), computed with your ``lstm_gates``
+    from ``a_t = x_t Wx + h_{t-1} Wh + b`` and ``c_t = f_t c_{t-1} + i_t g_t`` with ``c_{-1} = 0``.
+    """
+    n, steps, hidden = h.shape
+    previous = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
+    a = x @ params["Wx"] + previous @ params["Wh"] + params["b"]
+    gates = dict(zip("ifog", (v.reshape(n, steps, hidden) for v in lstm_gates(a.reshape(n * steps, 4 * hidden)))))
+    c, cell = np.zeros((n, steps, hidden)), np.zeros((n, hidden))
+    for t in range(steps):
+        cell = gates["f"][:, t] * cell + gates["i"][:, t] * gates["g"][:, t]
+        c[:, t] = cell
+    return {**gates, "c": c}
 
 
-def _decade_ticks(ax: plt.Axes, low: float, high: float) -> None:
-    """Label a log axis at every 1, 2, 5, 10, 20 or 50 decades, so the exponents read evenly."""
-    bottom, top = np.floor(np.log10(low)), np.ceil(np.log10(high))
-    stride = next((s for s in (1, 2, 5, 10, 20, 50) if (top - bottom) / s <= 8), 100)
-    exponents = np.arange(stride * np.floor(bottom / stride), top + 1, stride)
-    ax.set_yticks(10.0**exponents)
-    ax.yaxis.set_minor_locator(plt.NullLocator())
-    ax.set_ylim(10.0**bottom, 10.0**top)
+def cell_path_norms(dh_last: np.ndarray, states: dict) -> np.ndarray:
+    """Norm of the part of dL/dc_t carried back along the cells alone: dL/dc_{T-1} times f_{t+1} ... f_{T-1}."""
+    steps = states["c"].shape[1]
+    carried = dh_last * states["o"][:, -1] * (1.0 - np.tanh(states["c"][:, -1]) ** 2)
+    norms = np.zeros(steps)
+    for t in reversed(range(steps)):
+        norms[t] = np.linalg.norm(carried)
+        carried = carried * states["f"][:, t]
+    return norms
 
 
 def memory_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Read ``steps`` noisy inputs; the target is the first one. ``x (n, steps, 1)``, ``y (n, 1)``."""
+    """Read ``steps`` inputs uniform on [-1, 1]; the target is the first one. ``x (n, steps, 1)``, ``y (n, 1)``."""
     x = rng.uniform(-1.0, 1.0, size=(n, steps, 1))
     return x, x[:, 0].copy()
 
 
-def train_memory_task(
-    lstm_forward: Callable,
-    lstm_backward: Callable,
-    *,
-    ablate_forget: bool = False,
-    forget_bias: float = 1.0,
-    steps: int = 20,
-    hidden: int = 16,
-    learning_rate: float = 0.01,
-    iterations: int = 400,
-    batch: int = 32,
-    max_norm: float = 1.0,
-    seed: int = 0,
-) -> np.ndarray:
-    """Train an LSTM with a linear readout on ``memory_task``; return the loss per iteration.
+class Adam:
+    """Adam (Kingma and Ba, 2015) on a dict of arrays whose first axis is the model (one per seed)."""
 
-    Adam (Kingma and Ba, 2015) on the mean squared error of ``h[:, -1] @ Wy + by``, with the
-    gradients first clipped to global norm ``max_norm``. With ``ablate_forget`` the forget gate
-    stays shut (f = 0) throughout.
-    """
-    rng = np.random.default_rng(seed)
-    params = lstm_parameters(1, hidden, rng, forget_bias=forget_bias, ablate_forget=ablate_forget)
-    params["Wy"] = rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1))
-    params["by"] = np.zeros(1)
-    frozen = np.zeros(4 * hidden, dtype=bool)
-    if ablate_forget:
-        frozen[hidden : 2 * hidden] = True
-    moments = {name: np.zeros_like(value) for name, value in params.items()}
-    squares = {name: np.zeros_like(value) for name, value in params.items()}
-    losses = np.zeros(iterations)
-    for it in range(iterations):
-        x, y = memory_task(batch, steps, rng)
-        h, cache = lstm_forward(x, np.zeros((batch, hidden)), params["Wx"], params["Wh"], params["b"])
-        y_hat = h[:, -1] @ params["Wy"] + params["by"]
-        losses[it] = np.mean((y_hat - y) ** 2)
-        dy = 2.0 * (y_hat - y) / y.size
-        dh = np.zeros_like(h)
-        dh[:, -1] = dy @ params["Wy"].T
-        _, _, dWx, dWh, db = lstm_backward(dh, cache)
-        grads = {"Wx": dWx, "Wh": dWh, "b": db, "Wy": h[:, -1].T @ dy, "by": dy.sum(axis=0)}
-        for name in ("Wx", "Wh", "b"):
-            grads[name][..., frozen] = 0.0
-        norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
-        scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+    def __init__(self, params: dict, learning_rate: float):
+        self.learning_rate, self.steps = learning_rate, 0
+        self.moments = {k: np.zeros_like(v) for k, v in params.items()}
+        self.squares = {k: np.zeros_like(v) for k, v in params.items()}
+
+    def update(self, params: dict, grads: dict, max_norm: float) -> None:
+        """One step, after clipping each model's gradients to global norm ``max_norm``."""
+        squared = sum(np.sum(g.reshape(len(g), -1) ** 2, axis=1) for g in grads.values())
+        factor = np.minimum(1.0, max_norm / np.maximum(np.sqrt(squared), 1e-300))
+        self.steps += 1
         for name, grad in grads.items():
-            moments[name] = 0.9 * moments[name] + 0.1 * scale * grad
-            squares[name] = 0.999 * squares[name] + 0.001 * (scale * grad) ** 2
-            m_hat = moments[name] / (1 - 0.9 ** (it + 1))
-            v_hat = squares[name] / (1 - 0.999 ** (it + 1))
-            params[name] = params[name] - learning_rate * m_hat / (np.sqrt(v_hat) + 1e-8)
-    return losses
+            grad = grad * factor.reshape(-1, *[1] * (grad.ndim - 1))
+            self.moments[name] = 0.9 * self.moments[name] + 0.1 * grad
+            self.squares[name] = 0.999 * self.squares[name] + 0.001 * grad**2
+            step = (self.moments[name] / (1 - 0.9**self.steps)) / (np.sqrt(self.squares[name] / (1 - 0.999**self.steps)) + 1e-8)
+            params[name] = params[name] - self.learning_rate * step
 
 
-def plot_training_curves(histories: dict[str, np.ndarray], steps: int) -> plt.Figure:
-    """Each run's loss per iteration (smoothed over 10 iterations), on a log scale."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    window = np.ones(10) / 10
-    for label, losses in histories.items():
-        ax.semilogy(np.convolve(losses, window, mode="valid"), label=label, lw=1.5)
-    ax.axhline(1 / 3, color="gray", ls=":", lw=1, label="always predicting 0")
-    ax.set_xlabel("training iteration")
-    ax.set_ylabel("mean squared error (smoothed)")
-    ax.set_title(f"Remembering the first input for {steps} steps")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    return fig
+def _side_by_side(blocks: np.ndarray) -> np.ndarray:
+    """(S, R, 4H) per-model weights -> one (S*R, 4*S*H) matrix, block diagonal within each gate."""
+    count, rows, width = blocks.shape
+    hidden = width // 4
+    big = np.zeros((count, rows, 4, count, hidden))
+    big[np.arange(count), :, :, np.arange(count), :] = blocks.reshape(count, rows, 4, hidden)
+    return big.reshape(count * rows, 4 * count * hidden)
+
+
+def _per_model(big: np.ndarray, count: int) -> np.ndarray:
+    """The inverse of ``_side_by_side``: each model's own block, (S, R, 4H)."""
+    rows, hidden = big.shape[0] // count, big.shape[1] // (4 * count)
+    blocks = big.reshape(count, rows, 4, count, hidden)[np.arange(count), :, :, np.arange(count), :]
+    return blocks.reshape(count, rows, 4 * hidden)
+
+
+def _gate_major(per_model: np.ndarray) -> np.ndarray:
+    """(S, 4H) per-model biases -> the (4*S*H,) bias of the side-by-side LSTM, and back with ``_model_major``."""
+    count, width = per_model.shape
+    return per_model.reshape(count, 4, width // 4).transpose(1, 0, 2).reshape(-1)
+
+
+def _model_major(big: np.ndarray, count: int) -> np.ndarray:
+    return big.reshape(4, count, -1).transpose(1, 0, 2).reshape(count, -1)
+
+
+def train_lstms(lstm_forward: Callable, lstm_backward: Callable, steps: int, *, seeds, forget_bias: float,
+                learning_rate: float = 0.01, hidden: int = 16, iterations: int = 300, batch: int = 32,
+                max_norm: float = 1.0) -> tuple[dict, np.ndarray]:
+    """Train one LSTM per seed on ``memory_task``, all at once; return the weights and the losses.
+
+    Each model reads out ``h[:, -1] @ Wy + by`` and is trained on the mean squared error with
+    Adam, its gradients clipped to global norm ``max_norm``. The models run as one LSTM whose
+    weights are block diagonal within each gate (model m owns units m*H to (m+1)*H of every gate),
+    the same computation as separate runs, with one call of your functions per iteration.
+
+    Returns:
+        ``(params, losses)``: the weights, stacked by model (``params["Wx"]`` is (S, 1, 4H), ...),
+        and the training loss of every model at every iteration, (S, iterations).
+    """
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    models = [lstm_parameters(1, hidden, rng, forget_bias=forget_bias) for rng in rngs]
+    params = {k: np.stack([m[k] for m in models]) for k in ("Wx", "Wh", "b")}
+    params["Wy"] = np.stack([rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1)) for rng in rngs])
+    params["by"] = np.zeros((len(rngs), 1))
+    optimiser, losses = Adam(params, learning_rate), np.zeros((len(rngs), iterations))
+    for it in range(iterations):
+        data = [memory_task(batch, steps, rng) for rng in rngs]
+        x, y = np.concatenate([d[0] for d in data], axis=2), np.stack([d[1] for d in data])
+        bias = _gate_major(params["b"])
+        h, cache = lstm_forward(x, np.zeros((batch, len(rngs) * hidden)), _side_by_side(params["Wx"]), _side_by_side(params["Wh"]), bias)
+        last = h[:, -1].reshape(batch, len(rngs), hidden).transpose(1, 0, 2)
+        error = last @ params["Wy"] + params["by"][:, None] - y
+        losses[:, it] = np.mean(error[..., 0] ** 2, axis=1)
+        dy = 2.0 * error / batch
+        dh = np.zeros_like(h)
+        dh[:, -1] = (dy @ params["Wy"].transpose(0, 2, 1)).transpose(1, 0, 2).reshape(batch, -1)
+        _, _, dwx, dwh, db = lstm_backward(dh, cache)
+        grads = {"Wx": _per_model(dwx, len(rngs)), "Wh": _per_model(dwh, len(rngs)), "b": _model_major(db, len(rngs)),
+                 "Wy": last.transpose(0, 2, 1) @ dy, "by": dy.sum(axis=1)}
+        optimiser.update(params, grads, max_norm)
+    return params, losses
+
+
+def lstm_test_loss(lstm_forward: Callable, params: dict, steps: int, *, batch: int = 256, seed: int = 12345) -> np.ndarray:
+    """Each trained LSTM's mean squared error on ``batch`` fresh sequences of length ``steps``."""
+    count, hidden = params["Wh"].shape[0], params["Wh"].shape[1]
+    x, y = memory_task(batch, steps, np.random.default_rng(seed))
+    bias = _gate_major(params["b"])
+    h, _ = lstm_forward(np.repeat(x, count, axis=2), np.zeros((batch, count * hidden)), _side_by_side(params["Wx"]), _side_by_side(params["Wh"]), bias)
+    last = h[:, -1].reshape(batch, count, hidden).transpose(1, 0, 2)
+    return np.mean((last @ params["Wy"] + params["by"][:, None] - y) ** 2, axis=(1, 2))

@@ -9,6 +9,7 @@ from autograder.checks.activations import check_sigmoid as sigmoid
 from autograder.checks.clipping import check_clip_by_global_norm as clip_by_global_norm
 from autograder.checks.clipping import check_clip_by_norm as clip_by_norm
 from autograder.checks.clipping import check_clip_by_value as clip_by_value
+from autograder.checks.growth import check_growth_factor as growth_factor
 from autograder.checks.rnn_sequences import check_bptt_gradient_norms as bptt_gradient_norms
 from autograder.checks.rnn_sequences import check_rnn_backward as rnn_backward
 from autograder.checks.rnn_sequences import check_rnn_forward as rnn_forward
@@ -23,6 +24,7 @@ __all__ = [
     "rnn_forward",
     "rnn_backward",
     "bptt_gradient_norms",
+    "growth_factor",
     "clip_by_value",
     "clip_by_norm",
     "clip_by_global_norm",

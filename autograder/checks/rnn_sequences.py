@@ -321,7 +321,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
         [
             Case("known answers for tanh and relu", 0.5, known_answers_match, judges_values=True),
             property_case(
-                "vanishing: norms[T-1-k] <= rho**k * norms[T-1] when rho = gamma * sigma_max(Wh) < 1",
+                "vanishing: norms[T-1-k] <= beta**k * norms[T-1] when beta = gamma * sigma_max(Wh) < 1",
                 1,
                 laws.vanishing_examples(),
                 vanishing,

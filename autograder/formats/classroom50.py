@@ -9,7 +9,7 @@ extra fields kept verbatim. The runner gives the identity in environment variabl
 
 Classroom 50 counts whole points and this course gives half points, so scores are counted in
 units of ``1 / unit`` point, the smallest unit that makes every case's points whole (2 for half
-points: rnn's 24.5 public points are 49 there; percentages are unchanged). Each test also carries
+points: rnn's 27.5 public points are 55 there; percentages are unchanged). Each test also carries
 ``points`` and ``max_points`` in the course's own points and its ``output``. Written answers
 awaiting a person are left out.
 """
