@@ -134,12 +134,13 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
     return grade(
         NAME,
         [
-            Case("known answers", 0.5, known_answers_match),
+            Case("known answers", 0.5, known_answers_match, judges_values=True),
             property_case(
                 "norms[t] = c * r**(T-1-t) gives r, for any c > 0",
                 1,
                 st.tuples(st.integers(2, 60), st.floats(0.05, 20.0), st.floats(1e-6, 1e6)),
                 geometric_and_scale_free,
+                judges_values=True,
             ),
             property_case(
                 "norms from 1e-300 to 1e300: a finite factor, no warning",
