@@ -262,9 +262,9 @@ def test_reference_earns_every_public_point_in_result_json_the_summary_and_the_s
 def test_release_gets_an_annotation_per_function_and_a_failing_status(actions_runs):
     release = actions_runs["release"]
     annotations = [line for line in release.stdout.splitlines() if line.startswith("::error ")]
-    assert len(annotations) == 10
+    assert len(annotations) == 11
     assert all(line.startswith(f"::error file={NOTEBOOK},title=") for line in annotations)
-    assert f"0 / {PUBLIC_POINTS:g} points" in release.summary and release.summary.count("❌ failed") == 10
+    assert f"0 / {PUBLIC_POINTS:g} points" in release.summary and release.summary.count("❌ failed") == 11
     assert release.status["body"]["state"] == "failure"
     assert release.status["body"]["description"] == f"0 / {PUBLIC_POINTS:g} points"
 

@@ -107,12 +107,12 @@ def graded_with_a_seed(tmp_path_factory):
 
 def test_a_helper_from_an_earlier_cell_earns_full_marks(graded_with_a_seed):
     """Does a function calling a helper defined in an earlier answer cell earn every autograded point?"""
-    assert graded_with_a_seed["score"] == 36
+    assert graded_with_a_seed["score"] == 40
 
 
 def test_the_result_records_the_seed_it_was_given(graded_with_a_seed):
     """Does --seed reach the JSON result and the output of every hidden test?"""
     assert graded_with_a_seed["seed"] == 2024
     hidden = [test for test in graded_with_a_seed["tests"] if test["hidden"]]
-    assert len(hidden) == 10
+    assert len(hidden) == 11
     assert all(test["output"].startswith(f"{test['function']}: hidden checks (seed 2024)") for test in hidden)
