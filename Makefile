@@ -16,14 +16,16 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(RUN) $(BIN)/python -m autograder.demo
+	$(RUN) $(BIN)/python -m autograder.instructor.demo
 
 test: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
+	$(RUN) $(BIN)/lint-imports --no-cache
 	$(RUN) $(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
+	$(RUN) $(BIN)/lint-imports --no-cache
 
 # Regenerate the student release from the solution notebooks (commit the result).
 assignments: $(BIN)/.installed

@@ -5,7 +5,7 @@ from pathlib import Path
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
 # An absolute root: nbgrader warns about a relative one. Copies of this file (a course made
-# from this repository, e.g. by autograder.nbgrader_pipeline) are rooted where they are copied.
+# from this repository, e.g. by autograder.instructor.nbgrader_pipeline) are rooted where they are copied.
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"

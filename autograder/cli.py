@@ -152,9 +152,9 @@ def grade_command(arguments: argparse.Namespace) -> int:
     ``autograder merge`` combines their JSON outputs. With --results-dir, each result is kept as
     it completes and a batch that was stopped is resumed, not graded again.
     """
-    from autograder.batch import expand_submissions, grade_many
-    from autograder.progress import progress_bar
-    from autograder.result_store import ResultStore
+    from autograder.grading.batch import expand_submissions, grade_many
+    from autograder.grading.progress import progress_bar
+    from autograder.grading.result_store import ResultStore
 
     submissions = expand_submissions(arguments.submissions)
     if arguments.shard is not None:
@@ -221,7 +221,7 @@ def audit_command(arguments: argparse.Namespace) -> int:
     own solutions. Exit status: 0 when every gradebook score is confirmed, 1 when some differ or
     could not be audited (no autograded notebook), 2 for bad usage.
     """
-    from autograder.audit import audit, audit_json, audit_text
+    from autograder.instructor.audit import audit, audit_json, audit_text
 
     try:
         result = audit(arguments.course, arguments.assignment, jobs=arguments.jobs)

@@ -32,7 +32,7 @@ class CaseResult:
             note (e.g. that a function it calls changed its arguments).
         hidden: True for cases that compare with the reference solution.
         seed: for a hidden case, the seed of the grading its inputs were drawn from
-            (:mod:`autograder.hidden_cases`); None for a public case.
+            (:mod:`autograder.checking.hidden_cases`); None for a public case.
     """
 
     function: str

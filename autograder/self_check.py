@@ -1,6 +1,6 @@
 """The student's self-check: a one-line summary of the public checks run so far in the notebook.
 
-Every time a check reports its results (:func:`autograder.case.report`), :func:`record` keeps
+Every time a check reports its results (:func:`autograder.checking.case.report`), :func:`record` keeps
 them as the latest run of that function's checks, public and hidden apart; re-running a test
 cell after a fix replaces the earlier result. The last cell of each notebook calls
 :func:`public_score_summary`, which counts the public checks only (a student's release has no

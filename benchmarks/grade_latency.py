@@ -31,10 +31,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.isolated_grading import grade_submission
-from autograder.nbgrader_pipeline import make_course, read_gradebook, run_nbgrader, submit
-from autograder.reference import ENVIRONMENT_VARIABLE
-from autograder.submissions import solution_answers
+from autograder.checking.reference import ENVIRONMENT_VARIABLE
+from autograder.grading.isolated import grade_submission
+from autograder.instructor.nbgrader_pipeline import make_course, read_gradebook, run_nbgrader, submit
+from autograder.instructor.submissions import solution_answers
 
 ASSIGNMENTS = ("rnn", "lstm")
 STUDENT = "s"

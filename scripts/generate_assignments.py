@@ -10,7 +10,7 @@ state is left in the checkout) and copies the result into assignments/. Commit t
 import shutil
 import sys
 
-from autograder.nbgrader_pipeline import REPOSITORY, assignments, generate_releases
+from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments, generate_releases
 
 
 def main(names: list[str]) -> None:

@@ -9,8 +9,8 @@ import argparse
 
 import numpy as np
 
-from autograder import known_answers
-from autograder.reference import load_reference
+from autograder.checking import known_answers
+from autograder.checking.reference import load_reference
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrices: one BLAS thread is the fastest
 
-from autograder.reference import load_reference  # noqa: E402
+from autograder.checking.reference import load_reference  # noqa: E402
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions" / "lstm"
 

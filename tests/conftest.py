@@ -19,7 +19,7 @@ def hidden_cases_seed():
     Gradings run by ``autograder grade`` or ``nbgrader`` still draw fresh seeds, which the tests
     that exercise them rely on only through statements true for any seed.
     """
-    from autograder.hidden_cases import grading_seed
+    from autograder.checking.hidden_cases import grading_seed
 
     with grading_seed(2013):
         yield
@@ -28,7 +28,7 @@ def hidden_cases_seed():
 @pytest.fixture(scope="session")
 def reference():
     """The reference functions of the rnn assignment, loaded from the solution notebook."""
-    from autograder.reference import load_reference
+    from autograder.checking.reference import load_reference
 
     return load_reference("rnn")
 

@@ -101,7 +101,7 @@ ESCAPES: dict[str, Hostile] = {
             clip_by_global_norm="""
             import warnings
 
-            import autograder.sandbox_worker as worker
+            import autograder.sandbox.worker as worker
 
             worker.MAX_MESSAGE_CHARACTERS = 10**9
 

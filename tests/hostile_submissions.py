@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 import autograder
-from autograder.reference import find_solution_notebook
+from autograder.checking.reference import find_solution_notebook
 
 POINTS = {
     "sigmoid": 3.0,
@@ -307,12 +307,12 @@ HOSTILE: dict[str, Hostile] = {
         "Does replacing the autograder's checks in an answer cell (which fools nbgrader) fool the isolated grader?",
         replacing(
             clip_by_global_norm="""
-            import autograder.case
+            import autograder.checking.case
             import autograder.checks.rnn as c
 
             for name in c.__all__:
                 setattr(c, name, lambda *a, **k: 4.0)
-            autograder.case.report = lambda *a, **k: 4.0
+            autograder.checking.case.report = lambda *a, **k: 4.0
 
             def clip_by_global_norm(grads, max_norm):
                 return grads, 0.0

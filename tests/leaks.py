@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.nbgrader_pipeline import IGNORED
+from autograder.instructor.nbgrader_pipeline import IGNORED
 
 SECRET_REGIONS = {
     "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),

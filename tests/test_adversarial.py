@@ -18,15 +18,15 @@ import pytest
 from escape_attempts import ESCAPES, VICTIM, WEIRD_GRADE_ID
 from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS, notebook_text
 
-from autograder.batch import grade_many
+from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.cli import ONE_SUBMISSION
 from autograder.formats import FORMATS
 from autograder.formats.classroom50 import IDENTITY
 from autograder.formats.gradebook import gradebook_csv, write_gradebook
-from autograder.reference import find_release_notebook, find_solution_notebook
+from autograder.grading.batch import grade_many
+from autograder.instructor.submissions import demo_answers, with_answers
 from autograder.results import PENDING, SubmissionResult
-from autograder.sandbox import Cell, Limits, Sandbox
-from autograder.submissions import demo_answers, with_answers
+from autograder.sandbox.process import Cell, Limits, Sandbox
 
 LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=10.0)
 """Short enough that the hangs cost little; long enough for the reference on a busy machine."""

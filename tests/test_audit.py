@@ -16,12 +16,12 @@ import time
 import nbformat
 import pytest
 
-from autograder.audit import AuditResult, audit, audit_json, audit_text
+from autograder.checking.reference import ENVIRONMENT_VARIABLE
 from autograder.cli import main
-from autograder.isolated_grading import load_assignment
-from autograder.nbgrader_pipeline import grade_with_nbgrader, make_course, read_gradebook
-from autograder.reference import ENVIRONMENT_VARIABLE
-from autograder.submissions import demo_answers
+from autograder.grading.isolated import load_assignment
+from autograder.instructor.audit import AuditResult, audit, audit_json, audit_text
+from autograder.instructor.nbgrader_pipeline import grade_with_nbgrader, make_course, read_gradebook
+from autograder.instructor.submissions import demo_answers
 
 WRONG_CLIP_BY_NORM_AND_PATCHED_CHECK = '''
 def clip_by_norm(grad, max_norm):

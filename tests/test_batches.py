@@ -9,12 +9,12 @@ import dying_graders
 import nbformat
 import pytest
 
-from autograder import batch
-from autograder.batch import grade_in_pool, grade_many
+from autograder.checking.reference import find_release_notebook
 from autograder.cli import main
 from autograder.formats.json_results import results_from_json
-from autograder.reference import find_release_notebook
-from autograder.result_store import ResultStore
+from autograder.grading import batch
+from autograder.grading.batch import grade_in_pool, grade_many
+from autograder.grading.result_store import ResultStore
 from autograder.results import SubmissionResult
 
 

@@ -46,7 +46,7 @@ from autograder.builds import (
 from autograder.builds.package_source import INSTRUCTOR_ONLY, REPOSITORY
 from autograder.formats import load_schema
 from autograder.formats.github_actions import STATUS_CONTEXT
-from autograder.submissions import DEMO_MISTAKES, solution_answers, with_answers, with_mistake
+from autograder.instructor.submissions import DEMO_MISTAKES, solution_answers, with_answers, with_mistake
 
 ASSIGNMENT = "rnn"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"

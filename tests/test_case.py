@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.case import Case, CheckFailed, call, report, run_cases, unpack
-from autograder.purity import check_run
+from autograder.checking.case import Case, CheckFailed, call, report, run_cases, unpack
+from autograder.checking.purity import check_run
 
 
 def test_not_implemented_says_so():

@@ -74,7 +74,7 @@ def test_rnn_stubs_earn_nothing(stub_name, reference, capsys):
 @pytest.mark.parametrize("stub_name", sorted(LSTM_STUBS))
 def test_lstm_stubs_earn_nothing(stub_name, capsys):
     """Does an lstm stub returning only what the properties accept score 0, public and hidden?"""
-    from autograder.reference import load_reference
+    from autograder.checking.reference import load_reference
 
     check, replacements = LSTM_STUBS[stub_name]
     for hidden in (False, True):

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from autograder.case import CheckFailed
-from autograder.compare import assert_close, check_array, describe_difference
+from autograder.checking.case import CheckFailed
+from autograder.checking.compare import assert_close, check_array, describe_difference
 
 
 def message_of(actual, desired, **kwargs) -> str:

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 import autograder
-from autograder.confinement import python_paths
+from autograder.sandbox.confinement import python_paths
 
 CHECKOUT = Path(autograder.__file__).resolve().parents[1]
 
 PRELUDE = """\
 import errno, os, sys, threading
 from pathlib import Path
-from autograder.confinement import Limits, SYSTEM_READABLE, confine, python_paths
+from autograder.sandbox.confinement import Limits, SYSTEM_READABLE, confine, python_paths
 readable = [*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, {readable!r})]
 active = confine(readable=readable, writable=[Path({scratch!r})], limits=Limits({limits}))
 print("active:", ",".join(active), flush=True)
@@ -176,7 +176,7 @@ def test_reading_outside_the_readable_paths_raises(tmp_path):
 def test_the_project_checkout_is_unreadable_but_autograder_imports(tmp_path):
     """Do python_paths() keep the checkout (and its solutions/) closed while autograder modules still import?"""
     body = f"""
-        import autograder.gradcheck
+        import autograder.checking.gradcheck
         print("imported")
         try:
             os.listdir({str(CHECKOUT)!r})
@@ -262,7 +262,7 @@ def test_tcp_connect_to_a_listening_socket_raises(tmp_path):
 
 def test_a_relative_path_is_a_programming_error():
     """Is a relative path rejected with a message naming it (in a child, in case it were not)?"""
-    code = "from pathlib import Path; from autograder.confinement import confine\n"
+    code = "from pathlib import Path; from autograder.sandbox.confinement import confine\n"
     code += "confine(readable=[Path('solutions')], writable=[])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "ValueError: confine: readable paths must be absolute, got ['solutions']" in result.stderr
@@ -273,7 +273,7 @@ def test_the_seccomp_filter_alone_stops_signals_to_other_processes(tmp_path):
     code = textwrap.dedent(
         """
         import ctypes, errno, os, signal
-        from autograder import confinement
+        from autograder.sandbox import confinement
         assert confinement._forbid_new_processes(confinement._libc())
         libc = ctypes.CDLL(None, use_errno=True)
         grader = os.getppid()

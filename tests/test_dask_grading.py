@@ -3,10 +3,10 @@
 import nbformat
 import pytest
 
-from autograder.batch import grade_many
+from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.cli import main
-from autograder.reference import find_release_notebook, find_solution_notebook
-from autograder.submissions import demo_answers, with_answers
+from autograder.grading.batch import grade_many
+from autograder.instructor.submissions import demo_answers, with_answers
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is part of the dev install")
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder.gradcheck import central_difference, linear_loss, relative_error
-from autograder.strategies import float_arrays
+from autograder.checking.gradcheck import central_difference, linear_loss, relative_error
+from autograder.checking.strategies import float_arrays
 
 
 def test_derivative_of_a_quadratic_form_is_exact_to_rounding():

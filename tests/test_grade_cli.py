@@ -9,12 +9,12 @@ import jsonschema
 import nbformat
 import pytest
 
-from autograder import reference
+from autograder.checking import reference
 from autograder.cli import main
 from autograder.formats import load_schema
-from autograder.isolated_grading import load_assignment
-from autograder.nbgrader_pipeline import REPOSITORY
-from autograder.submissions import demo_answers, with_answers
+from autograder.grading.isolated import load_assignment
+from autograder.instructor.nbgrader_pipeline import REPOSITORY
+from autograder.instructor.submissions import demo_answers, with_answers
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from rnn_grading import run_check
 
-from autograder import hidden_cases
-from autograder.audit import recorded_seed
+from autograder.checking import hidden_cases
+from autograder.checking.hidden_cases import grading_seed, inputs
 from autograder.cli import main
-from autograder.hidden_cases import grading_seed, inputs
-from autograder.nbgrader_pipeline import REPOSITORY
-from autograder.submissions import solution_answers, with_answers, with_mistake
+from autograder.instructor.audit import recorded_seed
+from autograder.instructor.nbgrader_pipeline import REPOSITORY
+from autograder.instructor.submissions import solution_answers, with_answers, with_mistake
 
 
 def test_a_seed_gives_the_same_inputs_and_another_seed_others():
@@ -64,7 +64,7 @@ def test_a_hidden_failure_names_the_seed_the_sizes_and_how_to_rebuild_the_inputs
     assert score == 0.0
     assert "rnn_backward: hidden checks (seed 31337)" in out
     assert "Failing inputs: N=" in out and "activation=" in out
-    function, case, seed = re.search(r"`autograder.hidden_cases.inputs\('(\w+)', (\d+), seed=(\d+)\)`", out).groups()
+    function, case, seed = re.search(r"`autograder.checking.hidden_cases.inputs\('(\w+)', (\d+), seed=(\d+)\)`", out).groups()
     example = inputs(function, int(case), seed=int(seed))
     n, t, d, _ = map(int, re.search(r"Failing inputs: N=(\d+), T=(\d+), D=(\d+), H=(\d+)", out).groups())
     assert (function, seed, example["x"].shape) == ("rnn_backward", "31337", (n, t, d))

@@ -41,7 +41,7 @@ import numpy as np
 import pytest
 from ulps import within_ulps
 
-from autograder.submissions import demo_answers, solution_answers, with_answers
+from autograder.instructor.submissions import demo_answers, solution_answers, with_answers
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 GUIDE = REPOSITORY / "INSTRUCTORS.md"

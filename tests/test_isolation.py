@@ -29,9 +29,9 @@ from escape_attempts import ESCAPES, VICTIM
 from hostile_submissions import SOLUTIONS, notebook_text
 from test_adversarial import digests, files_under, points_lost
 
-from autograder.reference import find_release_notebook, find_solution_notebook
+from autograder.checking.reference import find_release_notebook, find_solution_notebook
+from autograder.instructor.submissions import demo_answers, with_answers
 from autograder.results import SubmissionResult, TestResult
-from autograder.submissions import demo_answers, with_answers
 
 SETTINGS = {
     "unprivileged grader": (["unshare", "--user", "--map-user=1000", "--map-group=1000"], {}),

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from ulps import within_ulps
 
-from autograder import known_answers
-from autograder.reference import load_reference
+from autograder.checking import known_answers
+from autograder.checking.reference import load_reference
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "make_known_answers.py"
 

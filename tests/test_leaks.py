@@ -36,7 +36,7 @@ import nbformat
 import pytest
 
 from autograder.builds import BUILDS
-from autograder.nbgrader_pipeline import REPOSITORY, assignments
+from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments
 
 ASSIGNMENTS = assignments(REPOSITORY)
 STUDENT_FACING = [name for name, build in BUILDS.items() if build.students_read]

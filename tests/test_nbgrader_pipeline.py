@@ -13,13 +13,13 @@ import time
 import nbformat
 import pytest
 
-from autograder.isolated_grading import grade_submission, load_assignment
-from autograder.nbgrader_pipeline import REPOSITORY, grade_with_nbgrader, make_course
-from autograder.submissions import DEMO_WRITTEN_ANSWERS, demo_answers
+from autograder.grading.isolated import grade_submission, load_assignment
+from autograder.instructor.nbgrader_pipeline import REPOSITORY, grade_with_nbgrader, make_course
+from autograder.instructor.submissions import DEMO_WRITTEN_ANSWERS, demo_answers
 
 PROBE = (
-    "\n\nimport autograder.reference\n"
-    "print('SOLUTIONS:', autograder.reference.find_solution_notebook({!r}).resolve())\n"
+    "\n\nimport autograder.checking.reference\n"
+    "print('SOLUTIONS:', autograder.checking.reference.find_solution_notebook({!r}).resolve())\n"
 )
 """Appended to one answer of the buggy student: prints where the kernel's checks find the reference."""
 
@@ -30,7 +30,7 @@ MISTAKES_LOSE_POINTS_IN = {
     "rnn": {"test_rnn_backward", "test_clip_by_global_norm"},
     "lstm": {"test_lstm_backward", "test_cell_gradient_norms"},
 }
-"""The test cells the buggy demo student's two mistakes (autograder.submissions.DEMO_MISTAKES) cost points in."""
+"""The test cells the buggy demo student's two mistakes (autograder.instructor.submissions.DEMO_MISTAKES) cost points in."""
 
 
 @pytest.fixture(scope="module")

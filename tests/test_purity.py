@@ -1,8 +1,8 @@
 """Purity: student code works on copies; a changed argument costs the purity case only, is told
 once with a fix for that kind of object, and is charged to the function that changed it.
 
-Mirrors ``autograder/purity.py`` (copies, comparison, monitoring of callees) and
-``autograder/purity_case.py`` (the case and its messages); the isolated path is at the end.
+Mirrors ``autograder/checking/purity.py`` (copies, comparison, monitoring of callees) and
+``autograder/checking/purity_case.py`` (the case and its messages); the isolated path is at the end.
 """
 
 import inspect
@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from rnn_grading import full_marks, run_check
 
-from autograder.case import CheckFailed, call
+from autograder.checking.case import CheckFailed, call
+from autograder.checking.purity import PurityError, call_on_copies, check_run, first_change
+from autograder.checking.purity_case import PURITY_CASE
 from autograder.checks import lstm as lstm_checks
-from autograder.purity import PurityError, call_on_copies, check_run, first_change
-from autograder.purity_case import PURITY_CASE
-from autograder.sandbox import Cell, Limits, Sandbox
-from autograder.sandbox_answers import callee_modifications
+from autograder.sandbox.answers import callee_modifications
+from autograder.sandbox.process import Cell, Limits, Sandbox
 
 STEP = {"rnn_step_forward": buggy.step_forward}
 SEQUENCE = {"rnn_forward": buggy.sequence_forward}

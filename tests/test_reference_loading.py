@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import reference
-from autograder.reference import SolutionsNotFound, find_solution_notebook, load_reference
+from autograder.checking import reference
+from autograder.checking.reference import SolutionsNotFound, find_solution_notebook, load_reference
 
 REPO = Path(__file__).resolve().parent.parent
 

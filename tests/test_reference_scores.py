@@ -2,9 +2,9 @@
 
 import pytest
 
+from autograder.checking.reference import load_reference
 from autograder.checks import lstm as lstm_checks
 from autograder.checks import rnn as checks
-from autograder.reference import load_reference
 
 # For each check: the reference functions it takes, and its (public, hidden) points.
 RNN_CHECKS = {

@@ -17,9 +17,9 @@ import leaks
 import nbformat
 import pytest
 
-from autograder.nbgrader_pipeline import REPOSITORY, assignments, generate_releases
-from autograder.reference import load_reference
-from autograder.submissions import answer_cells
+from autograder.checking.reference import load_reference
+from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments, generate_releases
+from autograder.instructor.submissions import answer_cells
 
 RELEASE = REPOSITORY / "assignments"
 ASSIGNMENTS = assignments(REPOSITORY)

@@ -6,9 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.case import SandboxFailure
-from autograder.sandbox import Cell, Limits, Sandbox
-from autograder.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
+from autograder.checking.case import SandboxFailure
+from autograder.sandbox.process import Cell, Limits, Sandbox
+from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.text_safety import clipped, safe_text
 
 
@@ -42,7 +42,7 @@ def test_a_flood_of_warnings_reaches_the_checks_as_at_most_max_warnings_and_a_co
 def test_an_answer_larger_than_the_grader_accepts_costs_only_its_function():
     """Is an answer past ``max_message_bytes`` (the worker's own caps raised) refused, with other functions still served?"""
     source = (
-        "import numpy as np\nimport autograder.sandbox_worker as worker\nworker.MAX_REQUEST_BYTES = 2**40\n"
+        "import numpy as np\nimport autograder.sandbox.worker as worker\nworker.MAX_REQUEST_BYTES = 2**40\n"
         "def huge():\n    return np.zeros(2**20)\ndef small():\n    return 3\n"
     )
     with Sandbox([Cell("answers", source)], limits=Limits(max_message_bytes=2**20)) as sandbox:
@@ -54,7 +54,7 @@ def test_an_answer_larger_than_the_grader_accepts_costs_only_its_function():
 def test_a_long_error_message_is_clipped_by_the_grader():
     """Does an error message of 5 MB (the worker's cap raised) reach the checks cut to a few thousand characters?"""
     source = (
-        "import autograder.sandbox_worker as worker\nworker.MAX_MESSAGE_CHARACTERS = 10**9\n"
+        "import autograder.sandbox.worker as worker\nworker.MAX_MESSAGE_CHARACTERS = 10**9\n"
         "def loud():\n    raise ValueError('x' * 5_000_000)\n"
     )
     with Sandbox([Cell("answers", source)]) as sandbox:

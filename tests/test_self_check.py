@@ -8,12 +8,13 @@ import nbformat
 import pytest
 from buggy_rnn import backward_overwriting_dWh_each_step, sequence_backward, sequence_forward
 
-from autograder import notebook_cells, self_check
-from autograder.case import Case, CheckFailed, report, run_cases
+from autograder import self_check
+from autograder.checking.case import Case, CheckFailed, report, run_cases
+from autograder.checking.reference import load_reference
 from autograder.checks import rnn as checks
-from autograder.nbgrader_pipeline import REPOSITORY
-from autograder.notebook_cells import setup_cells, without_hidden_tests
-from autograder.reference import load_reference
+from autograder.grading import notebook_cells
+from autograder.grading.notebook_cells import setup_cells, without_hidden_tests
+from autograder.instructor.nbgrader_pipeline import REPOSITORY
 
 SUMMARY_SOURCE = "from autograder.self_check import public_score_summary; public_score_summary()"
 

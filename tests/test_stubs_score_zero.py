@@ -14,7 +14,7 @@ import pytest
 from rnn_grading import full_marks, run_check
 from test_reference_scores import RNN_CHECKS
 
-from autograder.purity_case import PURITY_CASE
+from autograder.checking.purity_case import PURITY_CASE
 
 CHECKS = sorted(RNN_CHECKS)
 FORWARDS = {"rnn_step_forward", "rnn_forward"}

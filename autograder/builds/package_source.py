@@ -2,7 +2,7 @@
 
 A build ships the package ``autograder`` as source, with a ``pyproject.toml`` of its own, so that
 ``pip install <dir>`` installs the same grader the instructor runs. Modules only an instructor
-needs (building, auditing, driving nbgrader, the demo's answers) stay behind: ``submissions.py``
+needs (building, auditing, driving nbgrader, the demo's answers) stay behind: ``instructor/submissions.py``
 would even give away parts of the solutions through its demo mistakes.
 """
 
@@ -18,7 +18,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = re.compile(r"@[a-z_]+@")
 
-INSTRUCTOR_ONLY = ("builds", "audit.py", "demo.py", "nbgrader_pipeline.py", "submissions.py", "releases")
+INSTRUCTOR_ONLY = ("builds", "instructor", "releases")
 """Entries of ``autograder/`` that are not shipped: they are not needed to grade."""
 
 PACKAGE_DATA = ["data/*.npz", "schemas/*.json", "releases/*/*"]

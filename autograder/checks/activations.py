@@ -3,20 +3,20 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder import known_answers
-from autograder.case import Case, CheckFailed, call
-from autograder.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, assert_close, check_array
-from autograder.diagnoses import Diagnosis, known_mistakes
-from autograder.grading import (
+from autograder.checking import known_answers
+from autograder.checking.blocks import (
     assert_outputs_close,
     expect_value_error,
     grade,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import array_shapes, float_arrays
+from autograder.checking.case import Case, CheckFailed, call
+from autograder.checking.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, assert_close, check_array
+from autograder.checking.diagnoses import Diagnosis, known_mistakes
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import array_shapes, float_arrays
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}

@@ -10,25 +10,25 @@ from collections.abc import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder import known_answers
-from autograder.case import Case, CheckFailed, call, unpack
-from autograder.checks.rnn_mistakes import (
-    clip_by_global_norm_mistakes,
-    clip_by_norm_mistakes,
-    clip_by_value_mistakes,
-)
-from autograder.compare import check_array
-from autograder.diagnoses import Diagnosis
-from autograder.grading import (
+from autograder.checking import known_answers
+from autograder.checking.blocks import (
     assert_outputs_close,
     expect_value_error,
     grade,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
+from autograder.checking.case import Case, CheckFailed, call, unpack
+from autograder.checking.compare import check_array
+from autograder.checking.diagnoses import Diagnosis
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
+from autograder.checks.rnn_mistakes import (
+    clip_by_global_norm_mistakes,
+    clip_by_norm_mistakes,
+    clip_by_value_mistakes,
+)
 
 ASSIGNMENT = "rnn"
 CLIP_BY_NORM_HINT = "rescale by max_norm / norm only when norm > max_norm, with norm = np.linalg.norm(grad)."

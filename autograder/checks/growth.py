@@ -11,13 +11,13 @@ positive and finite, raises ValueError.
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder import known_answers
-from autograder.case import Case, CheckFailed, call
-from autograder.diagnoses import Diagnosis, known_mistakes
-from autograder.grading import assert_outputs_close, expect_value_error, grade, with_reference
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases
-from autograder.property import property_case
-from autograder.purity_case import purity_case
+from autograder.checking import known_answers
+from autograder.checking.blocks import assert_outputs_close, expect_value_error, grade, with_reference
+from autograder.checking.case import Case, CheckFailed, call
+from autograder.checking.diagnoses import Diagnosis, known_mistakes
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
 
 NAME = "growth_factor"
 HINT = "the factor is (norms[0] / norms[T-1]) ** (1 / (T-1)); compute it as exp((log n_0 - log n_{T-1}) / (T-1))."

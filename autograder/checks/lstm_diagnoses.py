@@ -1,7 +1,7 @@
 """Hints and diagnoses for the lstm checks: the common mistakes, recognised from wrong outputs.
 
 A diagnosis is ``diagnose(wrong_outputs, actual, desired) -> str`` (see
-:data:`autograder.diagnoses.Diagnosis`); the builders here close over what the outputs alone do
+:data:`autograder.checking.diagnoses.Diagnosis`); the builders here close over what the outputs alone do
 not show: what gates in PyTorch's order would give, or the gates of a known-answer example.
 """
 

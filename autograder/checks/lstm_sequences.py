@@ -4,17 +4,8 @@ from functools import partial
 
 import numpy as np
 
-from autograder import known_answers, lstm_laws
-from autograder.case import Case, CheckFailed, call
-from autograder.checks.lstm_diagnoses import (
-    SEQUENCE_HINTS,
-    diagnose_norms,
-    gate_order_diagnosis,
-    sequence_backward_diagnosis,
-)
-from autograder.checks.lstm_steps import step_by_definition
-from autograder.compare import check_array
-from autograder.grading import (
+from autograder.checking import known_answers, lstm_laws
+from autograder.checking.blocks import (
     assert_causal,
     assert_known_answers,
     assert_matches_centered_differences,
@@ -23,10 +14,19 @@ from autograder.grading import (
     grade,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import lstm_sequences
+from autograder.checking.case import Case, CheckFailed, call
+from autograder.checking.compare import check_array
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import lstm_sequences
+from autograder.checks.lstm_diagnoses import (
+    SEQUENCE_HINTS,
+    diagnose_norms,
+    gate_order_diagnosis,
+    sequence_backward_diagnosis,
+)
+from autograder.checks.lstm_steps import step_by_definition
 
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")

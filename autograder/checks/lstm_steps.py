@@ -4,17 +4,8 @@ from functools import partial
 
 import numpy as np
 
-from autograder import known_answers, lstm_laws
-from autograder.case import Case, CheckFailed
-from autograder.checks.activations import ACTIVATION_FUNCTIONS
-from autograder.checks.lstm_diagnoses import (
-    GATES,
-    STEP_HINTS,
-    gate_order_diagnosis,
-    step_backward_diagnosis,
-)
-from autograder.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
-from autograder.grading import (
+from autograder.checking import known_answers, lstm_laws
+from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
@@ -23,10 +14,19 @@ from autograder.grading import (
     known_answer,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import dimensions, float_arrays, lstm_sequences
+from autograder.checking.case import Case, CheckFailed
+from autograder.checking.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import dimensions, float_arrays, lstm_sequences
+from autograder.checks.activations import ACTIVATION_FUNCTIONS
+from autograder.checks.lstm_diagnoses import (
+    GATES,
+    STEP_HINTS,
+    gate_order_diagnosis,
+    step_backward_diagnosis,
+)
 
 STEP_INPUTS = ("x", "prev_h", "prev_c", "Wx", "Wh", "b")
 STEP_GRADIENTS = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")

@@ -1,6 +1,6 @@
 """Common mistakes in the rnn assignment, recognised by the wrong outputs they produce.
 
-A diagnosis (see :data:`autograder.diagnoses.Diagnosis`) looks at which outputs are wrong and
+A diagnosis (see :data:`autograder.checking.diagnoses.Diagnosis`) looks at which outputs are wrong and
 what they are, and names the likely mistake. Most diagnoses here are built from the inputs a
 case used: they compute, from the definitions in DESIGN.md, what an output is when a given
 mistake is made, and name the mistake when the student's output equals it.
@@ -8,8 +8,8 @@ mistake is made, and name the mistake when the student's output equals it.
 
 import numpy as np
 
+from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
-from autograder.diagnoses import Diagnosis, known_mistakes
 
 STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
 

@@ -4,13 +4,8 @@ from functools import partial
 
 import numpy as np
 
-from autograder import known_answers, laws
-from autograder.case import Case, CheckFailed, call
-from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
-from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
-from autograder.compare import check_array
-from autograder.diagnoses import forward_first
-from autograder.grading import (
+from autograder.checking import known_answers, laws
+from autograder.checking.blocks import (
     assert_causal,
     assert_known_answers,
     assert_matches_centered_differences,
@@ -19,10 +14,15 @@ from autograder.grading import (
     grade,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import rnn_sequences
+from autograder.checking.case import Case, CheckFailed, call
+from autograder.checking.compare import check_array
+from autograder.checking.diagnoses import forward_first
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import rnn_sequences
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
+from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
 
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")

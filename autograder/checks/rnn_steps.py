@@ -4,16 +4,8 @@ from functools import partial
 
 import numpy as np
 
-from autograder import known_answers
-from autograder.case import Case
-from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
-from autograder.checks.rnn_mistakes import (
-    STEP_GRADIENTS,
-    step_backward_mistakes,
-    step_forward_mistakes,
-)
-from autograder.diagnoses import forward_first
-from autograder.grading import (
+from autograder.checking import known_answers
+from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
@@ -23,10 +15,18 @@ from autograder.grading import (
     known_answer,
     with_reference,
 )
-from autograder.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.property import property_case
-from autograder.purity_case import purity_case
-from autograder.strategies import rnn_sequences
+from autograder.checking.case import Case
+from autograder.checking.diagnoses import forward_first
+from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.property import property_case
+from autograder.checking.purity_case import purity_case
+from autograder.checking.strategies import rnn_sequences
+from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
+from autograder.checks.rnn_mistakes import (
+    STEP_GRADIENTS,
+    step_backward_mistakes,
+    step_forward_mistakes,
+)
 
 STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
 

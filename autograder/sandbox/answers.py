@@ -2,7 +2,7 @@
 
 A call's answer carries the return value, the arguments as the student function left them, the
 changes other student functions made to what it passed them, and the error it raised, if any
-(see :mod:`autograder.sandbox_worker`). The value is decoded from the safe format; the arguments
+(see :mod:`autograder.sandbox.worker`). The value is decoded from the safe format; the arguments
 are written back into the copies the call owns (never into the grader's own objects), so that
 the purity case sees a function that is not pure; the error becomes an exception the checks
 already know how to read.
@@ -14,8 +14,9 @@ import warnings
 
 import numpy as np
 
-from autograder.case import StudentCodeError
-from autograder.purity import KINDS, Modification, PurityError, student_function_names
+from autograder.checking.case import StudentCodeError
+from autograder.checking.purity import KINDS, Modification, PurityError
+from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Handle, UnsafeValue, value_of
 
@@ -43,7 +44,7 @@ def decode_tree(tree, generation: int):
 def write_back(originals, afters) -> None:
     """Copy in-place changes the student made to the arguments back into the call's copies.
 
-    ``originals`` are the copies of the arguments that :func:`autograder.purity.call_on_copies`
+    ``originals`` are the copies of the arguments that :func:`autograder.checking.purity.call_on_copies`
     made for this call alone (``Sandbox.call`` checks that); comparing them with the grader's
     own afterwards shows a function that is not pure. Only arrays of the same shape, and the
     items of lists and dicts, are written back.
@@ -132,7 +133,7 @@ def remote_error(error: dict) -> BaseException:
     A built-in exception type comes back as a subclass of itself (so a check expecting a
     ``ValueError`` sees one) and of :class:`StudentCodeError` (so its message is the student
     process's description); ``SystemExit`` as itself; an argument the student process could not
-    copy or compare as :class:`autograder.purity.PurityError`; anything else as ``StudentCodeError``.
+    copy or compare as :class:`autograder.checking.purity.PurityError`; anything else as ``StudentCodeError``.
     """
     if not isinstance(error, dict):
         error = {}

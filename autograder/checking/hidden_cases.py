@@ -6,7 +6,7 @@ grading has a seed, drawn fresh unless one is given (``AUTOGRADER_SEED``, ``auto
 draws its inputs from a generator made of that seed, the function's name and the case's number,
 so the same seed gives the same cases, and a student can rebuild any case that failed::
 
-    from autograder.hidden_cases import inputs
+    from autograder.checking.hidden_cases import inputs
     example = inputs("rnn_backward", 2, seed=1234567)   # {"x": ..., "h0": ..., "dh": ..., ...}
 
 The hidden checks print the seed ("rnn_backward: hidden checks (seed 1234567)"), so nbgrader's
@@ -23,8 +23,8 @@ from contextvars import ContextVar
 
 import numpy as np
 
-from autograder.case import CheckFailed
-from autograder.compare import describe_sizes
+from autograder.checking.case import CheckFailed
+from autograder.checking.compare import describe_sizes
 
 SEED_VARIABLE = "AUTOGRADER_SEED"
 """The environment variable that fixes the seed of every grading (to reproduce one)."""
@@ -123,7 +123,7 @@ def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
         except CheckFailed as failure:
             raise CheckFailed(
                 f"{failure}\nFailing inputs: {describe_sizes(example)}. Hidden case {case} of this grading "
-                f"(seed {seed}): `autograder.hidden_cases.inputs({function!r}, {case}, seed={seed})` "
+                f"(seed {seed}): `autograder.checking.hidden_cases.inputs({function!r}, {case}, seed={seed})` "
                 "rebuilds them."
             ) from None
 

@@ -1,7 +1,7 @@
 """Grading a batch on a dask.distributed cluster: a laptop's LocalCluster, Slurm or PBS, Kubernetes.
 
 ``autograder grade ... --scheduler tcp://host:8786`` sends each submission to the cluster's
-workers as one task, :func:`autograder.batch.grade_one`, and collects the results as they
+workers as one task, :func:`autograder.grading.batch.grade_one`, and collects the results as they
 complete (so ``--results-dir`` keeps them as on one machine). Each worker grades in its own
 sandboxes, as a local pool process would; it needs:
 
@@ -20,7 +20,7 @@ saying it was not graded. ``distributed`` is an optional dependency: ``pip insta
 from collections.abc import Callable, Sequence
 
 from autograder.results import SubmissionResult
-from autograder.sandbox import Limits
+from autograder.sandbox.process import Limits
 
 
 def grade_on_cluster(
@@ -47,7 +47,7 @@ def grade_on_cluster(
         raise ImportError(
             "grading on a cluster needs dask.distributed: pip install 'rnn-gradients-autograder[dask]'"
         ) from None
-    from autograder.batch import grade_one, ungraded
+    from autograder.grading.batch import grade_one, ungraded
 
     with Client(scheduler) as client:
         futures = {

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.reference import ENVIRONMENT_VARIABLE
-from autograder.submissions import Answers, with_answers
+from autograder.checking.reference import ENVIRONMENT_VARIABLE
+from autograder.instructor.submissions import Answers, with_answers
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 """The checkout this package was imported from: the template of every course directory."""
 
 IGNORED = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".hypothesis")
@@ -184,7 +184,7 @@ def grade_with_nbgrader(
     Args:
         course: a fresh course directory (see ``make_course``).
         assignment: the assignment to grade, e.g. ``"rnn"``.
-        submissions: student id -> the answers that student wrote (see ``autograder.submissions``).
+        submissions: student id -> the answers that student wrote (see ``autograder.instructor.submissions``).
         on_step: called as ``on_step(number, total, description)`` before each step.
 
     Returns:

@@ -3,7 +3,7 @@
 The test cells (code and points) come from the trusted copy of the assignment, never from the
 submission: the source notebook in ``solutions/`` when it can be found (public and hidden
 tests), else the release (public tests only). The submission contributes only the sources of
-its answer cells, which run in a confined process (:mod:`autograder.sandbox`) together with
+its answer cells, which run in a confined process (:mod:`autograder.sandbox.process`) together with
 the trusted notebook's setup cells. Each test cell then runs here, in the grader, with every
 student function replaced by a proxy into the sandbox: the same checks and the same points as
 ``nbgrader autograde``, with the scores computed and written by the grader alone.
@@ -18,16 +18,16 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import notebook_cells
-from autograder.case import collecting_results, describe_exception, report_text
-from autograder.hidden_cases import grading_seed
-from autograder.notebook_cells import NotebookCell
-from autograder.reference import (
+from autograder.checking.case import collecting_results, describe_exception, report_text
+from autograder.checking.hidden_cases import grading_seed
+from autograder.checking.reference import (
     SolutionsNotFound,
     find_release_notebook,
     find_solution_notebook,
     known_assignments,
 )
+from autograder.grading import notebook_cells
+from autograder.grading.notebook_cells import NotebookCell
 from autograder.results import (
     FAILED,
     PASSED,
@@ -38,7 +38,7 @@ from autograder.results import (
     total_max_points,
     total_points,
 )
-from autograder.sandbox import Cell, Limits, Sandbox
+from autograder.sandbox.process import Cell, Limits, Sandbox
 
 EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
 """The protections the worker confines itself with on any Linux this course supports."""

@@ -11,14 +11,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from autograder.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
-from autograder.compare import assert_close, check_array, describe_difference, describe_sizes
-from autograder.diagnoses import Diagnosis
-from autograder.gradcheck import central_difference, linear_loss, relative_error
-from autograder.hidden_cases import current_seed
-from autograder.property import format_example
-from autograder.purity import PurityError, call_on_copies
-from autograder.reference import SolutionsNotFound, load_reference
+from autograder.checking.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
+from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
+from autograder.checking.diagnoses import Diagnosis
+from autograder.checking.gradcheck import central_difference, linear_loss, relative_error
+from autograder.checking.hidden_cases import current_seed
+from autograder.checking.property import format_example
+from autograder.checking.purity import PurityError, call_on_copies
+from autograder.checking.reference import SolutionsNotFound, load_reference
 
 GRADIENT_TOLERANCE = 1e-6
 
@@ -79,7 +79,7 @@ def call_checked(
         name: the function's name as the student knows it, for messages.
         outputs: the names of the values it returns, in order, a cache included.
         shapes: the shape each named array output must have; other outputs are not checked.
-        **kwargs: keyword arguments for it (and ``allow_warnings`` for :func:`autograder.case.call`).
+        **kwargs: keyword arguments for it (and ``allow_warnings`` for :func:`autograder.checking.case.call`).
 
     Returns:
         The values it returned, in order.
@@ -105,7 +105,7 @@ def known_answer(assignment: str, function: str, key: str, example: dict) -> str
     """How a known-answer example is described in a failure: its sizes, and where to load it from."""
     return (
         f"{describe_sizes(example)}, the known answer "
-        f"`autograder.known_answers.examples_of({assignment!r}, {function!r})[{key!r}]`"
+        f"`autograder.checking.known_answers.examples_of({assignment!r}, {function!r})[{key!r}]`"
     )
 
 
@@ -124,7 +124,7 @@ def assert_known_answers(
         assignment: the assignment the examples belong to, for messages.
         function: the student's function as named in messages.
         examples: ``{example name: {argument or output: array}}``, as
-            :func:`autograder.known_answers.examples_of` returns them.
+            :func:`autograder.checking.known_answers.examples_of` returns them.
         outputs_of: ``outputs_of(example name, example)``: the student's outputs by name; each is
             compared with the example's array of the same name.
         hints: a hint for each output.
@@ -165,7 +165,7 @@ def expect_value_error(function: Callable, *args, name: str, call_text: str, val
 
     A function that raises ValueError whatever it is given proves nothing about its validation.
     Any other error from the valid call is left to the cases that check values. Output and
-    warnings of both calls are discarded by :func:`autograder.case.run_cases`.
+    warnings of both calls are discarded by :func:`autograder.checking.case.run_cases`.
 
     Args:
         function: the student's function.

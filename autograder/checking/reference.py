@@ -37,7 +37,7 @@ def candidate_directories() -> list[Path]:
         candidates += [path, path / "solutions"]
     cwd = Path.cwd().resolve()
     candidates += [parent / "solutions" for parent in (cwd, *cwd.parents)]
-    candidates.append(Path(__file__).resolve().parent.parent / "solutions")
+    candidates.append(Path(__file__).resolve().parents[2] / "solutions")
     return candidates
 
 
@@ -53,7 +53,7 @@ def find_solution_notebook(assignment: str) -> Path:
     )
 
 
-PACKAGE_RELEASES = Path(__file__).resolve().parent / "releases"
+PACKAGE_RELEASES = Path(__file__).resolve().parents[1] / "releases"
 """Where a packaged public autograder keeps the released notebooks (see ``autograder build``)."""
 
 
@@ -63,7 +63,7 @@ def release_directories() -> list[Path]:
     Only the checkout this package was imported from and the package itself: never a directory
     found from the current one, which may be a student's own copy.
     """
-    return [Path(__file__).resolve().parent.parent / "assignments", PACKAGE_RELEASES]
+    return [Path(__file__).resolve().parents[2] / "assignments", PACKAGE_RELEASES]
 
 
 def find_release_notebook(assignment: str) -> Path:

@@ -1,17 +1,17 @@
 """The process that runs student code: confined, it executes cells and answers calls.
 
-Started by :class:`autograder.sandbox.Sandbox` as
-``python -I -m autograder.sandbox_worker REQUESTS_FD RESPONSES_FD SETTINGS_JSON`` in a scratch
+Started by :class:`autograder.sandbox.process.Sandbox` as
+``python -I -m autograder.sandbox.worker REQUESTS_FD RESPONSES_FD SETTINGS_JSON`` in a scratch
 directory holding the assignment's support files (the settings: its resource limits and its
 generation, the run of the process, written into every handle it sends). It imports numpy and
-matplotlib, confines itself (see :mod:`autograder.confinement`), says hello, then answers one
+matplotlib, confines itself (see :mod:`autograder.sandbox.confinement`), says hello, then answers one
 request at a time:
 
 * ``{"seq": n, "op": "exec", "cell": grade_id, "source": code}``: run a cell in the namespace;
   the answer lists the functions the cell defined, with their parameter names;
 * ``{"seq": n, "op": "call", "name": f, "args": ..., "kwargs": ..., "monitor": [names]}``: call
   a function on copies of its arguments, the student functions named in ``monitor`` that it
-  calls being monitored (see :mod:`autograder.purity`); the answer carries its return value,
+  calls being monitored (see :mod:`autograder.checking.purity`); the answer carries its return value,
   the arguments as they are after the call (so the grader can see in-place changes), the changes
   monitored functions made to what it passed them (``callees``) and the warnings it emitted.
 
@@ -31,8 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.case import describe_exception
-from autograder.purity import (
+from autograder.checking.case import describe_exception
+from autograder.checking.purity import (
     Modification,
     PurityError,
     argument_names,
@@ -177,7 +177,7 @@ def main(argv: list[str]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported before confinement, as the notebooks do
 
-    from autograder.confinement import SYSTEM_READABLE, Limits, confine, drop_privileges, python_paths
+    from autograder.sandbox.confinement import SYSTEM_READABLE, Limits, confine, drop_privileges, python_paths
 
     scratch = os.getcwd()
     user = settings.get("user")

@@ -4,7 +4,7 @@ Makes the course directory ``./demo-course`` from this checkout (anew on every r
 releases the assignment, hands in the reference, the untouched release and a buggy
 submission, autogrades them, writes their feedback and prints the gradebook.
 
-    python -m autograder.demo [COURSE_DIRECTORY]
+    python -m autograder.instructor.demo [COURSE_DIRECTORY]
 """
 
 import shutil
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.audit import audit, audit_text
-from autograder.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
-from autograder.submissions import demo_answers
+from autograder.instructor.audit import audit, audit_text
+from autograder.instructor.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
+from autograder.instructor.submissions import demo_answers
 
 ASSIGNMENTS = ("rnn", "lstm")
 

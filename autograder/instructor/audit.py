@@ -2,7 +2,7 @@
 
 ``nbgrader autograde`` runs the test cells in the student's own kernel, where the student's
 code can reach the checks (monkeypatch them, print to stderr, exit early). The isolated grader
-(:mod:`autograder.isolated_grading`) runs the same test cells, with the same points, in its own
+(:mod:`autograder.grading.isolated`) runs the same test cells, with the same points, in its own
 process. On an honest, deterministic submission the two agree cell by cell; where they differ,
 nbgrader was fooled, zeroed a cell for stderr output, or a test is flaky. This module lists
 those differences.
@@ -10,7 +10,7 @@ those differences.
 The regrading uses the course's own solutions (its ``solutions/`` holds the test cells and the
 reference), in this process and in the worker processes grading in parallel.
 
-The hidden cases are drawn from a seed fresh for each grading (:mod:`autograder.hidden_cases`).
+The hidden cases are drawn from a seed fresh for each grading (:mod:`autograder.checking.hidden_cases`).
 nbgrader's kernel printed its seed in the output of the hidden checks ("hidden checks (seed N)")
 in ``autograded/``, and the regrading replays that seed, so that both graders see the same hidden
 cases. That output comes from the student's kernel, which student code can patch (or, through a
@@ -33,11 +33,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.batch import grade_many, notebooks_in
-from autograder.isolated_grading import load_assignment
-from autograder.nbgrader_pipeline import read_gradebook
-from autograder.notebook_cells import test_cells
-from autograder.reference import ENVIRONMENT_VARIABLE
+from autograder.checking.reference import ENVIRONMENT_VARIABLE
+from autograder.grading.batch import grade_many, notebooks_in
+from autograder.grading.isolated import load_assignment
+from autograder.grading.notebook_cells import test_cells
+from autograder.instructor.nbgrader_pipeline import read_gradebook
 from autograder.results import PENDING, SubmissionResult
 
 TOLERANCE = 1e-6
@@ -127,7 +127,7 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
     What the student submitted is regraded, never ``autograded/``: nbgrader runs student code
     while it autogrades, and that code could rewrite the autograded notebook afterwards (a
     process it left behind) to hide what it did to the checks. Each submitted notebook is graded by
-    :func:`autograder.isolated_grading.grade_submission` with ``AUTOGRADER_SOLUTIONS`` set to
+    :func:`autograder.grading.isolated.grade_submission` with ``AUTOGRADER_SOLUTIONS`` set to
     ``course`` (here and in the ``jobs`` worker processes), and its score in each test cell is
     compared with the score ``course/gradebook.db`` holds for that cell. Written answers are
     left out: neither grader scores them.

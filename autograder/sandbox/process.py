@@ -1,6 +1,6 @@
 """Student code in a separate, confined process, called through proxies from the grader.
 
-:class:`Sandbox` starts :mod:`autograder.sandbox_worker` in a scratch directory, runs the
+:class:`Sandbox` starts :mod:`autograder.sandbox.worker` in a scratch directory, runs the
 notebook's setup cells and the student's answer cells in it, and hands out
 :class:`StudentFunction` proxies. The checks call a proxy as they would call the student's
 function; the arguments, the result and any error cross over in the safe format of
@@ -33,23 +33,24 @@ from pathlib import Path
 
 import matplotlib
 
-from autograder.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
-from autograder.case import SandboxFailure
-from autograder.confinement import Limits as ProcessLimits
-from autograder.confinement import python_paths, set_resource_limits
-from autograder.purity import are_call_copies, record, student_function_names
-from autograder.sandbox_answers import (
+from autograder.checking.case import SandboxFailure
+from autograder.checking.purity import are_call_copies, record
+from autograder.sandbox.answers import (
     callee_modifications,
     decode_tree,
     remote_error,
     safe_defined,
     write_back,
 )
-from autograder.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
+from autograder.sandbox.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
+from autograder.sandbox.confinement import Limits as ProcessLimits
+from autograder.sandbox.confinement import python_paths, set_resource_limits
+from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
+from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Encoder, UnsafeValue, read_frame, write_frame
 
-WORKER_MODULE = "autograder.sandbox_worker"
+WORKER_MODULE = "autograder.sandbox.worker"
 UNPRIVILEGED_IDS = 1_500_000_000
 """Student code runs as ``UNPRIVILEGED_IDS + pid of the grader process`` when the grader is root."""
 WARNING_CATEGORIES = {
@@ -195,7 +196,7 @@ class Sandbox:
 
         In-place changes the student code made to its copies of the arguments are written back
         into ``args`` and ``kwargs`` only when these are the copies the call in progress owns
-        (:func:`autograder.purity.call_on_copies` made them); otherwise they are dropped, so that
+        (:func:`autograder.checking.purity.call_on_copies` made them); otherwise they are dropped, so that
         the grader's own objects never change.
 
         Raises:

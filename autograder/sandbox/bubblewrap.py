@@ -13,12 +13,12 @@ Flatpak builds its sandboxes with. A process started by :func:`bubblewrap_comman
   holding read-only copies of the assignment's support files;
 * when the grader is root, keeps only the capabilities to change its user, which the worker uses
   to become an unprivileged user before any student code runs (see
-  :func:`autograder.confinement.drop_privileges`); otherwise it runs in a user namespace as the
+  :func:`autograder.sandbox.confinement.drop_privileges`); otherwise it runs in a user namespace as the
   grader's own, unprivileged, user.
 
 Where ``bwrap`` is missing or the kernel refuses it namespaces (e.g. Ubuntu 24.04's AppArmor
 restriction of unprivileged user namespaces), :func:`bubblewrap` returns None and the sandbox
-relies on the Landlock and seccomp confinement of :mod:`autograder.confinement` alone.
+relies on the Landlock and seccomp confinement of :mod:`autograder.sandbox.confinement` alone.
 """
 
 import functools

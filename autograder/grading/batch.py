@@ -3,9 +3,9 @@
 Submissions are given as paths: notebooks, directories holding one notebook, directories of
 student folders (nbgrader's ``submitted/<student>/<assignment>/``: one submission per notebook
 found), or glob patterns of any of these. Each is graded by
-:func:`autograder.isolated_grading.grade_submission` in a pool of worker processes; whatever
+:func:`autograder.grading.isolated.grade_submission` in a pool of worker processes; whatever
 goes wrong with one becomes a note on its result, and the batch goes on. With a
-:class:`autograder.result_store.ResultStore`, results are kept as they complete and a batch that
+:class:`autograder.grading.result_store.ResultStore`, results are kept as they complete and a batch that
 was stopped resumes where it stopped.
 """
 
@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from autograder.isolated_grading import (
+from autograder.grading.isolated import (
     UnknownAssignment,
     find_notebook,
     grade_submission,
@@ -27,9 +27,9 @@ from autograder.isolated_grading import (
     read_submission,
     written_answers_pending,
 )
-from autograder.result_store import ResultStore
+from autograder.grading.result_store import ResultStore
 from autograder.results import FAILED, SubmissionResult, TestResult
-from autograder.sandbox import Limits
+from autograder.sandbox.process import Limits
 
 MAX_DEATHS = 2
 """A submission whose grading process dies this many times is reported as not graded."""
@@ -114,7 +114,7 @@ def grade_many(
         on_result: called with each result as soon as it is ready (e.g. to advance a progress bar).
         store: where results are kept as they complete; those already there are not graded again.
         scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
-            graded by its workers instead of local processes (see :mod:`autograder.dask_grading`).
+            graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
     """
     done: dict[str, SubmissionResult] = {}
     keys = {s: store_key(store, s, assignment) for s in submissions} if store is not None else {}
@@ -132,7 +132,7 @@ def grade_many(
     pending = [s for s in dict.fromkeys(submissions) if s not in done]
     seed_of = dict(zip(submissions, seeds or []))
     if scheduler is not None:
-        from autograder.dask_grading import grade_on_cluster
+        from autograder.grading.dask_cluster import grade_on_cluster
 
         grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of)
     elif jobs <= 1:

@@ -16,7 +16,7 @@ return a description of the first time step that breaks it, or ``""``.
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.strategies import dimensions, float_arrays, floats
+from autograder.checking.strategies import dimensions, float_arrays, floats
 
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25}
 RELATIVE_SLACK = 1e-9

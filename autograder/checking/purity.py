@@ -10,7 +10,7 @@ While a student function runs, the other student functions it calls by their glo
 monitored the same way (:func:`monitoring`): each gets copies of what its caller passes, so a
 callee that changes its arguments cannot change its caller's data; the change is logged for the
 callee, noting the caller it was seen in. The process running student code in isolated grading
-(:mod:`autograder.sandbox_worker`) does the same with :func:`monitored`.
+(:mod:`autograder.sandbox.worker`) does the same with :func:`monitored`.
 
 Only plain data is compared: numpy arrays of numbers, booleans or strings, and the dicts, lists
 and tuples holding them. Other objects are copied but not looked into: isolated grading keeps
@@ -27,6 +27,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from autograder.student_api import student_function_names
 
 COMPARED_DTYPE_KINDS = frozenset("biufcSU")
 """Array dtypes compared after a call: the plain data that isolated grading sends back too."""
@@ -128,14 +130,6 @@ def record(modification: Modification) -> None:
         run.modifications.append(replace(modification, case=run.case))
 
 
-@functools.cache
-def student_function_names() -> frozenset[str]:
-    """The names of the functions students write, in every assignment."""
-    from autograder.checks import lstm, rnn
-
-    return frozenset(rnn.__all__) | frozenset(lstm.__all__)
-
-
 def call_on_copies(function: Callable, args: tuple, kwargs: dict, *, name: str):
     """Call a student function on copies of its arguments and log what it changed in them.
 
@@ -179,7 +173,7 @@ def are_call_copies(args: tuple, kwargs: dict) -> bool:
     """True when ``args`` and ``kwargs`` are the copies the call in progress owns.
 
     Isolated grading writes what the student process did to its arguments back only into these
-    (see ``autograder.sandbox.Sandbox.call``), never into objects of the grader.
+    (see ``autograder.sandbox.process.Sandbox.call``), never into objects of the grader.
     """
     copies = _call_copies.get()
     if copies is None:

@@ -9,7 +9,7 @@ scaled).
 
 import numpy as np
 
-from autograder.case import CheckFailed, type_name
+from autograder.checking.case import CheckFailed, type_name
 
 RTOL = 1e-7
 ATOL = 1e-9

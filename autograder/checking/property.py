@@ -10,8 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.case import Case, CheckFailed
-from autograder.strategies import GRADING_SETTINGS
+from autograder.checking.case import Case, CheckFailed
+from autograder.checking.strategies import GRADING_SETTINGS
 
 
 def property_case(

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.purity import PurityError, call_on_copies, check_run
+from autograder.checking.purity import PurityError, call_on_copies, check_run
 from autograder.results import CaseResult, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
 
-NOT_STUDENT_CODE = (str(Path(__file__).resolve().parent), sysconfig.get_paths()["stdlib"])
+NOT_STUDENT_CODE = (str(Path(__file__).resolve().parents[1]), sysconfig.get_paths()["stdlib"])
 """Frames in these directories (the autograder, the standard library) are never the student's."""
 
 
@@ -38,7 +38,7 @@ class CheckFailed(AssertionError):
 
 
 class StudentCodeError(Exception):
-    """An error student code raised in another process, described there (see ``autograder.sandbox``).
+    """An error student code raised in another process, described there (see ``autograder.sandbox.process``).
 
     Attributes:
         description: ``"ValueError: message (in f, line 7: a = x @ Wx)"``, as
@@ -82,7 +82,7 @@ class Case:
             may return a note, shown to the student under the passed case.
         judges_values: True for a case that only right values pass: a stub, a constant or a zero
             output fails it (known answers, a gradient check). The purity case of a check is
-            earned only together with one of these (see ``autograder.grading.purity_case``).
+            earned only together with one of these (see ``autograder.checking.blocks.purity_case``).
     """
 
     name: str
@@ -95,7 +95,7 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
     """Call a student function on copies of its arguments, turning any exception into a CheckFailed.
 
     The function never receives the caller's objects: it gets copies (see
-    :func:`autograder.purity.call_on_copies`), and an argument it changes is logged for the
+    :func:`autograder.checking.purity.call_on_copies`), and an argument it changes is logged for the
     purity case of the check, not failed here. An argument that cannot be copied or compared
     fails the call.
 
@@ -167,7 +167,7 @@ def run_cases(
 
     Output the student code writes to stdout or stderr while it runs is discarded, and warnings
     are silenced, so that nothing reaches the notebook's stderr. The cases share one log of the
-    arguments student functions changed (:func:`autograder.purity.check_run`), which the purity
+    arguments student functions changed (:func:`autograder.checking.purity.check_run`), which the purity
     case, run last, reads. ``seed`` is the seed hidden cases drew their inputs from, recorded on
     each result.
     """

@@ -1,7 +1,7 @@
 """The purity case of a check: one per public check, told once, with a fix that fits the object.
 
 Every call a check makes logs the arguments the student function changed (see
-:mod:`autograder.purity`). The purity case, the last case of each public check, reads that log:
+:mod:`autograder.checking.purity`). The purity case, the last case of each public check, reads that log:
 it fails when a call of the checked function, during this run of its check, changed an
 argument, with one message naming the argument, what changed and a one-line fix for that kind
 of object. Values are always judged on copies, so a function with right values that writes into
@@ -12,8 +12,8 @@ judges values (``Case.judges_values``): a function must be implemented to earn t
 properties.
 """
 
-from autograder.case import Case, CheckFailed
-from autograder.purity import Modification, current_check_run
+from autograder.checking.case import Case, CheckFailed
+from autograder.checking.purity import Modification, current_check_run
 
 PURITY_CASE = "leaves its arguments unchanged (earned with a case that checks values)"
 
