@@ -1,4 +1,11 @@
-"""Shared fixtures: the reference functions and a way to run one check quietly."""
+"""Shared fixtures (the reference functions, the executed solution notebooks) and the suite's schedule.
+
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``). Each test module
+is one unit of work, so its module-scoped fixtures (an nbgrader course, a venv, a graded batch) are
+built once; modules sharing a session fixture form one unit too (``SHARED``), and the units that
+take longest start first (``LONGEST_FIRST``), so that no long one starts last and keeps a core busy
+alone at the end.
+"""
 
 import os
 
@@ -47,3 +54,31 @@ def solution_run(tmp_path_factory):
         return runs[assignment]
 
     return run
+
+
+SHARED = {"test_course_claims": "solution-notebooks", "test_solution_notebook": "solution-notebooks"}
+"""Modules that share a session fixture, by the unit they are run in: ``solution_run`` here."""
+
+LONGEST_FIRST = [
+    "test_instructors_guide",
+    "test_builds",
+    "solution-notebooks",
+    "test_nbgrader_pipeline",
+    "test_isolation",
+    "test_adversarial",
+    "test_audit",
+]
+"""The units measured to take longest (``make test`` prints the slowest tests), longest first."""
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test with its unit of work, and put the longest units first."""
+    def unit(item) -> str:
+        module = item.module.__name__.rpartition(".")[2]
+        return SHARED.get(module, module)
+
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(unit(item)))
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(unit(item), len(rank)))

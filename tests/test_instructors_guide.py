@@ -41,6 +41,7 @@ import numpy as np
 import pytest
 from ulps import within_ulps
 
+from autograder.atomic_files import write_atomically
 from autograder.instructor.submissions import demo_answers, solution_answers, with_answers
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -267,7 +268,7 @@ def guide(tmp_path_factory) -> Run:
         differently = changed + sorted(set(after) - set(before))
         for path, data in before.items():
             if after.get(path) != data:
-                path.write_bytes(data)
+                write_atomically(path, data)  # tests running beside this one read these files
     return Run(home, blocks, outputs, [str(p.relative_to(REPOSITORY)) for p in differently])
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.atomic_files import write_atomically
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -53,15 +55,18 @@ def save(assignment: str, examples: dict[str, dict[str, np.ndarray]]) -> Path:
         for name, value in values.items()
     }
     path = data_path(assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # np.savez stamps each member with the current time: write the archive with a fixed one, so the
-    # same reference gives the same bytes (regenerating changes nothing that git can see).
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    # same reference gives the same bytes (regenerating changes nothing that git can see). The
+    # archive is built in memory and replaces the old one atomically: checks reading it meanwhile
+    # see one complete archive or the other.
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for key, array in flat.items():
             member = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             member.compress_type = zipfile.ZIP_DEFLATED
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, array, allow_pickle=False)
             archive.writestr(member, buffer.getvalue())
+    write_atomically(path, content.getvalue())
     load.cache_clear()
     return path
