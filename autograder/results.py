@@ -5,6 +5,7 @@ a message or a name that came from a submission can reach any output format with
 """
 
 from dataclasses import dataclass, fields
+from pathlib import PurePath
 
 from autograder.text_safety import safe_text
 
@@ -17,6 +18,29 @@ def _make_text_safe(result) -> None:
             object.__setattr__(result, field.name, safe_text(value))
         elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
             object.__setattr__(result, field.name, tuple(safe_text(item) for item in value))
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common mistake a check recognised behind a failure (see ``autograder.checking.diagnoses``).
+
+    Attributes:
+        id: what the mistake is, stable across gradings and readable as a label, in kebab case:
+            ``"weights-not-accumulated"``, ``"bias-missing"``. The class report counts by it.
+        text: the hint the student reads after ``Likely mistake:``, e.g. "dx and dh0 are right
+            but the weight gradients are not: ...".
+    """
+
+    id: str
+    text: str
+
+    def __post_init__(self) -> None:
+        _make_text_safe(self)
+
+    @property
+    def label(self) -> str:
+        """The id as words: ``"weights not accumulated"``."""
+        return self.id.replace("-", " ")
 
 
 @dataclass(frozen=True)
@@ -33,6 +57,8 @@ class CaseResult:
         hidden: True for cases that compare with the reference solution.
         seed: for a hidden case, the seed of the grading its inputs were drawn from
             (:mod:`autograder.checking.hidden_cases`); None for a public case.
+        mistake: when it failed and a check recognised why, the mistake (its text is also the
+            ``Likely mistake:`` line of ``message``); None otherwise.
     """
 
     function: str
@@ -42,6 +68,7 @@ class CaseResult:
     message: str = ""
     hidden: bool = False
     seed: int | None = None
+    mistake: Mistake | None = None
 
     def __post_init__(self) -> None:
         _make_text_safe(self)
@@ -116,6 +143,11 @@ class SubmissionResult:
             user"``, ``"no sockets"``); empty when it did not run in isolation.
         seed: the seed the hidden cases were drawn from (``--seed`` replays them); None when no
             hidden case ran.
+        student: who submitted it, e.g. nbgrader's student id (the folder ``submitted/<student>/``);
+            None when it cannot be told (see :func:`student_of`).
+        submitted_at: when it was submitted, ISO 8601 with a UTC offset
+            (``"2026-03-02T23:58:10+00:00"``): nbgrader's ``timestamp.txt`` when there is one,
+            else the notebook's modification time; None when unknown. Late penalties read it.
     """
 
     submission: str
@@ -124,6 +156,8 @@ class SubmissionResult:
     notes: tuple[str, ...] = ()
     protections: tuple[str, ...] = ()
     seed: int | None = None
+    student: str | None = None
+    submitted_at: str | None = None
 
     def __post_init__(self) -> None:
         _make_text_safe(self)
@@ -139,6 +173,29 @@ class SubmissionResult:
         return round(sum(test.max_score for test in self.tests), 6)
 
     @property
+    def student_id(self) -> str:
+        """``student`` when the grader recorded it, else as :func:`student_of` tells it from the path."""
+        return self.student or student_of(self.submission, self.assignment)
+
+    @property
     def pending_score(self) -> float:
         """Points of the written answers that await a human grader."""
         return round(sum(test.max_score for test in self.tests if test.status == PENDING), 6)
+
+
+def student_of(submission: str, assignment: str) -> str:
+    """Who submitted a notebook, told from its path the way nbgrader and a batch of folders lay it out.
+
+    ``submitted/alice/rnn/rnn.ipynb`` and ``submitted/alice/rnn`` (nbgrader) give ``alice``, as do
+    ``alice/rnn.ipynb`` (a folder per student) and ``alice.ipynb`` (a notebook per student): the
+    notebook's name unless it is the assignment's, else the nearest folder not named after the
+    assignment.
+    """
+    path = PurePath(submission)
+    if path.suffix == ".ipynb":
+        if path.stem != assignment:
+            return path.stem
+        path = path.parent
+    if path.name == assignment and path.parent.name:
+        path = path.parent
+    return path.name or submission

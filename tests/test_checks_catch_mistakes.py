@@ -5,11 +5,14 @@ correct forward pass it is graded with, for a backward pass). The table says whi
 check, public and/or hidden, must lose points, and what the message must say.
 """
 
+import re
 from dataclasses import dataclass
 
 import buggy_rnn as buggy
 import pytest
 from rnn_grading import full_marks, run_check
+
+from autograder.checking.case import collecting_results
 
 PUBLIC, BOTH = ("public",), ("public", "hidden")
 
@@ -200,13 +203,51 @@ MISTAKES = [
     ids=lambda value: value.function.__name__ if isinstance(value, Mistake) else value,
 )
 def test_mistake_loses_points_with_a_message_naming_it(mistake, part, reference, capsys):
-    """Does each buggy function lose points on its check, with a message that names its mistake?"""
-    score = run_check(mistake.check, reference, mistake.replacements, hidden=part == "hidden")
+    """Does each buggy function lose points on its check, with a message that names its mistake?
+
+    And does every case whose message names a likely mistake carry that mistake as data (and no
+    other case carry one), so that reports never parse messages?
+    """
+    with collecting_results() as collected:
+        score = run_check(mistake.check, reference, mistake.replacements, hidden=part == "hidden")
     out, err = capsys.readouterr()
     assert isinstance(score, float)
     assert score < full_marks(mistake.check, hidden=part == "hidden"), out
     assert mistake.says in out, out
     assert err == ""
+    for case in (case for results in collected for case in results):
+        named = re.search(r"^Likely mistake: (.*)$", case.message, re.M)
+        assert (case.mistake is None) == (named is None), case
+        if named:
+            assert case.mistake.text.startswith(named.group(1)) and not case.passed
+
+
+RECOGNISED = [
+    (buggy.step_forward_without_bias, "rnn_step_forward", "bias-missing", None),
+    (buggy.step_backward_without_activation_derivative, "rnn_step_backward", "activation-derivative-missing", STEP),
+    (buggy.step_backward_with_dWh_from_next_h, "rnn_step_backward", "dWh-from-next-h", STEP),
+    (buggy.forward_feeding_h0_to_every_step, "rnn_forward", "every-step-starts-from-h0", None),
+    (buggy.backward_overwriting_dWh_each_step, "rnn_backward", "weights-not-accumulated", SEQUENCE),
+    (buggy.backward_without_gradient_from_next_step, "rnn_backward", "no-gradient-from-next-step", SEQUENCE),
+    (buggy.gradient_norms_shifted_by_one_step, "bptt_gradient_norms", "norms-shifted-by-one-step", SEQUENCE),
+    (buggy.growth_factor_as_the_arithmetic_mean, "growth_factor", "arithmetic-mean-of-ratios", None),
+    (buggy.clip_by_global_norm_per_array, "clip_by_global_norm", "each-array-clipped-by-its-own-norm", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "check", "mistake_id", "companion"), RECOGNISED, ids=[row[2] for row in RECOGNISED]
+)
+def test_a_recognised_mistake_is_carried_by_its_id_in_the_public_and_hidden_cases(
+    function, check, mistake_id, companion, reference, capsys
+):
+    """Does the case that catches a classic mistake carry its id, on the public and the hidden part?"""
+    for hidden in (False, True):
+        with collecting_results() as collected:
+            run_check(check, reference, {check: function, **(companion or {})}, hidden=hidden)
+        ids = {case.mistake.id for results in collected for case in results if case.mistake}
+        assert ids == {mistake_id}, (hidden, ids)
+    capsys.readouterr()
 
 
 def test_a_right_backward_behind_a_wrong_forward_is_told_to_fix_the_forward_first(reference, capsys):

@@ -22,10 +22,10 @@ from autograder.formats import FORMATS, gradebook, load_schema
 from autograder.formats.github import classroom_json, classroom_result, write_step_output
 from autograder.formats.gradebook import gradebook_csv, write_gradebook
 from autograder.formats.gradescope import gradescope_json, gradescope_results
-from autograder.formats.json_results import results_json
+from autograder.formats.json_results import results_from_json, results_json
 from autograder.formats.junit import junit_xml
 from autograder.formats.text import text_report
-from autograder.results import CaseResult, SubmissionResult
+from autograder.results import CaseResult, Mistake, SubmissionResult
 from autograder.results import TestResult as GradedTest  # a name pytest does not collect
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -173,8 +173,45 @@ class TestJson:
         assert hidden == {
             "name": "rnn_backward (hidden)", "function": "rnn_backward", "score": 0.0, "max_score": 3.0,
             "status": "failed", "output": "not graded: the notebook could not be read", "hidden": True,
+            "cell": "test_rnn_backward", "cases": [],
         }
         assert document["tests"][4]["status"] == "pending"
+
+    def test_cases_and_their_mistakes_are_carried_and_read_back(self):
+        """Does a test's JSON list its cases with their mistake as id and text, and read back the same result?"""
+        mistake = Mistake("weights-not-accumulated", "dx and dh0 are right but the weight gradients are not")
+        cases = (
+            CaseResult("rnn_backward", "shapes", 1.0, 1.0),
+            CaseResult("rnn_backward", "gradients match", 0.0, 2.0, "dWh: wrong\nLikely mistake: ...", mistake=mistake),
+        )
+        test = GradedTest("rnn_backward", "rnn_backward", 1.0, 3.0, "failed", "out", cell="test_rnn_backward", cases=cases)
+        result = SubmissionResult(
+            "submitted/dora/rnn/rnn.ipynb", "rnn", (test,), student="dora", submitted_at="2026-03-02T23:58:10+00:00"
+        )
+        document = json.loads(results_json([result]))
+        validate(document, "results")
+        assert document["tests"][0]["cases"][1]["mistake"] == {"id": mistake.id, "text": mistake.text}
+        assert document["tests"][0]["cases"][0]["mistake"] is None
+        assert (document["student"], document["submitted_at"]) == ("dora", "2026-03-02T23:58:10+00:00")
+        assert results_from_json(results_json([result])) == [result]
+
+    def test_results_written_before_cases_and_students_existed_are_still_read(self):
+        """Does a document without cases, cell, student and submitted_at still validate and read back?"""
+        document = json.loads(results_json([ALICE]))
+        for test in document["tests"]:
+            del test["cases"], test["cell"]
+        del document["student"], document["submitted_at"]
+        validate(document, "results")
+        (result,) = results_from_json(json.dumps(document))
+        assert result.score == ALICE.score and result.student is None and result.student_id == "alice"
+        assert all(test.cases == () for test in result.tests)
+
+    def test_a_mistake_id_must_be_kebab_case(self):
+        """Does the schema reject a mistake whose id is not a readable kebab-case label?"""
+        test = GradedTest("f", "f", 0.0, 1.0, "failed", cases=(CaseResult("f", "c", 0.0, 1.0, "m", mistake=Mistake("x", "t")),))
+        document = json.loads(results_json([SubmissionResult("a.ipynb", "rnn", (test,))]))
+        document["tests"][0]["cases"][0]["mistake"]["id"] = "Likely mistake: x"
+        assert not is_valid(document, "results")
 
     def test_schema_rejects_an_unknown_status_and_a_missing_field(self):
         """Does our schema reject status "ok" and a test without its function?"""

@@ -98,7 +98,7 @@ def failing_inputs(description: str) -> Iterator[None]:
     try:
         yield
     except CheckFailed as failure:
-        raise CheckFailed(f"{failure}\nFailing inputs: {description}") from None
+        raise failure.amended(f"Failing inputs: {description}") from None
 
 
 def known_answer(assignment: str, function: str, key: str, example: dict) -> str:
@@ -266,11 +266,10 @@ def _raise_first(failures: dict[str, str], actual: dict, desired: dict, diagnose
     message = next(iter(failures.values()))
     if len(failures) > 1:
         message += f"\nAlso wrong: {', '.join(list(failures)[1:])}."
-    if diagnose is not None:
-        diagnosis = diagnose(set(failures), actual, desired)
-        if diagnosis:
-            message += f"\nLikely mistake: {diagnosis}"
-    raise CheckFailed(message)
+    mistake = diagnose(set(failures), actual, desired) if diagnose is not None else None
+    if mistake is not None:
+        message += f"\nLikely mistake: {mistake.text}"
+    raise CheckFailed(message, mistake=mistake)
 
 
 def numerical_gradients(

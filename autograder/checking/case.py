@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checking.purity import PurityError, call_on_copies, check_run
-from autograder.results import CaseResult, total_max_points, total_points
+from autograder.results import CaseResult, Mistake, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
 
@@ -34,7 +34,20 @@ NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplem
 
 
 class CheckFailed(AssertionError):
-    """A case found a mistake; the message is shown to the student as it is."""
+    """A case found a mistake; the message is shown to the student as it is.
+
+    Attributes:
+        mistake: the common mistake a diagnosis recognised behind the failure, or None; it becomes
+            the case result's ``mistake``, so that reports count mistakes without reading messages.
+    """
+
+    def __init__(self, message: str = "", *, mistake: Mistake | None = None) -> None:
+        super().__init__(message)
+        self.mistake = mistake
+
+    def amended(self, text: str) -> "CheckFailed":
+        """The same failure with ``text`` as a last line of its message, its mistake kept."""
+        return CheckFailed(f"{self}\n{text}", mistake=self.mistake)
 
 
 class StudentCodeError(Exception):
@@ -181,24 +194,26 @@ def run_cases(
                 warnings.catch_warnings(),
             ):
                 warnings.simplefilter("ignore")
-                earned, message = _run_case(case)
+                earned, message, mistake = _run_case(case)
             log.values_earned |= case.judges_values and earned
             if not log.stub_message and NOT_IMPLEMENTED.match(message):
                 log.stub_message = message
             points = float(case.points) if earned else 0.0
-            results.append(CaseResult(function, case.name, points, float(case.points), message, hidden, seed))
+            results.append(
+                CaseResult(function, case.name, points, float(case.points), message, hidden, seed, mistake)
+            )
     return results
 
 
-def _run_case(case: Case) -> tuple[bool, str]:
-    """Whether the case passed, and its message: why it failed, or the note it passed with."""
+def _run_case(case: Case) -> tuple[bool, str, Mistake | None]:
+    """Whether the case passed, its message (why it failed, or the note it passed with), its mistake."""
     try:
         note = case.run()
     except CheckFailed as failure:
-        return False, str(failure)
+        return False, str(failure), failure.mistake
     except Exception as error:  # noqa: BLE001 - a bug in a check must not cost a batch
-        return False, f"the check itself failed ({describe_exception(error)}); tell your instructor"
-    return True, note or ""
+        return False, f"the check itself failed ({describe_exception(error)}); tell your instructor", None
+    return True, note or "", None
 
 
 def report(results: list[CaseResult], *, out=None) -> float:

@@ -1,33 +1,37 @@
-"""Diagnoses: hints that name the likely mistake behind a wrong output.
+"""Diagnoses: what names the likely mistake behind a wrong output.
 
 A diagnosis is called with the names of the wrong outputs and the actual and desired outputs,
-and returns a hint for the student, or ``""`` when it recognises nothing. The builders here
-recognise a mistake by the exact wrong value it produces, or by a wrong forward pass behind a
-backward pass.
+and returns the :class:`~autograder.results.Mistake` it recognises (an id that reports count by,
+and the hint the student reads), or None. The builders here recognise a mistake by the exact
+wrong value it produces, or by a wrong forward pass behind a backward pass.
 """
 
 from collections.abc import Callable
 
 import numpy as np
 
-Diagnosis = Callable[[set, dict, dict], str]
-"""``diagnose(wrong_outputs, actual, desired)``: a hint naming the likely mistake, or ``""``."""
+from autograder.results import Mistake
+
+Diagnosis = Callable[[set, dict, dict], Mistake | None]
+"""``diagnose(wrong_outputs, actual, desired)``: the likely mistake, or None."""
 
 
-def known_mistakes(*mistakes: tuple[str, np.ndarray, str], otherwise: Diagnosis | None = None) -> Diagnosis:
+def known_mistakes(
+    *mistakes: tuple[str, np.ndarray, Mistake], otherwise: Diagnosis | None = None
+) -> Diagnosis:
     """A diagnosis that recognises common mistakes by the wrong output each of them produces.
 
     Args:
-        *mistakes: ``(output, value that output takes when the mistake is made, what to tell the
-            student)``; the first one whose output is wrong and equals that value is named.
+        *mistakes: ``(output, value that output takes when the mistake is made, the mistake)``;
+            the first one whose output is wrong and equals that value is named.
         otherwise: the diagnosis to fall back on when no mistake is recognised.
     """
 
-    def diagnose(wrong: set, actual: dict, desired: dict) -> str:
-        for output, mistaken, explanation in mistakes:
+    def diagnose(wrong: set, actual: dict, desired: dict) -> Mistake | None:
+        for output, mistaken, mistake in mistakes:
             if output in wrong and _equals(actual.get(output), mistaken):
-                return explanation
-        return otherwise(wrong, actual, desired) if otherwise is not None else ""
+                return mistake
+        return otherwise(wrong, actual, desired) if otherwise is not None else None
 
     return diagnose
 
@@ -45,13 +49,14 @@ def forward_first(forward: str, actual, desired: np.ndarray, otherwise: Diagnosi
         otherwise: the diagnosis to use when the forward pass is right.
     """
 
-    def diagnose(wrong: set, actual_outputs: dict, desired_outputs: dict) -> str:
+    def diagnose(wrong: set, actual_outputs: dict, desired_outputs: dict) -> Mistake | None:
         if not _equals(actual, desired):
-            return (
+            return Mistake(
+                "forward-pass-wrong",
                 f"your {forward} is wrong on these inputs too, and this backward pass is checked "
-                f"through its cache. Fix {forward} first."
+                f"through its cache. Fix {forward} first.",
             )
-        return otherwise(wrong, actual_outputs, desired_outputs) if otherwise is not None else ""
+        return otherwise(wrong, actual_outputs, desired_outputs) if otherwise is not None else None
 
     return diagnose
 

@@ -121,8 +121,8 @@ def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
         try:
             check(example)
         except CheckFailed as failure:
-            raise CheckFailed(
-                f"{failure}\nFailing inputs: {describe_sizes(example)}. Hidden case {case} of this grading "
+            raise failure.amended(
+                f"Failing inputs: {describe_sizes(example)}. Hidden case {case} of this grading "
                 f"(seed {seed}): `autograder.checking.hidden_cases.inputs({function!r}, {case}, seed={seed})` "
                 "rebuilds them."
             ) from None

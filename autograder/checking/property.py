@@ -46,8 +46,8 @@ def property_case(
         try:
             holds_for()
         except CheckFailed as failure:
-            raise CheckFailed(
-                f"{failure}\nSmallest failing input found by Hypothesis:\n" + format_example(last["example"])
+            raise failure.amended(
+                "Smallest failing input found by Hypothesis:\n" + format_example(last["example"])
             ) from None
 
     return Case(name, points, run, judges_values)

@@ -17,6 +17,7 @@ from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, si
 from autograder.checking.property import property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import array_shapes, float_arrays
+from autograder.results import Mistake
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 GAMMA = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0}
@@ -171,8 +172,9 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             raise CheckFailed(
                 f"{name}: for {activation!r}, f'(a) = {got.flat[index]:.8g} at a = {a.flat[index]:.8g}, "
                 f"but the slope of {activation} there is {slope.flat[index]:.8g}.\n"
-                + (f"Likely mistake: {mistake}\n" if mistake else "")
-                + f"Hint: {DERIVATIVE_HINTS[activation]}"
+                + (f"Likely mistake: {mistake.text}\n" if mistake else "")
+                + f"Hint: {DERIVATIVE_HINTS[activation]}",
+                mistake=mistake,
             )
 
     def rejects_unknown_activation():
@@ -246,15 +248,24 @@ def derivative_mistakes(a: np.ndarray, activation: str, output: str) -> Diagnosi
     mistakes = {
         "tanh": (
             1.0 - a**2,
-            "you computed 1 - a**2, treating the pre-activation a as if it were h = tanh(a). "
-            "Apply tanh first: 1 - np.tanh(a)**2.",
+            Mistake(
+                "derivative-of-the-hidden-state",
+                "you computed 1 - a**2, treating the pre-activation a as if it were h = tanh(a). "
+                "Apply tanh first: 1 - np.tanh(a)**2.",
+            ),
         ),
         "sigmoid": (
             a * (1.0 - a),
-            "you computed a * (1 - a), treating the pre-activation a as if it were s = sigmoid(a). "
-            "Apply sigmoid first: s = sigmoid(a), then s * (1 - s).",
+            Mistake(
+                "derivative-of-the-hidden-state",
+                "you computed a * (1 - a), treating the pre-activation a as if it were s = sigmoid(a). "
+                "Apply sigmoid first: s = sigmoid(a), then s * (1 - s).",
+            ),
         ),
-        "relu": ((a >= 0).astype(np.float64), "relu'(0) must be 0: use a > 0, not a >= 0."),
+        "relu": (
+            (a >= 0).astype(np.float64),
+            Mistake("relu-slope-one-at-zero", "relu'(0) must be 0: use a > 0, not a >= 0."),
+        ),
     }
     if activation not in mistakes or (activation == "relu" and not np.any(a == 0)):
         return known_mistakes()

@@ -18,6 +18,7 @@ from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases
 from autograder.checking.property import property_case
 from autograder.checking.purity_case import purity_case
+from autograder.results import Mistake
 
 NAME = "growth_factor"
 HINT = "the factor is (norms[0] / norms[T-1]) ** (1 / (T-1)); compute it as exp((log n_0 - log n_{T-1}) / (T-1))."
@@ -50,24 +51,33 @@ def growth_factor_mistakes(norms: np.ndarray) -> Diagnosis:
             (
                 "factor",
                 (norms[-1] / norms[0]) ** (1 / steps),
-                "this is the factor going forwards in time (norms[T-1] / norms[0]); the course reads "
-                "a gradient curve backwards, from the loss at t = T-1 to t = 0: use norms[0] / norms[T-1].",
+                Mistake(
+                    "factor-forwards-in-time",
+                    "this is the factor going forwards in time (norms[T-1] / norms[0]); the course reads "
+                    "a gradient curve backwards, from the loss at t = T-1 to t = 0: use norms[0] / norms[T-1].",
+                ),
             ),
             (
                 "factor",
                 (norms[0] / norms[-1]) ** (1 / len(norms)),
-                "T norms are T - 1 steps apart: take the (T-1)-th root, not the T-th.",
+                Mistake("root-over-T-steps", "T norms are T - 1 steps apart: take the (T-1)-th root, not the T-th."),
             ),
             (
                 "factor",
                 np.mean(ratios),
-                "this is the arithmetic mean of the ratios; a factor per step is their geometric mean "
-                "(the product of the ratios, to the power 1 / (T-1)).",
+                Mistake(
+                    "arithmetic-mean-of-ratios",
+                    "this is the arithmetic mean of the ratios; a factor per step is their geometric mean "
+                    "(the product of the ratios, to the power 1 / (T-1)).",
+                ),
             ),
             (
                 "factor",
                 norms[0] / norms[-1],
-                "this is the total change over T - 1 steps; take its (T-1)-th root to get one step's factor.",
+                Mistake(
+                    "root-not-taken",
+                    "this is the total change over T - 1 steps; take its (T-1)-th root to get one step's factor.",
+                ),
             ),
         )
 
@@ -112,7 +122,7 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
         try:
             got = student_factor(growth_factor, curve, allow_warnings=False)
         except CheckFailed as failure:
-            raise CheckFailed(f"{failure}\n{advice}") from None
+            raise failure.amended(advice) from None
         expected = factor_of(curve)
         if not np.isclose(got, expected, rtol=1e-9, atol=0):
             raise CheckFailed(

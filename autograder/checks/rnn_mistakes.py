@@ -1,7 +1,8 @@
 """Common mistakes in the rnn assignment, recognised by the wrong outputs they produce.
 
 A diagnosis (see :data:`autograder.checking.diagnoses.Diagnosis`) looks at which outputs are wrong and
-what they are, and names the likely mistake. Most diagnoses here are built from the inputs a
+what they are, and names the likely mistake: a :class:`~autograder.results.Mistake`, whose id the
+class report counts by. Most diagnoses here are built from the inputs a
 case used: they compute, from the definitions in DESIGN.md, what an output is when a given
 mistake is made, and name the mistake when the student's output equals it.
 """
@@ -10,6 +11,7 @@ import numpy as np
 
 from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
+from autograder.results import Mistake
 
 STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
 
@@ -20,15 +22,32 @@ def step_forward_mistakes(inputs: dict, activation: str, output: str) -> Diagnos
     f = ACTIVATION_FUNCTIONS
     a = x @ wx + prev_h @ wh + b
     return known_mistakes(
-        (output, f[activation](x @ wx + prev_h @ wh), "the bias is missing: a = x @ Wx + prev_h @ Wh + b."),
+        (
+            output,
+            f[activation](x @ wx + prev_h @ wh),
+            Mistake("bias-missing", "the bias is missing: a = x @ Wx + prev_h @ Wh + b."),
+        ),
         (
             output,
             f[activation](x @ wx + b),
-            "the recurrent term prev_h @ Wh is missing from the pre-activation.",
+            Mistake(
+                "recurrent-term-missing", "the recurrent term prev_h @ Wh is missing from the pre-activation."
+            ),
         ),
-        (output, a, f"next_h is the pre-activation a itself: apply the activation ({activation}) to it."),
+        (
+            output,
+            a,
+            Mistake(
+                "activation-not-applied",
+                f"next_h is the pre-activation a itself: apply the activation ({activation}) to it.",
+            ),
+        ),
         *(
-            (output, f[other](a), f"you applied {other}, but activation={activation!r} was asked for.")
+            (
+                output,
+                f[other](a),
+                Mistake("wrong-activation", f"you applied {other}, but activation={activation!r} was asked for."),
+            )
             for other in sorted(f)
             if other != activation
         ),
@@ -45,35 +64,58 @@ def step_backward_mistakes(inputs: dict, activation: str, dnext_h: np.ndarray) -
         (
             "dx",
             dnext_h @ wx.T,
-            "the factor f'(a) is missing: every gradient must be computed from da = dnext_h * f'(a), "
-            "not from dnext_h.",
+            Mistake(
+                "activation-derivative-missing",
+                "the factor f'(a) is missing: every gradient must be computed from da = dnext_h * f'(a), "
+                "not from dnext_h.",
+            ),
         ),
         (
             "dx",
             (dnext_h * ACTIVATION_SLOPES[activation](next_h)) @ wx.T,
-            "f'(a) was evaluated at next_h = f(a); evaluate it at the pre-activation a.",
+            Mistake(
+                "derivative-at-the-hidden-state",
+                "f'(a) was evaluated at next_h = f(a); evaluate it at the pre-activation a.",
+            ),
         ),
         (
             "dWh",
             next_h.T @ da,
-            "dWh was computed from next_h, the state this step produced; it must use prev_h, the "
-            "previous hidden state this step received: dWh = prev_h.T @ da.",
+            Mistake(
+                "dWh-from-next-h",
+                "dWh was computed from next_h, the state this step produced; it must use prev_h, the "
+                "previous hidden state this step received: dWh = prev_h.T @ da.",
+            ),
         ),
-        ("dprev_h", da @ wh, "dprev_h = da @ Wh.T: you multiplied by Wh instead of its transpose."),
-        ("db", da.mean(axis=0), "db is the mean of da over the batch; it must be the sum over the batch."),
+        (
+            "dprev_h",
+            da @ wh,
+            Mistake(
+                "Wh-not-transposed", "dprev_h = da @ Wh.T: you multiplied by Wh instead of its transpose."
+            ),
+        ),
+        (
+            "db",
+            da.mean(axis=0),
+            Mistake(
+                "db-averaged-over-batch",
+                "db is the mean of da over the batch; it must be the sum over the batch.",
+            ),
+        ),
         otherwise=diagnose_step_backward,
     )
 
 
-def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> str:
+def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> Mistake | None:
     """Name the mistake that explains which of the five step gradients are wrong."""
     if wrong >= set(STEP_GRADIENTS):
-        return (
+        return Mistake(
+            "every-step-gradient-wrong",
             "every gradient is wrong, and every one is computed from da = dnext_h * f'(a). "
             "Check that product first: the activation derivative, evaluated at the "
-            "pre-activation a, for the activation the forward pass used."
+            "pre-activation a, for the activation the forward pass used.",
         )
-    return ""
+    return None
 
 
 def sequence_forward_mistakes(inputs: dict, activation: str) -> Diagnosis:
@@ -84,79 +126,98 @@ def sequence_forward_mistakes(inputs: dict, activation: str) -> Diagnosis:
         (
             "h",
             from_h0,
-            "every step starts from h0. Step t must start from h[:, t-1], the state the step "
-            "before it produced; only step 0 starts from h0.",
+            Mistake(
+                "every-step-starts-from-h0",
+                "every step starts from h0. Step t must start from h[:, t-1], the state the step "
+                "before it produced; only step 0 starts from h0.",
+            ),
         ),
         otherwise=_diagnose_later_steps,
     )
 
 
-def _diagnose_later_steps(wrong: set, actual: dict, desired: dict) -> str:
+def _diagnose_later_steps(wrong: set, actual: dict, desired: dict) -> Mistake | None:
     got, expected = actual.get("h"), desired.get("h")
     if "h" not in wrong or not isinstance(got, np.ndarray) or got.shape != expected.shape:
-        return ""
+        return None
     if expected.shape[1] > 1 and np.allclose(got[:, 0], expected[:, 0], rtol=1e-6, atol=1e-9):
-        return (
+        return Mistake(
+            "previous-state-not-passed-on",
             "h[:, 0] is right but later steps are wrong: check how each step receives the previous "
-            "hidden state h[:, t-1]."
+            "hidden state h[:, t-1].",
         )
-    return ""
+    return None
 
 
-def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> str:
+def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> Mistake | None:
     """Name the BPTT mistake that explains which outputs are wrong."""
     if {"dWx", "dWh", "db"} & wrong and not {"dx", "dh0"} & wrong:
-        return (
+        return Mistake(
+            "weights-not-accumulated",
             "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
             "by all time steps, so their gradients must be accumulated (+=) over every step, "
-            "not overwritten by one step's."
+            "not overwritten by one step's.",
         )
     if "dx" in wrong:
         try:
             got, expected = np.asarray(actual["dx"], dtype=float), desired["dx"]
             last_right = np.allclose(got[:, -1], expected[:, -1], rtol=1e-6, atol=1e-9)
         except (ValueError, TypeError, IndexError):
-            return ""
+            return None
         if last_right and expected.shape[1] > 1:
-            return (
+            return Mistake(
+                "no-gradient-from-next-step",
                 "dx is right at the last step but wrong before it: no gradient flows back "
                 "from step t+1. Feed dh[:, t] + dprev_h (from the step after) into the step "
-                "backward, not dh[:, t] alone."
+                "backward, not dh[:, t] alone.",
             )
-    return ""
+    return None
 
 
-def diagnose_norms(wrong: set, actual: dict, desired: dict) -> str:
+def diagnose_norms(wrong: set, actual: dict, desired: dict) -> Mistake | None:
     """Recognise norms listed back to front, shifted by one step, or not starting from dh_last."""
     try:
         got, expected = np.asarray(actual["norms"], dtype=float), desired["norms"]
         if got.shape != expected.shape:
-            return ""
+            return None
         if len(got) > 1 and np.allclose(got[::-1], expected, rtol=1e-6):
-            return (
-                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1)."
+            return Mistake(
+                "norms-in-reverse-order",
+                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1).",
             )
         if len(got) > 1 and np.allclose(got[1:], expected[:-1], rtol=1e-6):
-            return (
+            return Mistake(
+                "norms-shifted-by-one-step",
                 "your norms are shifted by one step: norms[t] is the norm of dL/dh_t, taken before "
-                "going back through step t, so norms[T-1] is the norm of dh_last itself."
+                "going back through step t, so norms[T-1] is the norm of dh_last itself.",
             )
         if not np.isclose(got[-1], expected[-1], rtol=1e-6):
-            return "norms[T-1] must be the norm of dh_last itself, before going back through any step."
+            return Mistake(
+                "last-norm-not-of-dh-last",
+                "norms[T-1] must be the norm of dh_last itself, before going back through any step.",
+            )
     except (ValueError, TypeError):
         pass
-    return ""
+    return None
 
 
 def clip_by_value_mistakes(grads: dict, clip_value: float) -> Diagnosis:
     """Clipping on one side only."""
     return known_mistakes(
         *(
-            (key, np.minimum(grad, clip_value), "only the upper bound was applied: clip into [-c, c].")
+            (
+                key,
+                np.minimum(grad, clip_value),
+                Mistake("clipped-above-only", "only the upper bound was applied: clip into [-c, c]."),
+            )
             for key, grad in grads.items()
         ),
         *(
-            (key, np.maximum(grad, -clip_value), "only the lower bound was applied: clip into [-c, c].")
+            (
+                key,
+                np.maximum(grad, -clip_value),
+                Mistake("clipped-below-only", "only the lower bound was applied: clip into [-c, c]."),
+            )
             for key, grad in grads.items()
         ),
     )
@@ -172,8 +233,11 @@ def clip_by_norm_mistakes(grad: np.ndarray, max_norm: float, output: str) -> Dia
             (
                 output,
                 grad * (max_norm / norm),
-                f"the norm {norm:.6g} is already <= max_norm = {max_norm:.6g}, so the array must "
-                "come back unchanged; you rescaled it anyway.",
+                Mistake(
+                    "rescaled-below-the-threshold",
+                    f"the norm {norm:.6g} is already <= max_norm = {max_norm:.6g}, so the array must "
+                    "come back unchanged; you rescaled it anyway.",
+                ),
             )
         )
     if largest > max_norm:
@@ -181,8 +245,11 @@ def clip_by_norm_mistakes(grad: np.ndarray, max_norm: float, output: str) -> Dia
             (
                 output,
                 grad * (max_norm / largest),
-                "you measured the norm as the largest absolute entry; use the Frobenius norm, "
-                "the square root of the sum of all squared entries.",
+                Mistake(
+                    "norm-as-largest-entry",
+                    "you measured the norm as the largest absolute entry; use the Frobenius norm, "
+                    "the square root of the sum of all squared entries.",
+                ),
             )
         )
     return known_mistakes(*mistakes)
@@ -196,27 +263,43 @@ def clip_by_global_norm_mistakes(grads: dict, max_norm: float) -> Diagnosis:
         (
             "global_norm",
             np.minimum(global_norm, max_norm),
-            "global_norm is the norm after clipping; return the global norm of the gradients "
-            "before clipping.",
+            Mistake(
+                "global-norm-after-clipping",
+                "global_norm is the norm after clipping; return the global norm of the gradients "
+                "before clipping.",
+            ),
         ),
         (
             "global_norm",
             sum(norms.values()),
-            "global_norm is the sum of the arrays' norms; it must be the norm of all entries "
-            "together: sqrt of the sum of the squared norms.",
+            Mistake(
+                "global-norm-summed",
+                "global_norm is the sum of the arrays' norms; it must be the norm of all entries "
+                "together: sqrt of the sum of the squared norms.",
+            ),
         ),
         *(
             (
                 key,
                 grad * (max_norm / norms[key]),
-                "each array was clipped by its own norm. Compute one global norm over all the arrays "
-                "and scale every array by the same factor max_norm / global_norm.",
+                Mistake(
+                    "each-array-clipped-by-its-own-norm",
+                    "each array was clipped by its own norm. Compute one global norm over all the arrays "
+                    "and scale every array by the same factor max_norm / global_norm.",
+                ),
             )
             for key, grad in grads.items()
             if norms[key] > max_norm
         ),
         *(
-            (key, grad, f"nothing was scaled, but the global norm {global_norm:.6g} exceeds max_norm.")
+            (
+                key,
+                grad,
+                Mistake(
+                    "nothing-scaled",
+                    f"nothing was scaled, but the global norm {global_norm:.6g} exceeds max_norm.",
+                ),
+            )
             for key, grad in grads.items()
             if global_norm > max_norm
         ),

@@ -28,6 +28,7 @@ from autograder.grading.isolated import (
     written_answers_pending,
 )
 from autograder.grading.result_store import ResultStore
+from autograder.grading.submission_identity import identified
 from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
 
@@ -112,6 +113,8 @@ def grade_many(
         seeds: the seed of each submission's hidden cases, in order, to replay gradings; None (or
             a None entry) draws a fresh seed for each.
         on_result: called with each result as soon as it is ready (e.g. to advance a progress bar).
+            Each result names its student and the time it was submitted
+            (:mod:`autograder.grading.submission_identity`).
         store: where results are kept as they complete; those already there are not graded again.
         scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
             graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
@@ -120,6 +123,7 @@ def grade_many(
     keys = {s: store_key(store, s, assignment) for s in submissions} if store is not None else {}
 
     def finish(submission: str, result: SubmissionResult, *, graded: bool = True) -> None:
+        result = identified(result)
         done[submission] = result
         if graded and store is not None:
             store.save(keys[submission], result)

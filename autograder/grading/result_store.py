@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder.atomic_files import write_atomically
-from autograder.results import CaseResult, SubmissionResult, TestResult
+from autograder.results import CaseResult, Mistake, SubmissionResult, TestResult
 
 PACKAGE = "rnn-gradients-autograder"
 
@@ -35,12 +35,18 @@ def result_document(result: SubmissionResult) -> dict:
 def result_from_document(document: dict) -> SubmissionResult:
     """The result :func:`result_document` wrote."""
     tests = tuple(
-        TestResult(**{**test, "cases": tuple(CaseResult(**case) for case in test.get("cases", ()))})
+        TestResult(**{**test, "cases": tuple(case_result(case) for case in test.get("cases", ()))})
         for test in document["tests"]
     )
     fields = {field.name for field in dataclasses.fields(SubmissionResult)}
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in document.items()}
     return SubmissionResult(**{**{k: v for k, v in values.items() if k in fields}, "tests": tests})
+
+
+def case_result(document: dict) -> CaseResult:
+    """A case :func:`result_document` wrote, its mistake (a dict there) made a Mistake again."""
+    mistake = document.get("mistake")
+    return CaseResult(**{**document, "mistake": Mistake(**mistake) if mistake else None})
 
 
 class ResultStore:
@@ -68,12 +74,17 @@ class ResultStore:
         return digest.hexdigest()
 
     def load(self, key: str | None, submission: str) -> SubmissionResult | None:
-        """The stored result of ``key``, relabelled with ``submission`` as given now; None if absent or unreadable."""
+        """The stored result of ``key``, relabelled with ``submission`` as given now; None if absent or unreadable.
+
+        Its student and time are left for the batch to tell again from ``submission``.
+        """
         if key is None:
             return None
         try:
             document = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
-            return dataclasses.replace(result_from_document(document), submission=submission)
+            stored = result_from_document(document)
+            # who and when belong to the submission as given now (the same bytes may be another's)
+            return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
