@@ -1,0 +1,257 @@
+"""The numbers of a class after the deadline: scores, points per function, cases, mistakes.
+
+Everything is computed from the results alone. A mistake is counted by the id the checks gave it
+(``CaseResult.mistake``), never read back out of a message; its cost to a student is the points of
+the cases that failed with it, and its cost to the class is the sum over students.
+"""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from autograder.results import PENDING, SubmissionResult
+
+
+@dataclass(frozen=True)
+class CaseStatistics:
+    """How the class did on one case of one test.
+
+    Attributes:
+        test: the test's name, e.g. ``"rnn_backward (hidden)"``.
+        case: what the case promises.
+        max_points: what it is worth.
+        passed: how many students earned it; failed: how many did not.
+        explained: how many of the failures a check recognised as a known mistake.
+    """
+
+    test: str
+    case: str
+    max_points: float
+    passed: int
+    failed: int
+    explained: int
+
+    @property
+    def pass_rate(self) -> float:
+        """The fraction of the students who earned the case (1 when nobody ran it)."""
+        total = self.passed + self.failed
+        return self.passed / total if total else 1.0
+
+
+@dataclass(frozen=True)
+class MistakeStatistics:
+    """One recognised mistake across the class.
+
+    Attributes:
+        function: the student function it was made in.
+        id: the mistake's id; label: its id as words.
+        text: the hint students read (the most frequent wording, when it varies with the inputs).
+        students: who made it, sorted.
+        points_lost: points of the cases failed with it, summed over the students.
+        hidden: True when it was seen only in hidden tests.
+    """
+
+    function: str
+    id: str
+    label: str
+    text: str
+    students: tuple[str, ...]
+    points_lost: float
+    hidden: bool
+
+    @property
+    def count(self) -> int:
+        """How many students made it."""
+        return len(self.students)
+
+
+@dataclass(frozen=True)
+class ClassStatistics:
+    """The numbers of one assignment over a class.
+
+    Attributes:
+        assignment: the assignment id.
+        students: each student's id, in the order of ``scores``.
+        scores: each student's autograded points; autograded_max: what they could earn.
+        pending_max: the points of written answers awaiting a person, per student.
+        functions: each function's points per student (public and hidden tests together), and
+            its maximum, in notebook order.
+        cases: every case of every test, in notebook order.
+        mistakes: the recognised mistakes, most points lost to the class first.
+        notes: each distinct note on a result, with the students it was given to.
+        left_out: results left out because a later result of the same student was given.
+    """
+
+    assignment: str
+    students: tuple[str, ...]
+    scores: tuple[float, ...]
+    autograded_max: float
+    pending_max: float
+    functions: dict[str, tuple[tuple[float, ...], float]]
+    cases: tuple[CaseStatistics, ...]
+    mistakes: tuple[MistakeStatistics, ...]
+    notes: dict[str, tuple[str, ...]]
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """How many students the statistics are over."""
+        return len(self.students)
+
+    @property
+    def full_marks(self) -> int:
+        """How many students earned every autograded point."""
+        return sum(score >= self.autograded_max - 1e-9 for score in self.scores)
+
+    @property
+    def zeros(self) -> int:
+        """How many students earned no autograded point."""
+        return sum(score <= 0 for score in self.scores)
+
+
+def latest_per_student(results: list[SubmissionResult]) -> tuple[list[SubmissionResult], list[str]]:
+    """One result per student: the latest submitted (the last given when times are unknown).
+
+    Returns:
+        The results kept, in the order given, and the submissions left out.
+    """
+    kept: dict[str, int] = {}
+    for index, result in enumerate(results):
+        previous = kept.get(result.student_id)
+        if previous is None or (results[previous].submitted_at or "") <= (result.submitted_at or ""):
+            kept[result.student_id] = index
+    chosen = sorted(kept.values())
+    left_out = [r.submission for i, r in enumerate(results) if i not in set(chosen)]
+    return [results[i] for i in chosen], left_out
+
+
+def class_statistics(results: list[SubmissionResult]) -> ClassStatistics:
+    """The statistics of a class from its results (one assignment; the latest result per student).
+
+    Raises:
+        ValueError: when there are no results, or results of several assignments.
+    """
+    if not results:
+        raise ValueError("no results to report on")
+    assignments = sorted({result.assignment for result in results})
+    if len(assignments) > 1:
+        raise ValueError(f"results of several assignments ({', '.join(assignments)}): report on one at a time")
+    results, left_out = latest_per_student(results)
+    reference = max(results, key=lambda r: len(r.tests))  # an unreadable notebook may have fewer tests
+    autograded = [t for t in reference.tests if t.status != PENDING]
+    return ClassStatistics(
+        assignment=assignments[0],
+        students=tuple(r.student_id for r in results),
+        scores=tuple(round(r.score, 6) for r in results),
+        autograded_max=round(sum(t.max_score for t in autograded), 6),
+        pending_max=reference.pending_score,
+        functions=function_points(results, [t.function for t in autograded]),
+        cases=case_statistics(results),
+        mistakes=mistake_statistics(results),
+        notes=grouped_notes(results),
+        left_out=tuple(left_out),
+    )
+
+
+def function_points(results: list[SubmissionResult], order: list[str]) -> dict[str, tuple[tuple[float, ...], float]]:
+    """Each function's points per student and its maximum, public and hidden tests summed."""
+    maxima: dict[str, float] = defaultdict(float)
+    reference = max(results, key=lambda r: len(r.tests))
+    for test in reference.tests:
+        if test.status != PENDING:
+            maxima[test.function] += test.max_score
+    earned = {
+        function: tuple(
+            round(sum(t.score for t in r.tests if t.function == function and t.status != PENDING), 6)
+            for r in results
+        )
+        for function in dict.fromkeys(order)
+    }
+    return {function: (earned[function], round(maxima[function], 6)) for function in earned}
+
+
+def case_statistics(results: list[SubmissionResult]) -> tuple[CaseStatistics, ...]:
+    """The pass count of every case, in the order the cases are first met."""
+    counts: dict[tuple[str, str], list] = {}
+    for result in results:
+        for test in result.tests:
+            for case in test.cases:
+                entry = counts.setdefault((test.name, case.name), [case.max_points, 0, 0, 0])
+                if case.passed:
+                    entry[1] += 1
+                else:
+                    entry[2] += 1
+                    entry[3] += case.mistake is not None
+    return tuple(
+        CaseStatistics(test, case, points, passed, failed, explained)
+        for (test, case), (points, passed, failed, explained) in counts.items()
+    )
+
+
+def mistake_statistics(results: list[SubmissionResult]) -> tuple[MistakeStatistics, ...]:
+    """The recognised mistakes, grouped by function and id, most points lost to the class first."""
+    students: dict[tuple[str, str], set[str]] = defaultdict(set)
+    lost: dict[tuple[str, str], float] = defaultdict(float)
+    texts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    visible: dict[tuple[str, str], bool] = defaultdict(bool)
+    for result in results:
+        for test in result.tests:
+            for case in test.cases:
+                if case.mistake is None or case.passed:
+                    continue
+                key = (test.function, case.mistake.id)
+                students[key].add(result.student_id)
+                lost[key] += case.max_points - case.points
+                texts[key][case.mistake.text] += 1
+                visible[key] |= not test.hidden
+    mistakes = [
+        MistakeStatistics(
+            function=function,
+            id=mistake_id,
+            label=mistake_id.replace("-", " "),
+            text=texts[function, mistake_id].most_common(1)[0][0],
+            students=tuple(sorted(students[function, mistake_id])),
+            points_lost=round(lost[function, mistake_id], 6),
+            hidden=not visible[function, mistake_id],
+        )
+        for function, mistake_id in students
+    ]
+    return tuple(sorted(mistakes, key=lambda m: (-m.points_lost, -m.count, m.function, m.id)))
+
+
+def grouped_notes(results: list[SubmissionResult]) -> dict[str, tuple[str, ...]]:
+    """Each distinct note (its first line) and the students whose result carries it, most frequent first."""
+    notes: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        for note in dict.fromkeys(n.splitlines()[0] for n in result.notes if n.strip()):
+            notes[note].append(result.student_id)
+    return {note: tuple(who) for note, who in sorted(notes.items(), key=lambda item: -len(item[1]))}
+
+
+def summary_sentences(stats: ClassStatistics, *, mistakes: int = 3) -> list[str]:
+    """The short written summary at the top of the report: the scores, the top mistakes, the hardest case."""
+    n = stats.size
+    mean = statistics.fmean(stats.scores)
+    median = statistics.median(stats.scores)
+    share = (lambda count: f"{100 * count / n:.0f}%") if n else (lambda count: "0%")
+    sentences = [
+        f"{n} students submitted {stats.assignment}: mean {mean:.3g} and median {median:.3g} of "
+        f"{stats.autograded_max:g} autograded points; {stats.full_marks} ({share(stats.full_marks)}) "
+        f"earned all of them, {stats.zeros} ({share(stats.zeros)}) none."
+    ]
+    for mistake in stats.mistakes[:mistakes]:
+        sentences.append(
+            f"{share(mistake.count)} of the class ({mistake.count} students) made the mistake "
+            f"\u201c{mistake.label}\u201d in {mistake.function}, costing the class {mistake.points_lost:g} points "
+            f"({mistake.points_lost / mistake.count:.2g} each)."
+        )
+    failing = [case for case in stats.cases if case.failed]
+    if failing:
+        hardest = min(failing, key=lambda case: (case.pass_rate, -case.max_points))
+        sentences.append(
+            f"The hardest case was \u201c{hardest.case}\u201d of {hardest.test}: "
+            f"{100 * hardest.pass_rate:.0f}% passed it."
+        )
+    if stats.pending_max:
+        sentences.append(f"Written answers worth {stats.pending_max:g} points per student await a person.")
+    return sentences

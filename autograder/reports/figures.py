@@ -1,0 +1,92 @@
+"""The figures of the class report, drawn with matplotlib and embedded as PNG data URIs.
+
+Each function returns ``data:image/png;base64,...``: the page needs no file beside it and no
+network to show them. Figures are drawn on their own ``Figure`` (never pyplot's global state),
+so they work under any backend and in threads.
+"""
+
+import base64
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from autograder.reports.class_statistics import ClassStatistics
+
+BLUE, GREY = "#3b6ea8", "#9aa5b1"
+
+
+def data_uri(figure: Figure) -> str:
+    """The figure as a PNG data URI."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def score_distribution(stats: ClassStatistics) -> str:
+    """A histogram of the autograded scores, the mean and median marked."""
+    figure = Figure(figsize=(7.5, 3.0))
+    axes = figure.add_subplot()
+    top = max(stats.autograded_max, max(stats.scores, default=0), 1)
+    bins = np.linspace(0, top, min(int(top), 40) + 1 if top >= 2 else 11)
+    axes.hist(stats.scores, bins=bins, color=BLUE, edgecolor="white")
+    for value, style, name in ((np.mean(stats.scores), "-", "mean"), (np.median(stats.scores), "--", "median")):
+        axes.axvline(value, color="#222222", linestyle=style, linewidth=1.2, label=f"{name} {value:.3g}")
+    axes.set_xlim(0, top)
+    axes.set_xlabel(f"autograded points (of {stats.autograded_max:g})")
+    axes.set_ylabel("students")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(frameon=False, loc="upper left")
+    axes.spines[["top", "right"]].set_visible(False)
+    return data_uri(figure)
+
+
+def points_per_function(stats: ClassStatistics) -> str:
+    """One row per function: a box of the share of its points each student earned, and the students as dots."""
+    names = list(stats.functions)
+    figure = Figure(figsize=(7.5, 0.42 * len(names) + 1.0))
+    axes = figure.add_subplot()
+    shares = [
+        100 * np.asarray(earned) / maximum if maximum else np.zeros(len(earned))
+        for earned, maximum in stats.functions.values()
+    ]
+    positions = np.arange(len(names))[::-1]
+    axes.boxplot(
+        shares,
+        positions=positions,
+        vert=False,
+        widths=0.6,
+        showfliers=False,
+        patch_artist=True,
+        boxprops={"facecolor": "#dbe6f3", "edgecolor": BLUE},
+        medianprops={"color": "#222222"},
+        whiskerprops={"color": BLUE},
+        capprops={"color": BLUE},
+    )
+    jitter = np.random.default_rng(0)  # the same dots on every run
+    for position, values in zip(positions, shares):
+        axes.scatter(values, position + jitter.uniform(-0.18, 0.18, len(values)), s=9, color=BLUE, alpha=0.45, lw=0)
+    labels = [f"{name} ({maximum:g})" for name, (_, maximum) in stats.functions.items()]
+    axes.set_yticks(positions, labels)
+    axes.set_xlim(-3, 103)
+    axes.set_xlabel("share of the function's points earned (%), one dot per student")
+    axes.spines[["top", "right"]].set_visible(False)
+    return data_uri(figure)
+
+
+def mistake_costs(stats: ClassStatistics, *, most: int = 10) -> str | None:
+    """Horizontal bars: the points each of the most costly mistakes cost the class; None without mistakes."""
+    mistakes = stats.mistakes[:most]
+    if not mistakes:
+        return None
+    figure = Figure(figsize=(7.5, 0.4 * len(mistakes) + 0.9))
+    axes = figure.add_subplot()
+    positions = np.arange(len(mistakes))[::-1]
+    axes.barh(positions, [m.points_lost for m in mistakes], color=BLUE, height=0.6)
+    for position, mistake in zip(positions, mistakes):
+        axes.text(mistake.points_lost, position, f"  {mistake.count} students", va="center", fontsize=8, color="#333333")
+    axes.set_yticks(positions, [f"{m.function}: {m.label}" for m in mistakes])
+    axes.set_xlabel("points lost by the class")
+    axes.margins(x=0.18)
+    axes.spines[["top", "right"]].set_visible(False)
+    return data_uri(figure)
