@@ -4,12 +4,18 @@ autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [-
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
                  [--seed N]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
-autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json]
+autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json] [--results RESULTS.json]
+autograder report RESULTS.json... --output report.html
+autograder feedback RESULTS.json... --output-dir DIR [--format html|markdown]
+autograder similarity SUBMISSION... [--output PATH] [--format html|json] [--threshold T] [--top N]
+autograder export RESULTS.json... --to canvas|moodle|csv [--output PATH] [--late-policy late.toml]
+                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME]
 autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
 autograder build gradescope ASSIGNMENT OUT.zip
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -84,10 +90,65 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--format", default="text", choices=["json", "text"], help="output format (default: text)"
     )
+    audit.add_argument(
+        "--results", type=Path, metavar="RESULTS.json", help="also write the regraded results (for report and export)"
+    )
     audit.set_defaults(run=audit_command)
+    add_after_deadline_parsers(commands)
     if find_spec("autograder.builds") is not None:  # the shipped package leaves the builds out
         add_build_parser(commands)
     return main
+
+
+def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
+    """Add ``report``, ``feedback``, ``similarity`` and ``export``: what comes after the deadline."""
+    report = commands.add_parser("report", help="the class report (HTML)", description=report_command.__doc__)
+    report.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    report.add_argument("--output", type=Path, required=True, help="the HTML file to write")
+    report.set_defaults(run=report_command)
+    feedback = commands.add_parser(
+        "feedback", help="one feedback page per student", description=feedback_command.__doc__
+    )
+    feedback.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    feedback.add_argument("--output-dir", type=Path, required=True, help="the directory to write the pages in")
+    feedback.add_argument("--format", default="html", choices=["html", "markdown"], help="default: html")
+    feedback.set_defaults(run=feedback_command)
+    similarity = commands.add_parser(
+        "similarity", help="compare the answer cells across a batch", description=similarity_command.__doc__
+    )
+    similarity.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="notebooks, folders or glob patterns")
+    similarity.add_argument("--assignment", help="the assignment id (inferred from the notebooks by default)")
+    similarity.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    similarity.add_argument("--format", default="html", choices=["html", "json"], help="default: html")
+    similarity.add_argument(
+        "--threshold", type=fraction, default=None, help="flag pairs at least this similar (0..1, default 0.5)"
+    )
+    similarity.add_argument(
+        "--top", type=int, default=100, help="list this many pairs, most similar first (0: all; default 100)"
+    )
+    similarity.set_defaults(run=similarity_command)
+    export = commands.add_parser(
+        "export", help="grades for Canvas, Moodle or a CSV", description=export_command.__doc__
+    )
+    export.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    export.add_argument("--to", required=True, choices=["canvas", "moodle", "csv"], help="the gradebook to import into")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    export.add_argument("--late-policy", type=Path, metavar="TOML", help="due date, penalty per day, cap")
+    export.add_argument("--roster", type=Path, metavar="CSV", help="the LMS's own gradebook export, to match students")
+    export.add_argument("--match", metavar="COLUMN", help="the roster column holding the student ids of the results")
+    export.add_argument("--column", metavar="NAME", help="the grade column's name (default: the assignment id)")
+    export.set_defaults(run=export_command)
+
+
+def fraction(text: str) -> float:
+    """An argument that must be a number between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+    return value
 
 
 def add_build_parser(commands: argparse._SubParsersAction) -> None:
@@ -228,8 +289,119 @@ def audit_command(arguments: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"autograder audit: {error}", file=sys.stderr)
         return 2
+    if arguments.results is not None:
+        from autograder.formats.json_results import results_json
+
+        write_atomically(arguments.results, results_json(list(result.results)))
     print(audit_json(result) if arguments.format == "json" else audit_text(result))
     return 0 if result.agrees else 1
+
+
+def failed(command: str, error: Exception) -> int:
+    """Say on one line why a command could not run; exit status 2."""
+    print(f"autograder {command}: {error}", file=sys.stderr)
+    return 2
+
+
+def report_command(arguments: argparse.Namespace) -> int:
+    """Write the class report of the results (one assignment): one self-contained HTML page.
+
+    The results are files of ``autograder grade --format json`` (or ``merge``, or ``audit --results``);
+    the latest result of each student is reported. Exit status 2 when they cannot be read.
+    """
+    from autograder.reports.class_report import class_report_html
+    from autograder.reports.results_files import read_results
+
+    try:
+        results = read_results(arguments.results)
+        html = class_report_html(results, sources=[str(path) for path in arguments.results])
+    except ValueError as error:
+        return failed("report", error)
+    write_atomically(arguments.output, html)
+    print(f"wrote {arguments.output} ({len(results)} results)")
+    return 0
+
+
+def feedback_command(arguments: argparse.Namespace) -> int:
+    """Write one feedback page per student (HTML or Markdown) into --output-dir.
+
+    Each page shows the student's own result only: score per function, every failed case with
+    its message and how to reproduce it, and the notes. Exit status 2 when the results cannot be read.
+    """
+    from autograder.reports.feedback import write_feedback
+    from autograder.reports.results_files import read_results
+
+    try:
+        paths = write_feedback(read_results(arguments.results), arguments.output_dir, format=arguments.format)
+    except ValueError as error:
+        return failed("feedback", error)
+    print(f"wrote {len(paths)} pages in {arguments.output_dir}")
+    return 0
+
+
+def similarity_command(arguments: argparse.Namespace) -> int:
+    """Compare the code answer cells of every pair of submissions; list the most similar first.
+
+    The released stub code and the code every student is given are left out. html: a table of the
+    pairs and the cells of the most similar side by side, shared code highlighted; json: the pairs
+    with their scores. Exit status 2 when fewer than two submissions can be read.
+    """
+    from autograder.grading.batch import expand_submissions
+    from autograder.reports import similarity
+
+    threshold = similarity.THRESHOLD if arguments.threshold is None else arguments.threshold
+    try:
+        pairs, assignment, stub, unreadable = similarity.compare_submissions(
+            expand_submissions(arguments.submissions), assignment=arguments.assignment
+        )
+    except (ValueError, LookupError) as error:
+        return failed("similarity", error)
+    listed = pairs if arguments.top <= 0 else pairs[: arguments.top]
+    if arguments.format == "json":
+        document = similarity.similarity_document(listed, threshold=threshold)
+        text = json.dumps({"assignment": assignment, "unreadable": unreadable, **document}, indent=2) + "\n"
+    else:
+        text = similarity.similarity_html(
+            listed, assignment=assignment, stub=stub, threshold=threshold, unreadable=unreadable
+        )
+    if arguments.output is None:
+        print(text, end="")
+    else:
+        write_atomically(arguments.output, text)
+    return 0
+
+
+def export_command(arguments: argparse.Namespace) -> int:
+    """Write the grades for an LMS's gradebook import (Canvas, Moodle) or as a traceable CSV.
+
+    The exported grade is the autograded score less the late penalty (--late-policy); written
+    answers are left to the LMS. With --roster (the LMS's own gradebook export) students are
+    matched by --match and carry the LMS's ids; students the roster lacks are listed on stderr and
+    left out. Exit status 2 for unreadable input.
+    """
+    from autograder.reports.late_policy import read_policy
+    from autograder.reports.lms_export import export_text
+    from autograder.reports.results_files import read_results
+
+    try:
+        policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
+        text, missing = export_text(
+            read_results(arguments.results),
+            to=arguments.to,
+            policy=policy,
+            roster=arguments.roster,
+            match=arguments.match,
+            column=arguments.column,
+        )
+    except ValueError as error:
+        return failed("export", error)
+    if missing:
+        print(f"autograder export: not in the roster, left out: {', '.join(missing)}", file=sys.stderr)
+    if arguments.output is None:
+        print(text, end="")
+    else:
+        write_atomically(arguments.output, text)
+    return 0
 
 
 def build_command(arguments: argparse.Namespace) -> int:

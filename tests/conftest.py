@@ -56,8 +56,22 @@ def solution_run(tmp_path_factory):
     return run
 
 
-SHARED = {"test_course_claims": "solution-notebooks", "test_solution_notebook": "solution-notebooks"}
-"""Modules that share a session fixture, by the unit they are run in: ``solution_run`` here."""
+@pytest.fixture(scope="session")
+def graded_results(reference):
+    """A class of nine graded in this process with planted mistakes (``graded_class``), once per session."""
+    from graded_class import graded_class
+
+    return graded_class(reference)
+
+
+SHARED = {
+    "test_course_claims": "solution-notebooks",
+    "test_solution_notebook": "solution-notebooks",
+    "test_class_report": "graded-class",
+    "test_after_deadline_cli": "graded-class",
+    "test_pages_in_chromium": "graded-class",
+}
+"""Modules that share a session fixture, by the unit they are run in: ``solution_run``, ``graded_results``."""
 
 LONGEST_FIRST = [
     "test_instructors_guide",

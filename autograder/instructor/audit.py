@@ -107,6 +107,9 @@ class AuditResult:
         audited: the students whose submitted notebook was regraded and compared, sorted.
         differences: those whose scores differ, sorted by student id.
         unaudited: students in the gradebook without a submitted notebook, or the reverse.
+        results: the isolated regrading of each audited student, in the order of ``audited``, with
+            nbgrader's student id and submission time (``timestamp.txt``): what ``autograder
+            report`` and ``export`` read (``autograder audit --results``).
     """
 
     course: Path
@@ -114,6 +117,7 @@ class AuditResult:
     audited: tuple[str, ...]
     differences: tuple[ScoreDifference, ...]
     unaudited: tuple[Unaudited, ...]
+    results: tuple[SubmissionResult, ...] = ()
 
     @property
     def agrees(self) -> bool:
@@ -176,7 +180,8 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
         if (difference := score_difference(student, submitted[student], gradebook[student], result))
     ]
     unaudited.sort(key=lambda u: u.student)
-    return AuditResult(course, assignment, tuple(audited), tuple(differences), tuple(unaudited))
+    results = [dataclasses.replace(result, student=student) for student, result in zip(audited, results)]
+    return AuditResult(course, assignment, tuple(audited), tuple(differences), tuple(unaudited), tuple(results))
 
 
 def recorded_seed(folder: Path) -> int | None:
@@ -314,5 +319,13 @@ def audit_text(result: AuditResult) -> str:
 
 
 def audit_json(result: AuditResult) -> str:
-    """The audit as JSON: the fields of :class:`AuditResult`, paths as strings, ``agrees`` added."""
-    return json.dumps({**dataclasses.asdict(result), "agrees": result.agrees}, indent=2, default=str)
+    """The audit as JSON: the fields of :class:`AuditResult` but the results, paths as strings, ``agrees`` added."""
+    document = {field.name: getattr(result, field.name) for field in dataclasses.fields(result) if field.name != "results"}
+    return json.dumps(
+        {**json.loads(json.dumps(document, default=_plain)), "agrees": result.agrees}, indent=2, default=str
+    )
+
+
+def _plain(value):
+    """A dataclass as a dict, anything else as its text (for :func:`audit_json`)."""
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)

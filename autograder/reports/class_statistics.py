@@ -228,6 +228,11 @@ def grouped_notes(results: list[SubmissionResult]) -> dict[str, tuple[str, ...]]
     return {note: tuple(who) for note, who in sorted(notes.items(), key=lambda item: -len(item[1]))}
 
 
+def students(count: int) -> str:
+    """``"1 student"``, ``"2 students"``."""
+    return f"{count} student{'' if count == 1 else 's'}"
+
+
 def summary_sentences(stats: ClassStatistics, *, mistakes: int = 3) -> list[str]:
     """The short written summary at the top of the report: the scores, the top mistakes, the hardest case."""
     n = stats.size
@@ -235,13 +240,13 @@ def summary_sentences(stats: ClassStatistics, *, mistakes: int = 3) -> list[str]
     median = statistics.median(stats.scores)
     share = (lambda count: f"{100 * count / n:.0f}%") if n else (lambda count: "0%")
     sentences = [
-        f"{n} students submitted {stats.assignment}: mean {mean:.3g} and median {median:.3g} of "
+        f"{students(n)} submitted {stats.assignment}: mean {mean:.3g} and median {median:.3g} of "
         f"{stats.autograded_max:g} autograded points; {stats.full_marks} ({share(stats.full_marks)}) "
         f"earned all of them, {stats.zeros} ({share(stats.zeros)}) none."
     ]
     for mistake in stats.mistakes[:mistakes]:
         sentences.append(
-            f"{share(mistake.count)} of the class ({mistake.count} students) made the mistake "
+            f"{share(mistake.count)} of the class ({students(mistake.count)}) made the mistake "
             f"\u201c{mistake.label}\u201d in {mistake.function}, costing the class {mistake.points_lost:g} points "
             f"({mistake.points_lost / mistake.count:.2g} each)."
         )

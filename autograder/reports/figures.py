@@ -54,7 +54,7 @@ def points_per_function(stats: ClassStatistics) -> str:
     axes.boxplot(
         shares,
         positions=positions,
-        vert=False,
+        orientation="horizontal",
         widths=0.6,
         showfliers=False,
         patch_artist=True,
