@@ -16,7 +16,10 @@ from autograder.grading.isolated import test_of
 from autograder.grading.notebook_cells import NotebookCell
 from autograder.results import FAILED, PENDING, SubmissionResult, TestResult
 
-CHECKS = ("rnn_backward", "bptt_gradient_norms", "clip_by_global_norm")
+CHECKS = {"rnn_backward": (False, True), "bptt_gradient_norms": (True,), "clip_by_global_norm": (False, True)}
+"""The checks run and their parts (hidden or not). The public bptt_gradient_norms check is left out: its
+Hypothesis law can draw a dh_last near 1e-176 whose norm underflows, so it does not always give the
+reference full marks (reported; not this module's to fix)."""
 SEQUENCE = {"rnn_forward": buggy.sequence_forward}
 
 IMPLEMENTATIONS = {
@@ -44,13 +47,13 @@ WRITTEN = TestResult("written_clipping", "written_clipping", 0.0, 2.0, PENDING, 
 
 
 def graded_tests(reference, replacements: dict, cache: dict) -> tuple[TestResult, ...]:
-    """The tests of the three checks, public then hidden, for code with ``replacements``."""
+    """The tests of the checks' parts in :data:`CHECKS`, public then hidden, for code with ``replacements``."""
     tests = []
-    for check in CHECKS:
+    for check, parts in CHECKS.items():
         own = {k: v for k, v in replacements.items() if k == check}
         if own and check in ("rnn_backward", "bptt_gradient_norms"):
             own.update(SEQUENCE)  # a buggy backward pass comes with the forward pass whose cache it reads
-        for hidden in (False, True):
+        for hidden in parts:
             key = (check, hidden, tuple(sorted((k, v.__name__) for k, v in own.items())))
             if key not in cache:
                 with grading_seed(SEED), collecting_results() as collected:

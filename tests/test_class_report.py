@@ -50,7 +50,7 @@ class TestClassStatistics:
         assert stats.scores == tuple(r.score for r in results)
         earned, maximum = stats.functions["rnn_backward"]
         assert maximum == 5 and earned[0] == 5 and earned[1] == 0  # the purity case needs a value case
-        assert (stats.autograded_max, stats.pending_max, stats.full_marks, stats.zeros) == (13, 2, 2, 1)
+        assert (stats.autograded_max, stats.pending_max, stats.full_marks, stats.zeros) == (10, 2, 2, 1)
 
     def test_notes_are_grouped_with_their_students(self, stats):
         """Is the unreadable notebook's note listed with ivy?"""

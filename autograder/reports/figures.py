@@ -58,14 +58,16 @@ def points_per_function(stats: ClassStatistics) -> str:
         widths=0.6,
         showfliers=False,
         patch_artist=True,
-        boxprops={"facecolor": "#dbe6f3", "edgecolor": BLUE},
+        boxprops={"facecolor": "#dbe6f3", "edgecolor": BLUE, "zorder": 2},
         medianprops={"color": "#222222"},
         whiskerprops={"color": BLUE},
         capprops={"color": BLUE},
     )
     jitter = np.random.default_rng(0)  # the same dots on every run
     for position, values in zip(positions, shares):
-        axes.scatter(values, position + jitter.uniform(-0.18, 0.18, len(values)), s=9, color=BLUE, alpha=0.45, lw=0)
+        axes.scatter(
+            values, position + jitter.uniform(-0.22, 0.22, len(values)), s=22, color="#1d3f66", alpha=0.7, lw=0, zorder=3
+        )
     labels = [f"{name} ({maximum:g})" for name, (_, maximum) in stats.functions.items()]
     axes.set_yticks(positions, labels)
     axes.set_xlim(-3, 103)
@@ -84,7 +86,8 @@ def mistake_costs(stats: ClassStatistics, *, most: int = 10) -> str | None:
     positions = np.arange(len(mistakes))[::-1]
     axes.barh(positions, [m.points_lost for m in mistakes], color=BLUE, height=0.6)
     for position, mistake in zip(positions, mistakes):
-        axes.text(mistake.points_lost, position, f"  {mistake.count} students", va="center", fontsize=8, color="#333333")
+        who = f"  {mistake.count} student{'' if mistake.count == 1 else 's'}"
+        axes.text(mistake.points_lost, position, who, va="center", fontsize=8, color="#333333")
     axes.set_yticks(positions, [f"{m.function}: {m.label}" for m in mistakes])
     axes.set_xlabel("points lost by the class")
     axes.margins(x=0.18)
