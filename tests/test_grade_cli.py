@@ -56,6 +56,16 @@ def test_a_directory_of_student_folders_is_a_batch_with_a_gradebook(submitted, t
         str(submitted / student / "rnn" / "rnn.ipynb") for student in ("buggy", "reference", "untouched")
     ]
     assert [d["score"] for d in documents] == [31.5, 40, 0]
+    # the sandboxed path carries the recognised mistakes as data, and who submitted
+    assert [d["student"] for d in documents] == ["buggy", "reference", "untouched"]
+    mistakes = {
+        (t["function"], c["mistake"]["id"]) for t in documents[0]["tests"] for c in t.get("cases", []) if c["mistake"]
+    }
+    assert mistakes == {
+        ("rnn_backward", "weights-not-accumulated"),
+        ("clip_by_global_norm", "each-array-clipped-by-its-own-norm"),
+    }
+    assert all(d["submitted_at"] for d in documents)
     rows = list(csv.DictReader(gradebook.open()))
     assert [(row["score"], row["max_score"], row["pending"]) for row in rows] == [
         ("31.5", "52", "12"),
