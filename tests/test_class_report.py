@@ -90,11 +90,6 @@ class TestClassReportPage:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def ben_output(result) -> str:
-    """Everything the result's tests already show the student."""
-    return "\n".join(test.output for test in result.tests)
-
-
 class TestFeedback:
     def test_a_page_shows_the_students_own_failures_with_how_to_reproduce(self, results):
         """Does ben's page list each failed case with its message, the hidden case's rebuild call, and no one else?"""
@@ -118,8 +113,7 @@ class TestFeedback:
         assert "bubblewrap" not in text and "no sockets" not in text
         hidden_messages = [c.message for t in ben.tests if t.hidden for c in t.cases if not c.passed]
         assert all(message in text for message in hidden_messages)
-        shown = ben_output(ben)
-        assert all(line in shown for m in hidden_messages for line in m.splitlines())  # the output shows it already
+        assert hidden_messages and not any("DESIRED" in m or "difference:" in m for m in hidden_messages)
 
     def test_markdown_puts_hostile_text_in_code_blocks(self):
         """Can a message with backticks and HTML break out of its code block in the Markdown page?"""

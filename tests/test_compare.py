@@ -99,3 +99,16 @@ def test_a_factor_is_not_named_on_too_few_entries(size):
     desired = np.arange(1.0, size + 1)
     assert describe_difference(desired * 0.997, desired) == ""
     assert "factor" in describe_difference(np.arange(1.0, 4.0) * 0.997, np.arange(1.0, 4.0))
+
+
+def test_a_hidden_case_names_the_worst_index_and_the_students_value_but_no_expected_value():
+    """Hidden inputs can be rebuilt by the student; expected values (or distances to them) would give away the reference."""
+    from autograder.checking.case import Case, run_cases
+
+    def wrong():
+        assert_close(np.array([1.0, 2.0, 3.5]), np.array([1.0, 2.0, 3.0]), function="f", output="y")
+
+    public, hidden = (run_cases("f", [Case("values", 1, wrong)], hidden=h)[0].message for h in (False, True))
+    assert "DESIRED 3" in public and "Max absolute difference: 0.5" in public
+    assert "Worst at index (2,): ACTUAL 3.5" in hidden and "expected values are not shown" in hidden
+    assert "DESIRED" not in hidden and "difference:" not in hidden and "3.0" not in hidden

@@ -33,6 +33,15 @@ NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplem
 """The start of the message of a case that called a stub (see :func:`call`)."""
 
 
+EXPECTED_VALUES_SHOWN: ContextVar[bool] = ContextVar("expected_values_shown", default=True)
+"""Whether a failure message may quote expected values: not while hidden cases run.
+
+A hidden failure names the call that rebuilds its inputs, so the student can rerun their own code
+on them; an expected value (or a difference from it, next to their own value) would hand over the
+reference's output for inputs they can reproduce.
+"""
+
+
 class CheckFailed(AssertionError):
     """A case found a mistake; the message is shown to the student as it is.
 
@@ -185,23 +194,27 @@ def run_cases(
     each result.
     """
     results = []
-    with check_run() as log:
-        for case in cases:
-            log.case = case.name
-            with (
-                contextlib.redirect_stdout(io.StringIO()),
-                contextlib.redirect_stderr(io.StringIO()),
-                warnings.catch_warnings(),
-            ):
-                warnings.simplefilter("ignore")
-                earned, message, mistake = _run_case(case)
-            log.values_earned |= case.judges_values and earned
-            if not log.stub_message and NOT_IMPLEMENTED.match(message):
-                log.stub_message = message
-            points = float(case.points) if earned else 0.0
-            results.append(
-                CaseResult(function, case.name, points, float(case.points), message, hidden, seed, mistake)
-            )
+    showing = EXPECTED_VALUES_SHOWN.set(not hidden)
+    try:
+        with check_run() as log:
+            for case in cases:
+                log.case = case.name
+                with (
+                    contextlib.redirect_stdout(io.StringIO()),
+                    contextlib.redirect_stderr(io.StringIO()),
+                    warnings.catch_warnings(),
+                ):
+                    warnings.simplefilter("ignore")
+                    earned, message, mistake = _run_case(case)
+                log.values_earned |= case.judges_values and earned
+                if not log.stub_message and NOT_IMPLEMENTED.match(message):
+                    log.stub_message = message
+                points = float(case.points) if earned else 0.0
+                results.append(
+                    CaseResult(function, case.name, points, float(case.points), message, hidden, seed, mistake)
+                )
+    finally:
+        EXPECTED_VALUES_SHOWN.reset(showing)
     return results
 
 

@@ -9,7 +9,7 @@ scaled).
 
 import numpy as np
 
-from autograder.checking.case import CheckFailed, type_name
+from autograder.checking.case import EXPECTED_VALUES_SHOWN, CheckFailed, type_name
 
 RTOL = 1e-7
 ATOL = 1e-9
@@ -90,10 +90,15 @@ def assert_close(
         f"{function}: {output} is wrong.",
         f"Not equal to tolerance rtol={rtol:g}, atol={atol:g}",
         f"Mismatched elements: {mismatched.sum()} / {mismatched.size} ({100 * mismatched.mean():.3g}%)",
-        f"Worst at index {_index(worst)}: ACTUAL {got}, DESIRED {expected}",
-        f"Max absolute difference: {violations.max():.3g}",
-        f"Max relative difference: {max_relative:.3g}",
     ]
+    if EXPECTED_VALUES_SHOWN.get():
+        lines += [
+            f"Worst at index {_index(worst)}: ACTUAL {got}, DESIRED {expected}",
+            f"Max absolute difference: {violations.max():.3g}",
+            f"Max relative difference: {max_relative:.3g}",
+        ]
+    else:
+        lines.append(f"Worst at index {_index(worst)}: ACTUAL {got} (a hidden case's expected values are not shown)")
     pattern = describe_difference(actual, desired)
     if pattern:
         lines.append(pattern)

@@ -2,10 +2,10 @@
 
 A page holds the student's score per function (public and hidden checks), every failed case with
 its message, the mistake a check recognised, and how to reproduce it, and the notes on the
-submission. It shows only what the student's own result holds, as the results expose it: a hidden
-case's message is the text of the test's output (what nbgrader's feedback shows too), with its
-input sizes and the call that rebuilds them; the protections of the grading machine, other
-students and the points of the class are left out.
+submission. It shows only what the student's own result holds, as the results expose it: hidden
+cases name their input sizes and the call that rebuilds them, never expected values (the checks
+write them so); the protections of the grading machine, other students and the points of the
+class are left out.
 """
 
 import re
