@@ -20,12 +20,12 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
-	$(RUN) $(BIN)/lint-imports --no-cache
+	$(RUN) $(BIN)/lint-imports --no-cache --no-logo
 	$(RUN) $(BIN)/python -m pytest -n auto --dist loadgroup --durations=15
 
 lint: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
-	$(RUN) $(BIN)/lint-imports --no-cache
+	$(RUN) $(BIN)/lint-imports --no-cache --no-logo
 
 # Regenerate the student release from the solution notebooks (commit the result).
 assignments: $(BIN)/.installed
