@@ -1,16 +1,17 @@
 """Shared fixtures (the reference functions, the executed solution notebooks) and the suite's schedule.
 
-``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``). Each test module
-is one unit of work, so its module-scoped fixtures (an nbgrader course, a venv, a graded batch) are
-built once; modules sharing a session fixture form one unit too (``SHARED``), and the units that
-take longest start first (``LONGEST_FIRST``), so that no long one starts last and keeps a core busy
-alone at the end.
-"""
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadfile``). A test module is
+one unit of work, so its module-scoped fixtures (an nbgrader course, a venv, a graded batch) are
+built once; the executed solution notebooks, which two modules read, are shared between workers
+through a file (``solution_run``). The modules that take longest start first (``LONGEST_FIRST``),
+so that no long one starts last and keeps a core busy alone at the end. (``--dist loadgroup``
+would group modules by mark, but pytest-xdist 3.8 cannot set the group on pytest 9's node ids.)"""
 
 import os
 
 import matplotlib
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 
 matplotlib.use("Agg")
@@ -41,16 +42,31 @@ def reference():
 
 
 @pytest.fixture(scope="session")
-def solution_run(tmp_path_factory):
-    """``solution_run(assignment)``: its solution notebook executed once per session, and its values."""
-    from notebook_runs import EXPOSED, run_solution_notebook
+def solution_run(tmp_path_factory, worker_id):
+    """``solution_run(assignment)``: its solution notebook executed once per test run, and its values.
+
+    Under pytest-xdist the first worker to ask executes it, under a lock, and keeps the result in
+    the run's temporary root, which all workers of this run share (and no other run does).
+    """
+    from notebook_runs import EXPOSED, load_run, run_solution_notebook, save_run
 
     runs = {}
 
+    def execute(assignment: str):
+        workdir = tmp_path_factory.mktemp(f"{assignment}-solution")
+        return run_solution_notebook(assignment, workdir, EXPOSED[assignment])
+
     def run(assignment: str):
-        if assignment not in runs:
-            workdir = tmp_path_factory.mktemp(f"{assignment}-solution")
-            runs[assignment] = run_solution_notebook(assignment, workdir, EXPOSED[assignment])
+        if assignment in runs:
+            return runs[assignment]
+        if worker_id == "master":
+            runs[assignment] = execute(assignment)
+            return runs[assignment]
+        shared = tmp_path_factory.getbasetemp().parent / f"{assignment}-solution-run.json"
+        with FileLock(f"{shared}.lock"):
+            if not shared.exists():
+                save_run(execute(assignment), shared)
+            runs[assignment] = load_run(shared)
         return runs[assignment]
 
     return run
@@ -64,35 +80,19 @@ def graded_results(reference):
     return graded_class(reference)
 
 
-SHARED = {
-    "test_course_claims": "solution-notebooks",
-    "test_solution_notebook": "solution-notebooks",
-    "test_class_report": "graded-class",
-    "test_after_deadline_cli": "graded-class",
-    "test_pages_in_chromium": "graded-class",
-}
-"""Modules that share a session fixture, by the unit they are run in: ``solution_run``, ``graded_results``."""
-
 LONGEST_FIRST = [
     "test_instructors_guide",
     "test_builds",
-    "solution-notebooks",
+    "test_course_claims",
     "test_nbgrader_pipeline",
     "test_isolation",
     "test_adversarial",
     "test_audit",
 ]
-"""The units measured to take longest (``make test`` prints the slowest tests), longest first."""
+"""The modules measured to take longest (``make test`` prints the slowest tests), longest first."""
 
 
 def pytest_collection_modifyitems(items):
-    """Mark each test with its unit of work, and put the longest units first."""
-    def unit(item) -> str:
-        module = item.module.__name__.rpartition(".")[2]
-        return SHARED.get(module, module)
-
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(unit(item)))
+    """Put the modules that take longest first (pytest-xdist hands out whole modules in this order)."""
     rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(unit(item), len(rank)))
+    items.sort(key=lambda item: rank.get(item.module.__name__.rpartition(".")[2], len(rank)))

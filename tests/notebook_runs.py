@@ -73,3 +73,14 @@ def run_solution_notebook(assignment: str, workdir: Path, names: list[str]) -> N
     dump = notebook.cells.pop()
     text = "".join(o.get("text", "") for o in dump.outputs if o.get("name") == "stdout")
     return NotebookRun(notebook, json.loads(text.split(MARKER, 1)[1]))
+
+
+def save_run(run: NotebookRun, path: Path) -> None:
+    """Keep an executed notebook and its values in one JSON file."""
+    path.write_text(json.dumps({"notebook": nbformat.writes(run.notebook), "values": run.values}), "utf-8")
+
+
+def load_run(path: Path) -> NotebookRun:
+    """The run :func:`save_run` kept."""
+    kept = json.loads(path.read_text("utf-8"))
+    return NotebookRun(nbformat.reads(kept["notebook"], as_version=4), kept["values"])
