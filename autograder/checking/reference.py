@@ -18,8 +18,9 @@ import os
 import types
 from pathlib import Path
 
-import nbformat
 import numpy as np
+
+from autograder.notebook_json import NotebookNode, read_notebook
 
 ENVIRONMENT_VARIABLE = "AUTOGRADER_SOLUTIONS"
 
@@ -87,7 +88,7 @@ def known_assignments() -> list[str]:
     return sorted(names)
 
 
-def solution_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+def solution_cells(notebook: NotebookNode) -> list[NotebookNode]:
     """The code cells nbgrader marks as solution (answer) cells, in notebook order."""
     return [
         cell
@@ -103,7 +104,7 @@ def load_reference(assignment: str) -> types.SimpleNamespace:
 
 @functools.lru_cache(maxsize=8)
 def _load(path: Path) -> types.SimpleNamespace:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     namespace: dict = {"np": np, "__name__": f"reference_{path.stem}"}
     for cell in solution_cells(notebook):
         grade_id = cell.metadata["nbgrader"].get("grade_id", "?")

@@ -16,8 +16,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
@@ -28,6 +26,7 @@ from autograder.checking.reference import (
 )
 from autograder.grading import notebook_cells
 from autograder.grading.notebook_cells import NotebookCell
+from autograder.notebook_json import NotebookNode, read_notebook
 from autograder.results import (
     FAILED,
     PASSED,
@@ -90,7 +89,7 @@ def load_assignment(name: str) -> Assignment:
             path, hidden = find_release_notebook(name), False
         except SolutionsNotFound as error:
             raise UnknownAssignment(str(error)) from None
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     answers = notebook_cells.answer_cells(notebook)
     return Assignment(
         name=name,
@@ -127,7 +126,7 @@ def find_notebook(submission: Path, assignment: str | None = None) -> Path:
     return notebooks[0]
 
 
-def infer_assignment(path: Path, notebook: nbformat.NotebookNode | None) -> str:
+def infer_assignment(path: Path, notebook: NotebookNode | None) -> str:
     """The assignment a notebook belongs to: its file name, its folder, or its answer cells' ids.
 
     Raises:
@@ -148,10 +147,10 @@ def infer_assignment(path: Path, notebook: nbformat.NotebookNode | None) -> str:
     )
 
 
-def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
+def read_submission(path: Path) -> tuple[NotebookNode | None, str]:
     """The submitted notebook, or None and why it could not be read."""
     try:
-        return nbformat.read(path, as_version=4), ""
+        return read_notebook(path), ""
     except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, it is a message
         return None, f"your notebook could not be read ({type(error).__name__}: {str(error)[:300]})"
 
@@ -245,7 +244,7 @@ def written_answers_pending(trusted: Assignment) -> list[TestResult]:
 
 
 def submitted_answers(
-    trusted: Assignment, notebook: nbformat.NotebookNode
+    trusted: Assignment, notebook: NotebookNode
 ) -> tuple[dict[str, str], list[str]]:
     """The sources of the submission's answer cells by grade id, and what is wrong with the notebook."""
     problems = []

@@ -10,7 +10,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-import nbformat
+from autograder.notebook_json import NotebookNode
 
 HIDDEN_TESTS = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.DOTALL | re.MULTILINE
@@ -30,7 +30,7 @@ def _nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def setup_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
+def setup_cells(notebook: NotebookNode) -> list[NotebookCell]:
     """The locked code cells before the first answer cell that grade nothing: the notebook's imports.
 
     Locked cells further down (a summary of the scores, say) are not setup: the sandbox never runs them.
@@ -45,7 +45,7 @@ def setup_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
     return cells
 
 
-def answer_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
+def answer_cells(notebook: NotebookNode) -> list[NotebookCell]:
     """The code answer cells, in notebook order."""
     return [
         NotebookCell(_nbgrader(c)["grade_id"], c.source)
@@ -54,7 +54,7 @@ def answer_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
     ]
 
 
-def test_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
+def test_cells(notebook: NotebookNode) -> list[NotebookCell]:
     """The autograded test cells with their points, in notebook order."""
     return [
         NotebookCell(_nbgrader(c)["grade_id"], c.source, float(_nbgrader(c).get("points", 0)))
@@ -63,7 +63,7 @@ def test_cells(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
     ]
 
 
-def written_answers(notebook: nbformat.NotebookNode) -> list[NotebookCell]:
+def written_answers(notebook: NotebookNode) -> list[NotebookCell]:
     """The answer cells a person grades (markdown answers worth points), in notebook order."""
     return [
         NotebookCell(_nbgrader(c)["grade_id"], c.source, float(_nbgrader(c).get("points", 0)))
@@ -86,7 +86,7 @@ def without_hidden_tests(source: str) -> str:
     return HIDDEN_TESTS.sub("", source)
 
 
-def grade_id_duplicates(notebook: nbformat.NotebookNode) -> list[str]:
+def grade_id_duplicates(notebook: NotebookNode) -> list[str]:
     """The grade ids that more than one cell of the notebook carries."""
     seen: dict[str, int] = {}
     for cell in notebook.cells:
