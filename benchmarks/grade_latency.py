@@ -9,15 +9,21 @@ it in with nbgrader, then times, repetition by repetition and method by method i
 * ``autograder grade <notebook> --format json``: a subprocess, as a CI job runs it, public and
   hidden checks (``AUTOGRADER_SOLUTIONS`` names the course directory);
 * ``grade_submission(notebook)``: the same grading in this already warm interpreter (imports
-  done, the trusted notebook loaded once), for information.
+  done, the trusted notebook loaded once), for information;
+* the floor: the same test cells run here, in this process, on the trusted reference functions,
+  with no sandbox and no round trips: what the checks themselves cost.
 
 It prints the median and the minimum of each method, the ratios nbgrader / autograder, and the
-score each method gave; it stops with an error if the scores differ.
+score each method gave; it stops with an error if the scores differ. Then it prints where the
+time of one in-process grading goes (:func:`breakdown`): starting the student process, its
+answer cells, and each check, split into the round trips to the student process and the rest,
+beside the same check on trusted code.
 
     python benchmarks/grade_latency.py [--repeat N] [--assignment rnn --assignment lstm]
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,8 +37,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.checking.reference import ENVIRONMENT_VARIABLE
-from autograder.grading.isolated import grade_submission
+from autograder.checking.hidden_cases import grading_seed
+from autograder.checking.reference import ENVIRONMENT_VARIABLE, load_reference
+from autograder.grading import isolated
+from autograder.grading.isolated import grade_submission, load_assignment, run_test_cell
 from autograder.instructor.nbgrader_pipeline import make_course, read_gradebook, run_nbgrader, submit
 from autograder.instructor.submissions import solution_answers
 
@@ -58,6 +66,17 @@ class Timing:
     @property
     def best(self) -> float:
         return min(self.seconds)
+
+
+@dataclass
+class Part:
+    """One part of a grading: its wall time, and the round trips to the student process in it."""
+
+    name: str
+    seconds: float = 0.0
+    round_trips: int = 0
+    round_trip_seconds: float = 0.0
+    floor: float | None = None
 
 
 class ScoresDiffer(AssertionError):
@@ -108,6 +127,17 @@ def grade_in_process(course: Path, notebook: Path, assignment: str) -> Score:
     return autograded_score(tests, list(result.notes), assignment)
 
 
+def grade_trusted(assignment: str, *, seed: int | None = None) -> Score:
+    """Run the trusted test cells here on the reference functions (no sandbox); return the score."""
+    trusted = load_assignment(assignment)
+    reference = load_reference(assignment)
+    namespace = {name: getattr(reference, name) for name in trusted.functions}
+    with grading_seed(seed):
+        tests = [test for cell in trusted.tests for test in run_test_cell(cell, namespace)]
+    graded = [(t.score, t.max_score) for t in tests]
+    return round(sum(s for s, _ in graded), 6), round(sum(m for _, m in graded), 6)
+
+
 def autograded_score(tests: list[dict], notes: list[str], assignment: str) -> Score:
     """Points earned and available over the tests that are not pending; the hidden ones must be there.
 
@@ -127,10 +157,11 @@ def timed(method: Callable[[], Score]) -> tuple[float, Score]:
     return time.perf_counter() - start, score
 
 
-def measure(assignment: str, *, repeat: int = 3) -> list[Timing]:
-    """Time the three methods on the reference submission of ``assignment``, ``repeat`` times each.
+def measure(assignment: str, *, repeat: int = 3) -> tuple[list[Timing], list[Part]]:
+    """Time the four methods on the reference submission of ``assignment``, ``repeat`` times each.
 
     The methods take turns within each repetition, so a slow spell of the machine affects all.
+    Then one more grading in this process, broken down (see :func:`breakdown`).
 
     Raises:
         ScoresDiffer: when any two gradings gave different scores.
@@ -142,6 +173,7 @@ def measure(assignment: str, *, repeat: int = 3) -> list[Timing]:
             "nbgrader autograde": lambda: grade_with_nbgrader(course, assignment),
             "autograder grade": lambda: grade_with_cli(course, notebook, assignment),
             "grade_submission (in-process)": lambda: grade_in_process(course, notebook, assignment),
+            "checks on trusted code (floor)": lambda: grade_trusted(assignment),
         }
         timings = {name: Timing(name, [], []) for name in methods}
         previous = os.environ.get(ENVIRONMENT_VARIABLE)
@@ -151,13 +183,106 @@ def measure(assignment: str, *, repeat: int = 3) -> list[Timing]:
                     seconds, score = timed(method)
                     timings[name].seconds.append(seconds)
                     timings[name].scores.append(score)
+            parts = breakdown(course, notebook, assignment)
         finally:
             if previous is None:
                 os.environ.pop(ENVIRONMENT_VARIABLE, None)
             else:
                 os.environ[ENVIRONMENT_VARIABLE] = previous
     check_same_scores(assignment, list(timings.values()))
-    return list(timings.values())
+    return list(timings.values()), parts
+
+
+ROUND_TRIPS = ("call", "call_many")
+"""The methods of the sandbox that send a request to the student process and wait for its answer."""
+
+
+@contextlib.contextmanager
+def wrapped(owner, name: str, around: Callable[[Callable], Callable]):
+    """Within: ``owner.name`` replaced by ``around(original)``; skipped when ``owner`` has no ``name``."""
+    original = getattr(owner, name, None)
+    if original is None:
+        yield
+        return
+    setattr(owner, name, around(original))
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def breakdown(course: Path, notebook: Path, assignment: str, *, seed: int = 1) -> list[Part]:
+    """Where the time of one in-process grading of ``notebook`` goes, beside the floor of each check.
+
+    Parts: starting the student process (every start, restarts included), running the setup and
+    answer cells in it, and each test cell (one check, public and hidden), whose round trips to the
+    student process are counted and timed. The floor of a test cell is the same cell run on the
+    reference functions in this process. Measured by wrapping the sandbox's methods.
+    """
+    from autograder.sandbox.process import Sandbox
+
+    os.environ[ENVIRONMENT_VARIABLE] = str(course)
+    start, cells = Part("student process start"), Part("setup and answer cells")
+    checks: dict[str, Part] = {}
+    current: list[Part] = [cells]
+
+    def timing(part_of: Callable[[], Part], *, round_trip: bool = False) -> Callable[[Callable], Callable]:
+        def around(method: Callable) -> Callable:
+            def timed_method(*args, **kwargs):
+                began = time.perf_counter()
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    part, spent = part_of(), time.perf_counter() - began
+                    if round_trip:
+                        part.round_trips += 1
+                        part.round_trip_seconds += spent
+                    else:
+                        part.seconds += spent
+            return timed_method
+        return around
+
+    def run_cell(original: Callable) -> Callable:
+        def run(cell, namespace):
+            current[0] = checks.setdefault(cell.grade_id, Part(cell.grade_id))
+            began = time.perf_counter()
+            try:
+                return original(cell, namespace)
+            finally:
+                current[0].seconds += time.perf_counter() - began
+                current[0] = cells
+        return run
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(wrapped(Sandbox, "_spawn", timing(lambda: start)))
+        stack.enter_context(wrapped(Sandbox, "start", timing(lambda: cells)))
+        for name in ROUND_TRIPS:
+            stack.enter_context(wrapped(Sandbox, name, timing(lambda: current[0], round_trip=True)))
+        stack.enter_context(wrapped(isolated, "run_test_cell", run_cell))
+        grade_submission(notebook, assignment=assignment, seed=seed)
+    cells.seconds -= start.seconds  # start() spawns the process, then runs the cells
+    trusted, reference = load_assignment(assignment), load_reference(assignment)
+    namespace = {name: getattr(reference, name) for name in trusted.functions}
+    with grading_seed(seed):
+        for cell in trusted.tests:
+            began = time.perf_counter()
+            run_test_cell(cell, namespace)
+            checks[cell.grade_id].floor = time.perf_counter() - began
+    return [start, cells, *checks.values()]
+
+
+def breakdown_table(parts: list[Part]) -> str:
+    """The breakdown as a Markdown table, with a total row."""
+    lines = [
+        "| part | s | round trips | s in round trips | s in the grader | floor s (trusted, in-process) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for part in [*parts, Part("total", *(sum(getattr(p, f) for p in parts) for f in ("seconds", "round_trips", "round_trip_seconds")), sum(p.floor or 0 for p in parts))]:
+        floor = "" if part.floor is None else f"{part.floor:.2f}"
+        inside = f"{part.seconds - part.round_trip_seconds:.2f}" if part.round_trips else ""
+        trips = f"{part.round_trips} | {part.round_trip_seconds:.2f}" if part.round_trips else " | "
+        lines.append(f"| {part.name} | {part.seconds:.2f} | {trips} | {inside} | {floor} |")
+    return "\n".join(lines)
 
 
 def check_same_scores(assignment: str, timings: list[Timing]) -> None:
@@ -199,16 +324,19 @@ def main(argv: list[str] | None = None) -> int:
         "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
     )
     load_before = os.getloadavg()[0]
-    results = {}
+    results, parts = {}, {}
     for assignment in options.assignment or ASSIGNMENTS:
         print(f"timing {assignment}: {options.repeat} gradings per method ...", file=sys.stderr, flush=True)
-        results[assignment] = measure(assignment, repeat=options.repeat)
+        results[assignment], parts[assignment] = measure(assignment, repeat=options.repeat)
     print(
         f"{os.cpu_count()} cores (1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after), "
         f"Python {sys.version.split()[0]}, {options.repeat} repetitions\n"
     )
     print(table(results))
     print("\nscores: every method gave the same autograded score on every repetition")
+    for assignment, breakdown_parts in parts.items():
+        print(f"\n{assignment}: where the time of one grade_submission goes (in this process, seed 1)\n")
+        print(breakdown_table(breakdown_parts))
     return 0
 
 
