@@ -193,8 +193,9 @@ def measure(assignment: str, *, repeat: int = 3) -> tuple[list[Timing], list[Par
     return list(timings.values()), parts
 
 
-ROUND_TRIPS = ("call", "call_many")
-"""The methods of the sandbox that send a request to the student process and wait for its answer."""
+ROUND_TRIPS = ("call", "call_each")
+"""The methods of the sandbox that send a request to the student process and wait for its answer
+(``call`` makes one call through ``call_each`` where that exists: the outermost is counted)."""
 
 
 @contextlib.contextmanager
@@ -226,13 +227,19 @@ def breakdown(course: Path, notebook: Path, assignment: str, *, seed: int = 1) -
     checks: dict[str, Part] = {}
     current: list[Part] = [cells]
 
+    inside_round_trip = [False]
+
     def timing(part_of: Callable[[], Part], *, round_trip: bool = False) -> Callable[[Callable], Callable]:
         def around(method: Callable) -> Callable:
             def timed_method(*args, **kwargs):
+                if round_trip and inside_round_trip[0]:
+                    return method(*args, **kwargs)
+                inside_round_trip[0] |= round_trip
                 began = time.perf_counter()
                 try:
                     return method(*args, **kwargs)
                 finally:
+                    inside_round_trip[0] &= not round_trip
                     part, spent = part_of(), time.perf_counter() - began
                     if round_trip:
                         part.round_trips += 1

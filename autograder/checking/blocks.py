@@ -6,15 +6,24 @@ and the hidden cases that need the reference.
 """
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 import numpy as np
 
-from autograder.checking.case import Case, CheckFailed, call, describe_exception, report, run_cases, unpack
+from autograder.checking.case import (
+    Case,
+    CheckFailed,
+    call,
+    call_each,
+    describe_exception,
+    report,
+    run_cases,
+    unpack,
+)
 from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.checking.diagnoses import Diagnosis
-from autograder.checking.gradcheck import central_difference, linear_loss, relative_error
+from autograder.checking.gradcheck import central_difference_of_values, linear_loss, perturbed, relative_error
 from autograder.checking.hidden_cases import current_seed
 from autograder.checking.property import format_example
 from autograder.checking.purity import PurityError, call_on_copies
@@ -90,6 +99,23 @@ def call_checked(
         check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
         for output, value in zip(outputs, result)
     )
+
+
+def call_checked_each(
+    function: Callable,
+    calls: list[dict],
+    *,
+    name: str,
+    outputs: tuple[str, ...],
+    shapes: dict[str, tuple[int, ...]] | None = None,
+) -> Iterator[tuple]:
+    """:func:`call_checked` of each dict of keyword arguments in ``calls``, lazily, in one round trip to a sandbox."""
+    shapes = shapes or {}
+    for result in call_each(function, [((), kwargs) for kwargs in calls], name=name):
+        yield tuple(
+            check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
+            for output, value in zip(outputs, unpack(result, outputs, function=name))
+        )
 
 
 @contextlib.contextmanager
@@ -273,7 +299,7 @@ def _raise_first(failures: dict[str, str], actual: dict, desired: dict, diagnose
 
 
 def numerical_gradients(
-    forward: Callable[..., tuple],
+    forward_each: Callable[[list[dict]], Iterable[tuple]],
     inputs: dict[str, np.ndarray],
     upstream: tuple[np.ndarray, ...],
     *,
@@ -282,18 +308,13 @@ def numerical_gradients(
 ) -> dict[str, np.ndarray]:
     """Centered-difference gradients of ``linear_loss(forward(**inputs)[:outputs], upstream)``.
 
-    ``forward`` is the student's own forward function: the backward pass is checked against
-    the function it claims to differentiate.
+    ``forward_each`` is the student's own forward function, given every perturbed set of inputs
+    at once (one round trip to a sandbox) and yielding its outputs for each, in order: the
+    backward pass is checked against the function it claims to differentiate.
     """
-    gradients = {}
-    for name in wrt:
-
-        def loss(value, name=name):
-            result = forward(**{**inputs, name: value})
-            return linear_loss(tuple(result[:outputs]), upstream)
-
-        gradients["d" + name] = central_difference(loss, inputs[name])
-    return gradients
+    points = [{**inputs, name: point} for name in wrt for point in perturbed(inputs[name])]
+    losses = (linear_loss(tuple(result[:outputs]), upstream) for result in forward_each(points))
+    return {"d" + name: central_difference_of_values(losses, np.shape(inputs[name])) for name in wrt}
 
 
 def assert_matches_centered_differences(
@@ -306,6 +327,7 @@ def assert_matches_centered_differences(
     hints: dict[str, str],
     diagnose: Diagnosis | None = None,
     activation: str | None = None,
+    forward_each: Callable[[list[dict]], Iterable[tuple]] | None = None,
 ) -> None:
     """Fail unless ``backward`` returns the centered-difference gradients of ``forward``.
 
@@ -324,6 +346,8 @@ def assert_matches_centered_differences(
         hints: a hint for each gradient.
         diagnose: what names a mistake.
         activation: the activation ``forward`` uses, for messages.
+        forward_each: ``forward`` of many inputs at once, yielding the outputs of each (e.g. with
+            :func:`call_checked_each`, one round trip to a sandbox); by default ``forward`` in a loop.
     """
     named = {**inputs, **({"activation": activation} if activation else {})}
     shown = {**inputs, **{f"upstream[{i}]": u for i, u in enumerate(upstream)}}
@@ -331,10 +355,8 @@ def assert_matches_centered_differences(
         cache = forward(inputs)[-1]
         analytic = backward(*upstream, cache)
 
-        def forward_of(**kwargs):
-            return forward(kwargs)
-
-        numeric = numerical_gradients(forward_of, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
+        each = forward_each or (lambda points: map(forward, points))
+        numeric = numerical_gradients(each, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
         if not any(np.any(gradient) for gradient in numeric.values()):
             raise CheckFailed(
                 f"{function}: every centered difference of your forward pass is zero: its outputs do "

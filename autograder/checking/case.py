@@ -13,7 +13,7 @@ import sys
 import sysconfig
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +156,22 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
             + (f" ({len(caught)} warnings in all)" if len(caught) > 1 else "")
         )
     return result
+
+
+def call_each(
+    function: Callable, calls: Sequence[tuple[tuple, dict]], *, name: str, allow_warnings: bool = True
+) -> Iterator:
+    """:func:`call` for each ``(args, kwargs)`` of ``calls`` in turn, lazily: the results, in order.
+
+    A function running in a sandbox (a proxy with ``__call_each__``) is sent all the calls in one
+    round trip; its answers are then taken one by one, each as :func:`call` takes a call, so
+    that the values, the failures (the first one ends the iteration) and the purity log are
+    those of a loop of :func:`call`. Any other function is simply called in a loop.
+    """
+    each = getattr(function, "__call_each__", None)
+    functions = each(list(calls)) if callable(each) else [function] * len(calls)
+    for answered, (args, kwargs) in zip(functions, calls):
+        yield call(answered, *args, name=name, allow_warnings=allow_warnings, **kwargs)
 
 
 def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:

@@ -10,7 +10,7 @@ $10^{-9}$ relative to the gradient: a correct backward pass agrees with it to ab
 and a wrong one typically disagrees in the first.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -29,17 +29,36 @@ def central_difference(f: Callable[[np.ndarray], float], x: np.ndarray, *, eps: 
         Array shaped like ``x``; entry $i$ is
         $(f(x + \varepsilon e_i) - f(x - \varepsilon e_i)) / 2\varepsilon$.
     """
+    return central_difference_of_values(map(f, perturbed(x, eps=eps)), np.shape(x), eps=eps)
+
+
+def perturbed(x: np.ndarray, *, eps: float = EPS) -> Iterator[np.ndarray]:
+    r"""The points centered differences evaluate, in order: $x + \varepsilon e_0$, $x - \varepsilon e_0$, $x + \varepsilon e_1$, ...
+
+    Each is a new float64 array; ``x`` is never changed.
+    """
     x = np.array(x, dtype=np.float64)
-    gradient = np.zeros_like(x)
-    flat_x, flat_gradient = x.reshape(-1), gradient.reshape(-1)
-    for i in range(flat_x.size):
-        original = flat_x[i]
-        flat_x[i] = original + eps
-        f_plus = f(x.copy())
-        flat_x[i] = original - eps
-        f_minus = f(x.copy())
-        flat_x[i] = original
-        flat_gradient[i] = (f_plus - f_minus) / (2 * eps)
+    flat = x.reshape(-1)
+    for i in range(flat.size):
+        for step in (eps, -eps):
+            point = x.copy()
+            point.reshape(-1)[i] = flat[i] + step
+            yield point
+
+
+def central_difference_of_values(values: Iterable[float], shape: tuple[int, ...], *, eps: float = EPS) -> np.ndarray:
+    r"""The centered-difference gradient from the values of $f$ at the points of :func:`perturbed`, in order.
+
+    ``values`` is consumed lazily, two values per entry, ``prod(shape)`` entries: a shared
+    iterator can hold the values of several arrays one after the other.
+    """
+    values = iter(values)
+    gradient = np.zeros(shape, dtype=np.float64)
+    flat = gradient.reshape(-1)
+    for i in range(flat.size):
+        f_plus = next(values)
+        f_minus = next(values)
+        flat[i] = (f_plus - f_minus) / (2 * eps)
     return gradient
 
 

@@ -1,5 +1,6 @@
 """Checks of ``lstm_forward``, ``lstm_backward`` and ``cell_gradient_norms``."""
 
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -11,6 +12,7 @@ from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    call_checked_each,
     grade,
     with_reference,
 )
@@ -50,11 +52,14 @@ def inputs_of(example: dict) -> dict:
 
 def sequence_forward(lstm_forward, inputs: dict) -> tuple:
     """Call the student's ``lstm_forward`` and check the shape of ``h``; return ``(h, cache)``."""
-    n, t, _ = inputs["x"].shape
-    shape = (n, t, inputs["h0"].shape[1])
-    return call_checked(
-        lstm_forward, **inputs, name="lstm_forward", outputs=("h", "cache"), shapes={"h": shape}
-    )
+    return next(sequence_forward_each(lstm_forward, [inputs]))
+
+
+def sequence_forward_each(lstm_forward, points: list[dict]) -> Iterator[tuple]:
+    """:func:`sequence_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
+    n, t, _ = points[0]["x"].shape
+    shape = (n, t, points[0]["h0"].shape[1])
+    return call_checked_each(lstm_forward, points, name="lstm_forward", outputs=("h", "cache"), shapes={"h": shape})
 
 
 def sequence_backward(lstm_backward, dh, cache) -> dict:
@@ -184,6 +189,7 @@ def check_lstm_backward(lstm_backward, lstm_forward, *, hidden: bool = False) ->
             assert_matches_centered_differences(
                 name,
                 forward=partial(sequence_forward, lstm_forward),
+                forward_each=partial(sequence_forward_each, lstm_forward),
                 backward=partial(sequence_backward, lstm_backward),
                 inputs=inputs,
                 upstream=(dh,),

@@ -1,5 +1,6 @@
 """Checks of ``lstm_gates``, ``lstm_step_forward`` and ``lstm_step_backward``."""
 
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -9,6 +10,7 @@ from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    call_checked_each,
     failing_inputs,
     grade,
     known_answer,
@@ -70,12 +72,16 @@ def gates(lstm_gates, a: np.ndarray, **options) -> dict:
 
 def step_forward(lstm_step_forward, inputs: dict) -> tuple:
     """Call the student's step forward and check the shapes; return ``(next_h, next_c, cache)``."""
-    name = "lstm_step_forward"
-    shape = inputs["prev_h"].shape
-    return call_checked(
+    return next(step_forward_each(lstm_step_forward, [inputs]))
+
+
+def step_forward_each(lstm_step_forward, points: list[dict]) -> Iterator[tuple]:
+    """:func:`step_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
+    shape = points[0]["prev_h"].shape
+    return call_checked_each(
         lstm_step_forward,
-        **inputs,
-        name=name,
+        points,
+        name="lstm_step_forward",
         outputs=("next_h", "next_c", "cache"),
         shapes={"next_h": shape, "next_c": shape},
     )
@@ -286,6 +292,7 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
             assert_matches_centered_differences(
                 name,
                 forward=partial(step_forward, lstm_step_forward),
+                forward_each=partial(step_forward_each, lstm_step_forward),
                 backward=partial(step_backward, lstm_step_backward),
                 inputs=inputs,
                 upstream=upstream,

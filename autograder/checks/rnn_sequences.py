@@ -1,5 +1,6 @@
 """Checks of ``rnn_forward``, ``rnn_backward`` and ``bptt_gradient_norms``."""
 
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -11,6 +12,7 @@ from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    call_checked_each,
     grade,
     with_reference,
 )
@@ -56,15 +58,18 @@ def inputs_of(example: dict) -> dict:
 
 def sequence_forward(rnn_forward, inputs: dict, activation: str) -> tuple:
     """Call the student's ``rnn_forward`` and check the shape of ``h``; return ``(h, cache)``."""
-    n, t, _ = inputs["x"].shape
-    shape = (n, t, inputs["Wh"].shape[0])
-    return call_checked(
+    return next(sequence_forward_each(rnn_forward, [inputs], activation))
+
+
+def sequence_forward_each(rnn_forward, points: list[dict], activation: str) -> Iterator[tuple]:
+    """:func:`sequence_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
+    n, t, _ = points[0]["x"].shape
+    return call_checked_each(
         rnn_forward,
-        **inputs,
-        activation=activation,
+        [{**inputs, "activation": activation} for inputs in points],
         name="rnn_forward",
         outputs=("h", "cache"),
-        shapes={"h": shape},
+        shapes={"h": (n, t, points[0]["Wh"].shape[0])},
     )
 
 
@@ -212,6 +217,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
             assert_matches_centered_differences(
                 name,
                 forward=partial(sequence_forward, rnn_forward, activation=activation),
+                forward_each=partial(sequence_forward_each, rnn_forward, activation=activation),
                 backward=partial(sequence_backward, rnn_backward),
                 inputs=inputs,
                 upstream=(dh,),

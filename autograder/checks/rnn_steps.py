@@ -1,5 +1,6 @@
 """Checks of ``rnn_step_forward`` and ``rnn_step_backward``."""
 
+from collections.abc import Iterator
 from functools import partial
 
 import numpy as np
@@ -9,6 +10,7 @@ from autograder.checking.blocks import (
     assert_matches_centered_differences,
     assert_outputs_close,
     call_checked,
+    call_checked_each,
     expect_value_error,
     failing_inputs,
     grade,
@@ -53,13 +55,16 @@ def random_step(rng: np.random.Generator, n: int, d: int, h: int) -> dict:
 
 def step_forward(rnn_step_forward, inputs: dict, activation: str) -> tuple:
     """Call the student's step forward and check the shape of ``next_h``; return ``(next_h, cache)``."""
-    name = "rnn_step_forward"
-    shape = (inputs["x"].shape[0], inputs["Wh"].shape[0])
-    return call_checked(
+    return next(step_forward_each(rnn_step_forward, [inputs], activation))
+
+
+def step_forward_each(rnn_step_forward, points: list[dict], activation: str) -> Iterator[tuple]:
+    """:func:`step_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
+    shape = (points[0]["x"].shape[0], points[0]["Wh"].shape[0])
+    return call_checked_each(
         rnn_step_forward,
-        **inputs,
-        activation=activation,
-        name=name,
+        [{**inputs, "activation": activation} for inputs in points],
+        name="rnn_step_forward",
         outputs=("next_h", "cache"),
         shapes={"next_h": shape},
     )
@@ -213,6 +218,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
             assert_matches_centered_differences(
                 name,
                 forward=partial(step_forward, rnn_step_forward, activation=activation),
+                forward_each=partial(step_forward_each, rnn_step_forward, activation=activation),
                 backward=partial(step_backward, rnn_step_backward),
                 inputs=inputs,
                 upstream=(dnext_h,),

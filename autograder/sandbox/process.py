@@ -205,6 +205,74 @@ class Sandbox:
             StudentCodeError: the function raised an error (``NotImplementedError`` as itself,
                 ``SystemExit`` as itself, so that the checks treat them as they usually do).
         """
+        return self.call_each(name, [(args, kwargs)], cell=cell)[0](*args, **kwargs)
+
+    def call_each(
+        self, name: str, calls: Sequence[tuple[tuple, dict]], *, cell: str | None = None
+    ) -> list["AnsweredCall"]:
+        """Make every call of ``name`` in one request; return each call's answer, to be taken in order.
+
+        The process answers each call as it returns, and stops at the first that raises: the
+        same calls, in the same order, as a loop of :meth:`call` that stops at the first error.
+        Each answer arrives within ``Limits.seconds_per_call`` of the one before, or the process is
+        stopped; the time of every call counts towards ``Limits.seconds_per_function``. Taking an
+        answer (calling the :class:`AnsweredCall` with the call's arguments) is what :meth:`call`
+        does once its answer has arrived: it returns the value or raises, writes in-place changes
+        back, replays warnings and logs the changes callees made. The answers after the first
+        failure raise that failure's :class:`SandboxFailure`, or say that the calls before failed.
+        """
+        skipped = SandboxFailure(f"{name} was not called: an earlier call failed")
+        answered = [AnsweredCall(self, name, failure=skipped) for _ in calls]
+        try:
+            request = self._call_request(name, calls, cell)
+        except (SandboxFailure, TypeError, RuntimeError) as failure:  # RuntimeError: the process did not start
+            for answer in answered:
+                answer.failure = failure
+            return answered
+        started, waiting = time.monotonic(), 0
+        try:
+            self._send(request)
+            for waiting in range(len(calls)):
+                answer = self._receive(self.limits.seconds_per_call)
+                if answer.get("index") != waiting:
+                    raise ProcessEnded("it wrote something else than an answer to the grader's channel")
+                answered[waiting] = self._decoded(name, answer)
+                self.seconds_used[name] = self.seconds_used.get(name, 0.0) + time.monotonic() - started
+                started = time.monotonic()
+                if "error" in answer:
+                    break
+                if self.seconds_used[name] > self.limits.seconds_per_function:
+                    self._stop_function(name, answered[waiting + 1 :])
+                    break
+        except TimeoutError:
+            self._kill()
+            message = self._out_of_time() if self._time_left() <= 0 else (
+                f"did not return within {self.limits.seconds_per_call:g} s (an infinite loop?), so it was "
+                "stopped; every check of it fails"
+            )
+            self._fail_from(answered, waiting, name, message)
+        except ProcessEnded as ended:
+            self._kill()
+            self._fail_from(answered, waiting, name, f"ended the process running your code ({ended.description})")
+        except (UnsafeValue, TypeError, ValueError, RecursionError) as error:
+            self._kill()
+            message = f"sent back something that is not plain data ({clipped(str(error), 200)})"
+            self._fail_from(answered, waiting, name, message)
+        return answered
+
+    def _stop_function(self, name: str, pending: list["AnsweredCall"]) -> None:
+        """``name`` took more than its time over all its calls: its later calls, and checks, fail."""
+        self.broken[name] = (
+            f"took more than {self.limits.seconds_per_function:g} s over all its calls (is it very slow?), "
+            "so the checks of it stopped"
+        )
+        if pending:  # the process is still making them: stop it rather than wait
+            self._kill()
+            for answer in pending:
+                answer.failure = SandboxFailure(self.broken[name])
+
+    def _call_request(self, name: str, calls: Sequence[tuple[tuple, dict]], cell: str | None) -> dict:
+        """The request making ``calls``, once the function can be called (the process started if need be)."""
         if name in self.broken:
             raise SandboxFailure(self.broken[name])
         if name not in self.defined:
@@ -217,54 +285,46 @@ class Sandbox:
         request = {
             "op": "call",
             "name": name,
-            "args": encoder.tree(list(args)),
-            "kwargs": encoder.tree(kwargs),
+            "calls": [{"args": encoder.tree(list(args)), "kwargs": encoder.tree(kwargs)} for args, kwargs in calls],
             "monitor": sorted(student_function_names()),
         }
         if encoder.objects:  # a handle made here would name an object of the student process
             kinds = ", ".join(sorted({type(o).__name__ for o in encoder.objects}))
             raise TypeError(f"{name} can only be passed plain data and values it returned, not {kinds}")
-        started = time.monotonic()
-        try:
-            answer = self._request(request, self.limits.seconds_per_call)
-            value = decode_tree(answer.get("value"), self.generation)
-            after = answer.get("after", [request["args"], request["kwargs"]])  # none: unchanged
-            after_args, after_kwargs = decode_tree(after, self.generation)
-        except TimeoutError:
-            self._kill()
-            if self._time_left() <= 0:
-                return self._break(name, self._out_of_time())
-            return self._break(
-                name,
-                f"did not return within {self.limits.seconds_per_call:g} s (an infinite loop?), so it was "
-                "stopped; every check of it fails",
-            )
-        except ProcessEnded as ended:
-            self._kill()
-            return self._break(name, f"ended the process running your code ({ended.description})")
-        except (UnsafeValue, TypeError, ValueError, RecursionError) as error:
-            self._kill()
-            return self._break(name, f"sent back something that is not plain data ({clipped(str(error), 200)})")
-        if are_call_copies(args, kwargs):  # never the grader's own objects
+        return request
+
+    def _decoded(self, name: str, answer: dict) -> "AnsweredCall":
+        """One call's answer, its value and arguments decoded (``UnsafeValue`` when they are not plain data)."""
+        value = decode_tree(answer.get("value"), self.generation)
+        after = answer.get("after")
+        after_args, after_kwargs = decode_tree(after, self.generation) if after is not None else (None, None)
+        return AnsweredCall(self, name, answer=answer, value=value, after=(after_args, after_kwargs))
+
+    def _fail_from(self, answered: list["AnsweredCall"], index: int, name: str, message: str) -> None:
+        """The call at ``index`` and every later one fail with ``message``, which breaks ``name``."""
+        self.broken[name] = message
+        for answer in answered[index:]:
+            answer.failure = SandboxFailure(message)
+
+    def take_answer(self, answer: "AnsweredCall", args: tuple, kwargs: dict):
+        """What :meth:`call` returns or raises for one answered call (see :meth:`call_each`)."""
+        if answer.failure is not None:
+            raise answer.failure
+        after_args, after_kwargs = answer.after
+        if after_args is not None and are_call_copies(args, kwargs):  # never the grader's own objects
             write_back(args, after_args)
             write_back(kwargs, after_kwargs)
-        for modification in callee_modifications(answer.get("callees"), caller=name):
+        for modification in callee_modifications(answer.answer.get("callees"), caller=answer.name):
             record(modification)
-        caught = answer.get("warnings")
+        caught = answer.answer.get("warnings")
         caught = caught if isinstance(caught, list) else []
         for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):
-            warnings.warn(clipped(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=2)
+            warnings.warn(clipped(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=3)
         if len(caught) > self.limits.max_warnings:
-            warnings.warn(f"... and {len(caught) - self.limits.max_warnings} more warnings", UserWarning, stacklevel=2)
-        self.seconds_used[name] = self.seconds_used.get(name, 0.0) + time.monotonic() - started
-        if self.seconds_used[name] > self.limits.seconds_per_function:
-            self.broken[name] = (
-                f"took more than {self.limits.seconds_per_function:g} s over all its calls (is it very slow?), "
-                "so the checks of it stopped"
-            )
-        if "error" in answer:
-            raise remote_error(answer["error"])
-        return value
+            warnings.warn(f"... and {len(caught) - self.limits.max_warnings} more warnings", UserWarning, stacklevel=3)
+        if "error" in answer.answer:
+            raise remote_error(answer.answer["error"])
+        return answer.value
 
     def close(self) -> None:
         """Stop the process and remove its scratch directory and output."""
@@ -275,10 +335,6 @@ class Sandbox:
         if self._output is not None:
             self._output.close()
             self._output = None
-
-    def _break(self, name: str, message: str):
-        self.broken[name] = message
-        raise SandboxFailure(message)
 
     def _undefined(self, name: str, cell: str | None) -> str:
         if cell is not None and cell in self.cell_errors:
@@ -368,16 +424,26 @@ class Sandbox:
         return os.pread(self._output.fileno(), size, max(0, end - size)).decode("utf-8", "replace")
 
     def _request(self, message: dict, seconds: float) -> dict:
+        self._send(message)
+        return self._receive(seconds)
+
+    def _send(self, message: dict) -> None:
         self._seq += 1
-        seconds = min(seconds, self._time_left())
         try:
             write_frame(self._requests, {"seq": self._seq, **message})
+        except BrokenPipeError:
+            raise ProcessEnded(self._how_it_ended()) from None
+
+    def _receive(self, seconds: float) -> dict:
+        """The next answer to the last request, within ``seconds`` (and the time the submission has left)."""
+        seconds = min(seconds, self._time_left())
+        try:
             answer = read_frame(
                 self._responses,
                 max_bytes=self.limits.max_message_bytes,
                 deadline=time.monotonic() + max(seconds, 0.0),
             )
-        except (BrokenPipeError, EOFError):
+        except EOFError:
             raise ProcessEnded(self._how_it_ended()) from None
         except UnsafeValue as error:
             raise ProcessEnded(f"it wrote something else than an answer to the grader's channel: {error}") from None
@@ -440,8 +506,42 @@ class StudentFunction:
         """Call the student's function in the sandbox."""
         return self.sandbox.call(self.__name__, args, kwargs, cell=self.cell)
 
+    def __call_each__(self, calls: Sequence[tuple[tuple, dict]]) -> list["AnsweredCall"]:
+        """Make the calls in the sandbox in one round trip (see :meth:`Sandbox.call_each`)."""
+        return self.sandbox.call_each(self.__name__, calls, cell=self.cell)
+
     def __repr__(self) -> str:
         return f"<your function {self.__name__}>"
+
+
+class AnsweredCall:
+    """A call of a student function that the sandbox has answered: calling it takes the answer.
+
+    It stands for the student's function in :func:`autograder.checking.case.call`, which calls it
+    on its copies of the call's arguments: it then returns the value the call returned, or raises
+    what it raised, as the proxy would have.
+    """
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        name: str,
+        *,
+        answer: dict | None = None,
+        value=None,
+        after: tuple = (None, None),
+        failure: Exception | None = None,
+    ) -> None:
+        self.sandbox, self.name, self.__name__ = sandbox, name, name
+        self.answer, self.value, self.after, self.failure = answer or {}, value, after, failure
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        return StudentFunction(self.sandbox, self.name, None).__signature__
+
+    def __call__(self, *args, **kwargs):
+        """Take the answer, for the call's own copies of the arguments."""
+        return self.sandbox.take_answer(self, args, kwargs)
 
 
 def json_text(value) -> str:

@@ -9,11 +9,15 @@ request at a time:
 
 * ``{"seq": n, "op": "exec", "cell": grade_id, "source": code}``: run a cell in the namespace;
   the answer lists the functions the cell defined, with their parameter names;
-* ``{"seq": n, "op": "call", "name": f, "args": ..., "kwargs": ..., "monitor": [names]}``: call
-  a function on copies of its arguments, the student functions named in ``monitor`` that it
-  calls being monitored (see :mod:`autograder.checking.purity`); the answer carries its return value,
-  the arguments as they are after the call (so the grader can see in-place changes), the changes
-  monitored functions made to what it passed them (``callees``) and the warnings it emitted.
+* ``{"seq": n, "op": "call", "name": f, "calls": [{"args": ..., "kwargs": ...}, ...], "monitor":
+  [names]}``: call a function on copies of the arguments of each call in turn, the student
+  functions named in ``monitor`` that it calls being monitored (see
+  :mod:`autograder.checking.purity`). Each call is answered as soon as it returns, with its own
+  frame (``"index"``: its place in ``calls``), and the first call that raises ends the list, as it
+  would end a loop of calls in the grader. An answer carries the return value, the arguments as
+  they are after the call when the function changed them (so the grader can see in-place
+  changes), the changes monitored functions made to what it passed them (``callees``) and the
+  warnings it emitted. Several calls in one request save the round trips of a gradient check.
 
 Values travel in the safe format of :mod:`autograder.wire`. A student error of any kind,
 ``SystemExit`` and ``KeyboardInterrupt`` included, is answered with its description.
@@ -27,6 +31,7 @@ import linecache
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +42,7 @@ from autograder.checking.purity import (
     PurityError,
     argument_names,
     calling,
+    first_change,
     monitoring_namespace,
     own_copies,
 )
@@ -63,8 +69,11 @@ class Worker:
                 request = read_frame(requests, max_bytes=MAX_REQUEST_BYTES)
             except EOFError:
                 return
-            answer = self.exec_cell(request) if request.get("op") == "exec" else self.call(request)
-            self.send({"seq": request.get("seq"), **answer})
+            if request.get("op") == "exec":
+                self.send({"seq": request.get("seq"), **self.exec_cell(request)})
+                continue
+            for index, answer in enumerate(self.calls(request)):
+                self.send({"seq": request.get("seq"), "index": index, **answer})
 
     def send(self, message: dict) -> None:
         """Write a message to the grader."""
@@ -89,24 +98,41 @@ class Worker:
         flush_output()
         return answer
 
-    def call(self, request: dict) -> dict:
-        """Call a function of the namespace on copies of the request's arguments, as the grader would.
+    def calls(self, request: dict) -> Iterator[dict]:
+        """The answers to the calls of a request, in order, up to the first that raises."""
+        try:
+            name = str(request["name"])
+            calls = request["calls"]
+            monitor = frozenset(str(callee) for callee in request.get("monitor", []))
+            if not isinstance(calls, list) or not calls:
+                raise TypeError("no calls")
+        except (KeyError, LookupError, TypeError) as error:
+            yield {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
+            return
+        for call in calls:
+            answer = self.call(name, call, monitor)
+            yield answer
+            if "error" in answer:
+                return
+
+    def call(self, name: str, call: dict, monitor: frozenset[str]) -> dict:
+        """Call a function of the namespace on copies of one call's arguments, as the grader would.
 
         The copies matter for values kept here (handles): the function must not change the
         objects an earlier call returned, as it cannot in the grader's own process.
         """
         try:
-            name = str(request["name"])
-            args = value_of(request["args"], resolve=self.resolve)
-            kwargs = value_of(request["kwargs"], resolve=self.resolve)
+            given_args = tuple(value_of(call["args"], resolve=self.resolve))
+            given_kwargs = value_of(call["kwargs"], resolve=self.resolve)
             function = self.namespace[name]
-            monitor = frozenset(str(callee) for callee in request.get("monitor", []))
+            if not isinstance(given_kwargs, dict):
+                raise TypeError("keyword arguments that are not a dict")
         except (KeyError, UnsafeValue, LookupError, TypeError) as error:
             return {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
         answer: dict = {}
         callees: list[Modification] = []
         try:
-            args, kwargs = own_copies(tuple(args), kwargs, names=argument_names(function, len(args)))
+            args, kwargs = own_copies(given_args, given_kwargs, names=argument_names(function, len(given_args)))
         except PurityError as error:
             return {"error": {"type": "PurityError", "description": error.description}}
         with (
@@ -123,7 +149,8 @@ class Worker:
                 answer["error"] = {"type": "PurityError", "description": error.description}
             except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
                 answer["error"] = describe(error)
-        answer["after"] = self.encoder.tree([list(args), kwargs])
+        if changed((given_args, given_kwargs), (args, kwargs)):
+            answer["after"] = self.encoder.tree([list(args), kwargs])
         answer["callees"] = [
             [m.function, m.argument, m.where, m.kind, m.change, m.caller] for m in callees[:MAX_CALLEE_REPORTS]
         ]
@@ -136,6 +163,20 @@ class Worker:
         if handle.generation != self.encoder.generation or not 0 <= handle.id < len(self.encoder.objects):
             raise UnsafeValue("a value from an earlier run of your code")
         return self.encoder.objects[handle.id]
+
+
+def changed(before: tuple[tuple, dict], after: tuple[tuple, dict]) -> bool:
+    """Whether a call changed its arguments as the grader compares them (arrays, dict keys, list lengths).
+
+    An unchanged call sends no arguments back: the grader takes them as they were sent. Anything
+    that cannot be compared counts as changed, and is sent.
+    """
+    (args, kwargs), (args_after, kwargs_after) = before, after
+    pairs = [*zip(args, args_after), *((kwargs[key], kwargs_after.get(key)) for key in kwargs)]
+    try:
+        return any(first_change(value, value_after, "") is not None for value, value_after in pairs)
+    except Exception:  # noqa: BLE001 - what cannot be compared here is compared by the grader
+        return True
 
 
 def parameter_names(function) -> list[str] | None:
