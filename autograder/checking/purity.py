@@ -22,6 +22,7 @@ import contextlib
 import copy
 import functools
 import inspect
+import types
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -201,6 +202,8 @@ def own_copies(args: tuple, kwargs: dict, *, names: list[str]) -> tuple[tuple, d
 
 
 def _copy(argument: str, value):
+    if type(value) is np.ndarray and value.dtype.kind in COMPARED_DTYPE_KINDS:
+        return value.copy()  # what deepcopy makes of it, without deepcopy's bookkeeping
     if nesting_depth(value) > MAX_NESTING:
         reason = f"it is nested more than {MAX_NESTING} levels deep; keep a cache flat: a tuple, list or dict of arrays"
     else:
@@ -233,10 +236,35 @@ def nesting_depth(value) -> int:
 def argument_names(function: Callable, count: int) -> list[str]:
     """The names of a function's first ``count`` positional parameters (``#3`` when unknown)."""
     try:
-        parameters = list(inspect.signature(function).parameters)
+        parameters = parameter_names(function)
     except (TypeError, ValueError):
         parameters = []
     return [parameters[i] if i < len(parameters) else f"#{i + 1}" for i in range(count)]
+
+
+def parameter_names(function: Callable) -> list[str]:
+    """The names of a function's parameters, in the order ``inspect.signature`` gives them.
+
+    A plain function's are read from its code object, ten times faster than ``inspect.signature``,
+    which is called for anything else (a proxy, a partial, a function with ``__wrapped__``).
+
+    Raises:
+        TypeError, ValueError: as ``inspect.signature`` does for a callable without a signature.
+    """
+    code = getattr(function, "__code__", None)
+    plain = type(function) is types.FunctionType and not hasattr(function, "__wrapped__")
+    if not plain or "__signature__" in function.__dict__ or not isinstance(code, types.CodeType):
+        return list(inspect.signature(function).parameters)
+    positional, keyword_only = code.co_argcount, code.co_kwonlyargcount
+    names = list(code.co_varnames[:positional])
+    rest = positional + keyword_only
+    if code.co_flags & inspect.CO_VARARGS:
+        names.append(code.co_varnames[rest])
+        rest += 1
+    names += code.co_varnames[positional : positional + keyword_only]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        names.append(code.co_varnames[rest])
+    return names
 
 
 def modifications(
@@ -311,6 +339,8 @@ def _change_here(before, after) -> tuple[str, str] | None:  # noqa: PLR0911 - on
 
 
 def _same_entries(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    if before.dtype == after.dtype and before.tobytes() == after.tobytes():  # the common case, at once
+        return np.ones(before.shape, dtype=bool)
     if before.dtype.kind in "fc" and after.dtype.kind in "fc":
         return (before == after) | (np.isnan(before) & np.isnan(after))
     return np.asarray(before == after, dtype=bool).reshape(before.shape)
