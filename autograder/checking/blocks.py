@@ -108,10 +108,14 @@ def call_checked_each(
     name: str,
     outputs: tuple[str, ...],
     shapes: dict[str, tuple[int, ...]] | None = None,
+    keep: int | None = None,
 ) -> Iterator[tuple]:
-    """:func:`call_checked` of each dict of keyword arguments in ``calls``, lazily, in one round trip to a sandbox."""
+    """:func:`call_checked` of each dict of keyword arguments in ``calls``, lazily, in one round trip to a sandbox.
+
+    With ``keep``, only the first ``keep`` outputs are needed (see :func:`autograder.checking.case.call_each`).
+    """
     shapes = shapes or {}
-    for result in call_each(function, [((), kwargs) for kwargs in calls], name=name):
+    for result in call_each(function, [((), kwargs) for kwargs in calls], name=name, keep=keep):
         yield tuple(
             check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
             for output, value in zip(outputs, unpack(result, outputs, function=name))
@@ -299,7 +303,7 @@ def _raise_first(failures: dict[str, str], actual: dict, desired: dict, diagnose
 
 
 def numerical_gradients(
-    forward_each: Callable[[list[dict]], Iterable[tuple]],
+    forward_each: Callable[..., Iterable[tuple]],
     inputs: dict[str, np.ndarray],
     upstream: tuple[np.ndarray, ...],
     *,
@@ -308,12 +312,13 @@ def numerical_gradients(
 ) -> dict[str, np.ndarray]:
     """Centered-difference gradients of ``linear_loss(forward(**inputs)[:outputs], upstream)``.
 
-    ``forward_each`` is the student's own forward function, given every perturbed set of inputs
-    at once (one round trip to a sandbox) and yielding its outputs for each, in order: the
-    backward pass is checked against the function it claims to differentiate.
+    ``forward_each(points, keep=outputs)`` is the student's own forward function, given every
+    perturbed set of inputs at once (one round trip to a sandbox) and yielding its outputs for
+    each, in order, of which only the first ``outputs`` are needed: the backward pass is checked
+    against the function it claims to differentiate.
     """
     points = [{**inputs, name: point} for name in wrt for point in perturbed(inputs[name])]
-    losses = (linear_loss(tuple(result[:outputs]), upstream) for result in forward_each(points))
+    losses = (linear_loss(tuple(result[:outputs]), upstream) for result in forward_each(points, keep=outputs))
     return {"d" + name: central_difference_of_values(losses, np.shape(inputs[name])) for name in wrt}
 
 
@@ -327,7 +332,7 @@ def assert_matches_centered_differences(
     hints: dict[str, str],
     diagnose: Diagnosis | None = None,
     activation: str | None = None,
-    forward_each: Callable[[list[dict]], Iterable[tuple]] | None = None,
+    forward_each: Callable[..., Iterable[tuple]] | None = None,
 ) -> None:
     """Fail unless ``backward`` returns the centered-difference gradients of ``forward``.
 
@@ -346,7 +351,8 @@ def assert_matches_centered_differences(
         hints: a hint for each gradient.
         diagnose: what names a mistake.
         activation: the activation ``forward`` uses, for messages.
-        forward_each: ``forward`` of many inputs at once, yielding the outputs of each (e.g. with
+        forward_each: ``forward_each(points, keep=k)``: ``forward`` of many inputs at once, yielding
+            the outputs of each, of which only the first ``k`` are needed (e.g. with
             :func:`call_checked_each`, one round trip to a sandbox); by default ``forward`` in a loop.
     """
     named = {**inputs, **({"activation": activation} if activation else {})}
@@ -355,7 +361,7 @@ def assert_matches_centered_differences(
         cache = forward(inputs)[-1]
         analytic = backward(*upstream, cache)
 
-        each = forward_each or (lambda points: map(forward, points))
+        each = forward_each or (lambda points, keep: map(forward, points))
         numeric = numerical_gradients(each, inputs, upstream, wrt=tuple(inputs), outputs=len(upstream))
         if not any(np.any(gradient) for gradient in numeric.values()):
             raise CheckFailed(

@@ -159,17 +159,24 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
 
 
 def call_each(
-    function: Callable, calls: Sequence[tuple[tuple, dict]], *, name: str, allow_warnings: bool = True
+    function: Callable,
+    calls: Sequence[tuple[tuple, dict]],
+    *,
+    name: str,
+    allow_warnings: bool = True,
+    keep: int | None = None,
 ) -> Iterator:
     """:func:`call` for each ``(args, kwargs)`` of ``calls`` in turn, lazily: the results, in order.
 
     A function running in a sandbox (a proxy with ``__call_each__``) is sent all the calls in one
     round trip; its answers are then taken one by one, each as :func:`call` takes a call, so
     that the values, the failures (the first one ends the iteration) and the purity log are
-    those of a loop of :func:`call`. Any other function is simply called in a loop.
+    those of a loop of :func:`call`. Any other function is simply called in a loop. ``keep`` says
+    that only the first ``keep`` items of a tuple each call returns are needed: a sandbox sends
+    the others as None.
     """
     each = getattr(function, "__call_each__", None)
-    functions = each(list(calls)) if callable(each) else [function] * len(calls)
+    functions = each(list(calls), keep=keep) if callable(each) else [function] * len(calls)
     for answered, (args, kwargs) in zip(functions, calls):
         yield call(answered, *args, name=name, allow_warnings=allow_warnings, **kwargs)
 

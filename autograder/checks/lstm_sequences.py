@@ -55,11 +55,13 @@ def sequence_forward(lstm_forward, inputs: dict) -> tuple:
     return next(sequence_forward_each(lstm_forward, [inputs]))
 
 
-def sequence_forward_each(lstm_forward, points: list[dict]) -> Iterator[tuple]:
+def sequence_forward_each(lstm_forward, points: list[dict], *, keep: int | None = None) -> Iterator[tuple]:
     """:func:`sequence_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
     n, t, _ = points[0]["x"].shape
     shape = (n, t, points[0]["h0"].shape[1])
-    return call_checked_each(lstm_forward, points, name="lstm_forward", outputs=("h", "cache"), shapes={"h": shape})
+    return call_checked_each(
+        lstm_forward, points, name="lstm_forward", outputs=("h", "cache"), shapes={"h": shape}, keep=keep
+    )
 
 
 def sequence_backward(lstm_backward, dh, cache) -> dict:

@@ -75,7 +75,7 @@ def step_forward(lstm_step_forward, inputs: dict) -> tuple:
     return next(step_forward_each(lstm_step_forward, [inputs]))
 
 
-def step_forward_each(lstm_step_forward, points: list[dict]) -> Iterator[tuple]:
+def step_forward_each(lstm_step_forward, points: list[dict], *, keep: int | None = None) -> Iterator[tuple]:
     """:func:`step_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
     shape = points[0]["prev_h"].shape
     return call_checked_each(
@@ -84,6 +84,7 @@ def step_forward_each(lstm_step_forward, points: list[dict]) -> Iterator[tuple]:
         name="lstm_step_forward",
         outputs=("next_h", "next_c", "cache"),
         shapes={"next_h": shape, "next_c": shape},
+        keep=keep,
     )
 
 

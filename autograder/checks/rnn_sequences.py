@@ -61,7 +61,9 @@ def sequence_forward(rnn_forward, inputs: dict, activation: str) -> tuple:
     return next(sequence_forward_each(rnn_forward, [inputs], activation))
 
 
-def sequence_forward_each(rnn_forward, points: list[dict], activation: str) -> Iterator[tuple]:
+def sequence_forward_each(
+    rnn_forward, points: list[dict], activation: str, *, keep: int | None = None
+) -> Iterator[tuple]:
     """:func:`sequence_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
     n, t, _ = points[0]["x"].shape
     return call_checked_each(
@@ -70,6 +72,7 @@ def sequence_forward_each(rnn_forward, points: list[dict], activation: str) -> I
         name="rnn_forward",
         outputs=("h", "cache"),
         shapes={"h": (n, t, points[0]["Wh"].shape[0])},
+        keep=keep,
     )
 
 

@@ -58,7 +58,9 @@ def step_forward(rnn_step_forward, inputs: dict, activation: str) -> tuple:
     return next(step_forward_each(rnn_step_forward, [inputs], activation))
 
 
-def step_forward_each(rnn_step_forward, points: list[dict], activation: str) -> Iterator[tuple]:
+def step_forward_each(
+    rnn_step_forward, points: list[dict], activation: str, *, keep: int | None = None
+) -> Iterator[tuple]:
     """:func:`step_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
     shape = (points[0]["x"].shape[0], points[0]["Wh"].shape[0])
     return call_checked_each(
@@ -67,6 +69,7 @@ def step_forward_each(rnn_step_forward, points: list[dict], activation: str) -> 
         name="rnn_step_forward",
         outputs=("next_h", "cache"),
         shapes={"next_h": shape},
+        keep=keep,
     )
 
 

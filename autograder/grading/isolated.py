@@ -11,6 +11,7 @@ student function replaced by a proxy into the sandbox: the same checks and the s
 
 import contextlib
 import functools
+import importlib
 import io
 import os
 from dataclasses import dataclass
@@ -198,6 +199,8 @@ def grade_submission(
     absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
     tests: list[TestResult] = []
     sandbox = Sandbox(cells, absent=absent_cells, support_files=trusted.support_files, limits=limits or Limits())
+    sandbox.prepare()  # the student process's start overlaps the imports of the checks
+    import_checks(trusted.name)
     with sandbox, grading_seed(seed) as seed:
         namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
         for cell in trusted.tests:
@@ -212,6 +215,12 @@ def grade_submission(
         protections=protections,
         seed=seed if trusted.hidden else None,
     )
+
+
+def import_checks(assignment: str) -> None:
+    """Import the module of checks the test cells of ``assignment`` import, if there is one."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module(f"autograder.checks.{assignment}")
 
 
 def protection_notes(active: tuple[str, ...]) -> list[str]:

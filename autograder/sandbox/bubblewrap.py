@@ -30,6 +30,8 @@ from pathlib import Path
 
 SCRATCH = Path("/scratch")
 """Where the scratch directory is, inside the sandbox."""
+SUPPORT = Path("/support")
+"""Where a zygote finds the support files, read-only, to copy into each child's scratch directory."""
 
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime")
 """The files of /etc a confined Python reads (the dynamic linker's cache, the time zone)."""
@@ -65,6 +67,7 @@ def bubblewrap_command(
     files: Mapping[str, Path],
     scratch_bytes: int,
     env: Mapping[str, str],
+    files_at: Path = SCRATCH,
 ) -> list[str]:
     """The ``bwrap`` command line that runs ``command`` in a new sandbox, in ``/scratch``.
 
@@ -72,9 +75,10 @@ def bubblewrap_command(
         command: the program and its arguments, as seen inside the sandbox (same paths as outside).
         bwrap: the path of ``bwrap``.
         readable: directories mounted read-only at the same path (missing ones are skipped).
-        files: files mounted read-only in ``/scratch``, by name.
+        files: files mounted read-only in ``files_at``, by name.
         scratch_bytes: the size of the ``/scratch`` tmpfs.
         env: the whole environment of the process.
+        files_at: where the files are mounted: ``/scratch`` for a worker, ``/support`` for a zygote.
     """
     root = os.geteuid() == 0
     # As root, a user namespace would map the sandbox's users to root: the worker drops to an
@@ -100,8 +104,10 @@ def bubblewrap_command(
         arguments += ["--ro-bind", path, path]
     arguments += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc"]
     arguments += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", str(SCRATCH)]
+    if files and files_at != SCRATCH:
+        arguments += ["--perms", "0755", "--dir", str(files_at)]
     for name, path in files.items():
-        arguments += ["--ro-bind", str(path), str(SCRATCH / name)]
+        arguments += ["--ro-bind", str(path), str(files_at / name)]
     arguments += ["--remount-ro", "/", "--chdir", str(SCRATCH), "--clearenv"]
     for key, value in env.items():
         arguments += ["--setenv", key, value]

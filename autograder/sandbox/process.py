@@ -19,9 +19,11 @@ What goes wrong in the student process costs the function involved, never the gr
 
 import functools
 import inspect
+import itertools
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,17 +44,23 @@ from autograder.sandbox.answers import (
     safe_defined,
     write_back,
 )
-from autograder.sandbox.bubblewrap import SCRATCH, bubblewrap, bubblewrap_command
+from autograder.sandbox.bubblewrap import SCRATCH, SUPPORT, bubblewrap, bubblewrap_command
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
+from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server
 from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Encoder, UnsafeValue, read_frame, write_frame
 
 WORKER_MODULE = "autograder.sandbox.worker"
+ZYGOTE_MODULE = "autograder.sandbox.zygote"
+ZYGOTES = "AUTOGRADER_ZYGOTE"
+"""Environment variable: ``0`` starts every student process afresh instead of forking it from a zygote."""
 UNPRIVILEGED_IDS = 1_500_000_000
-"""Student code runs as ``UNPRIVILEGED_IDS + pid of the grader process`` when the grader is root."""
+"""When the grader is root, each student process runs as a user of its own, from ``UNPRIVILEGED_IDS`` on
+(see :func:`unprivileged_user`)."""
+_processes_started = itertools.count()
 WARNING_CATEGORIES = {
     category.__name__: category
     for category in (RuntimeWarning, UserWarning, DeprecationWarning, FutureWarning, SyntaxWarning)
@@ -140,6 +148,10 @@ class Sandbox:
         self.protections: tuple[str, ...] = ()
         self.generation = 0
         self._process: subprocess.Popen | None = None
+        self._server: ForkServer | None = None
+        self._child: Child | None = None
+        self._requests: int | None = None
+        self._responses: int | None = None
         self._output: tempfile.TemporaryFile | None = None
         self._scratch: Path | None = None
         self._user: tuple[int, int] | None = None
@@ -208,7 +220,7 @@ class Sandbox:
         return self.call_each(name, [(args, kwargs)], cell=cell)[0](*args, **kwargs)
 
     def call_each(
-        self, name: str, calls: Sequence[tuple[tuple, dict]], *, cell: str | None = None
+        self, name: str, calls: Sequence[tuple[tuple, dict]], *, cell: str | None = None, keep: int | None = None
     ) -> list["AnsweredCall"]:
         """Make every call of ``name`` in one request; return each call's answer, to be taken in order.
 
@@ -220,11 +232,12 @@ class Sandbox:
         does once its answer has arrived: it returns the value or raises, writes in-place changes
         back, replays warnings and logs the changes callees made. The answers after the first
         failure raise that failure's :class:`SandboxFailure`, or say that the calls before failed.
+        With ``keep``, a tuple a call returns arrives with its items from ``keep`` on as None.
         """
         skipped = SandboxFailure(f"{name} was not called: an earlier call failed")
         answered = [AnsweredCall(self, name, failure=skipped) for _ in calls]
         try:
-            request = self._call_request(name, calls, cell)
+            request = {**self._call_request(name, calls, cell), "keep": keep}
         except (SandboxFailure, TypeError, RuntimeError) as failure:  # RuntimeError: the process did not start
             for answer in answered:
                 answer.failure = failure
@@ -353,10 +366,16 @@ class Sandbox:
         )
 
     def _alive(self) -> bool:
+        if self._child is not None:
+            return not self._child.ended()
         return self._process is not None and self._process.poll() is None
 
     def _spawn(self) -> None:
-        """Start the worker: under bubblewrap where it works, else confined by itself in a scratch directory."""
+        """Start the worker: forked from a warm zygote where the system allows, else started afresh.
+
+        Either way under bubblewrap where it works, else confined by itself in a scratch directory
+        that the grader makes here and checks.
+        """
         self._kill()
         if self._output is None:  # the student's stdout and stderr: a file no path leads to
             self._output = tempfile.TemporaryFile()
@@ -370,13 +389,85 @@ class Sandbox:
             self._scratch = make_scratch(self.support_files, owner=self._user)
         else:
             self._user = unprivileged_user() if os.geteuid() == 0 else None
-        scratch = SCRATCH if bwrap is not None else self._scratch
         settings = {
             "limits": asdict(self.limits.process),
             "readable": [],
             "generation": self.generation,
             "user": self._user,
         }
+        try:
+            if zygotes_available():
+                self._fork(bwrap, settings, requests_read, responses_write)
+            else:
+                self._start_worker(bwrap, settings, requests_read, responses_write)
+        except ZygoteFailed as error:
+            self._kill()
+            raise RuntimeError(f"the sandbox process did not start: {error}") from None
+        finally:
+            os.close(requests_read)
+            os.close(responses_write)
+        try:
+            hello = read_frame(
+                self._responses,
+                max_bytes=self.limits.max_message_bytes,
+                deadline=time.monotonic() + self.limits.seconds_to_start,
+            )["hello"]
+        except (TimeoutError, EOFError, UnsafeValue, KeyError) as error:
+            log = self._output_tail()
+            self._kill()
+            raise RuntimeError(f"the sandbox process did not start ({type(error).__name__}):\n{log}") from None
+        outside = ["bubblewrap"] if bwrap is not None else []
+        self.protections = (*outside, *map(str, hello["protections"]))
+
+    def prepare(self) -> None:
+        """Have the zygote of this sandbox start now, without waiting for it, where there are zygotes.
+
+        The grader's own imports then overlap the zygote's, and starting the sandbox waits less.
+        """
+        if zygotes_available():
+            self._fork_server(bubblewrap()).launch()
+
+    def _fork_server(self, bwrap: str | None) -> ForkServer:
+        """This thread's zygote for sandboxes like this one (same support files and limits)."""
+        return fork_server(
+            (bwrap, tuple(map(str, self.support_files)), self.limits.process, self.limits.scratch_bytes),
+            functools.partial(self._zygote, bwrap),
+        )
+
+    def _fork(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
+        """Fork the worker from this thread's zygote for sandboxes like this one (started if need be)."""
+        scratch = SCRATCH if bwrap is not None else self._scratch
+        server = self._fork_server(bwrap)
+        settings = {**settings, "env": worker_environment(scratch), "scratch": None if bwrap else str(self._scratch)}
+        self._server = server
+        self._child = server.fork(settings, (requests_read, responses_write, self._output.fileno()))
+
+    def _zygote(self, bwrap: str | None) -> ForkServer:
+        """A zygote for sandboxes like this one: bubblewrap's mounts and namespaces, this sandbox's limits."""
+        zygote = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", ZYGOTE_MODULE]
+        env = worker_environment(SCRATCH if bwrap is not None else Path("/"))
+        settings = {"scratch_root": str(SCRATCH), "support": str(SUPPORT)} if bwrap is not None else {}
+        if bwrap is not None:
+            zygote = bubblewrap_command(
+                zygote,
+                bwrap=bwrap,
+                readable=[*python_paths(), Path(env["MPLCONFIGDIR"])],
+                files={Path(p).name: Path(p) for p in self.support_files},
+                files_at=SUPPORT,
+                scratch_bytes=self.limits.scratch_bytes,
+                env=env,
+            )
+        return ForkServer(
+            zygote,
+            env=env,
+            settings=settings,
+            preexec=functools.partial(set_resource_limits, self.limits.process),
+            seconds_to_start=self.limits.seconds_to_start,
+        )
+
+    def _start_worker(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
+        """Start the worker as a new interpreter (where there are no zygotes: no pidfds)."""
+        scratch = SCRATCH if bwrap is not None else self._scratch
         worker = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", WORKER_MODULE]
         worker += [str(requests_read), str(responses_write)]
         worker.append(json_text(settings))
@@ -403,20 +494,6 @@ class Sandbox:
             start_new_session=True,
             preexec_fn=functools.partial(set_resource_limits, self.limits.process),  # noqa: PLW1509
         )
-        os.close(requests_read)
-        os.close(responses_write)
-        try:
-            hello = read_frame(
-                self._responses,
-                max_bytes=self.limits.max_message_bytes,
-                deadline=time.monotonic() + self.limits.seconds_to_start,
-            )["hello"]
-        except (TimeoutError, EOFError, UnsafeValue, KeyError) as error:
-            log = self._output_tail()
-            self._kill()
-            raise RuntimeError(f"the sandbox process did not start ({type(error).__name__}):\n{log}") from None
-        outside = ["bubblewrap"] if bwrap is not None else []
-        self.protections = (*outside, *map(str, hello["protections"]))
 
     def _output_tail(self, size: int = 2000) -> str:
         """The last ``size`` bytes the process wrote to its stdout and stderr, read from the grader's own descriptor."""
@@ -458,12 +535,17 @@ class Sandbox:
         return answer
 
     def _how_it_ended(self) -> str:
-        try:
-            code = self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return "it closed the grader's channel"
-        if bubblewrap() is not None and code > 128:  # bubblewrap reports a signal as 128 + its number
-            code = 128 - code
+        if self._child is not None:
+            code, killed = self._end_child(grace=5)
+            if killed or code is None:
+                return "it closed the grader's channel"
+        else:
+            try:
+                code = self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                return "it closed the grader's channel"
+            if bubblewrap() is not None and code > 128:  # bubblewrap reports a signal as 128 + its number
+                code = 128 - code
         if code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -473,7 +555,14 @@ class Sandbox:
             return f"killed by {name}{': ' + reason if reason else ''}"
         return f"it exited with code {code}, e.g. by os._exit({code})"
 
+    def _end_child(self, *, grace: float) -> tuple[int | None, bool]:
+        """Stop the forked worker (after ``grace`` s for it to end by itself), reaped and its scratch removed."""
+        child, self._child = self._child, None
+        return self._server.end(child, grace=grace)
+
     def _kill(self) -> None:
+        if self._child is not None:
+            self._end_child(grace=0)
         if self._process is not None:
             try:
                 os.killpg(self._process.pid, signal.SIGKILL)
@@ -481,11 +570,13 @@ class Sandbox:
                 pass
             self._process.wait()
             self._process = None
-            for fd in (self._requests, self._responses):
+        for fd in (self._requests, self._responses):
+            if fd is not None:
                 try:
                     os.close(fd)
                 except OSError:
                     pass
+        self._requests = self._responses = None
 
 
 class StudentFunction:
@@ -506,9 +597,9 @@ class StudentFunction:
         """Call the student's function in the sandbox."""
         return self.sandbox.call(self.__name__, args, kwargs, cell=self.cell)
 
-    def __call_each__(self, calls: Sequence[tuple[tuple, dict]]) -> list["AnsweredCall"]:
+    def __call_each__(self, calls: Sequence[tuple[tuple, dict]], *, keep: int | None = None) -> list["AnsweredCall"]:
         """Make the calls in the sandbox in one round trip (see :meth:`Sandbox.call_each`)."""
-        return self.sandbox.call_each(self.__name__, calls, cell=self.cell)
+        return self.sandbox.call_each(self.__name__, calls, cell=self.cell, keep=keep)
 
     def __repr__(self) -> str:
         return f"<your function {self.__name__}>"
@@ -550,9 +641,20 @@ def json_text(value) -> str:
 
 
 def unprivileged_user() -> tuple[int, int]:
-    """A user and group id of its own for this grader process's student code, not in any user database."""
-    uid = UNPRIVILEGED_IDS + os.getpid() % 2**24
+    """A user and group id of their own for the next student process of this grader process, in no user database.
+
+    ``UNPRIVILEGED_IDS + (pid % 2**22) * 512 + n % 512`` for the ``n``-th process this grader
+    process starts: grader processes running side by side (a batch's jobs) never share one,
+    and a grader process takes 512 processes (two submissions' restarts included, several
+    hundred submissions) to use one again, long after the process and its files are gone.
+    """
+    uid = UNPRIVILEGED_IDS + (os.getpid() % 2**22) * 512 + next(_processes_started) % 512
     return uid, uid
+
+
+def zygotes_available() -> bool:
+    """Whether student processes are forked from a zygote: pidfds exist here, and ``AUTOGRADER_ZYGOTE`` is not ``0``."""
+    return os.environ.get(ZYGOTES) != "0" and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
 
 def can_drop_privileges() -> bool:

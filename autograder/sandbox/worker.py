@@ -104,22 +104,25 @@ class Worker:
             name = str(request["name"])
             calls = request["calls"]
             monitor = frozenset(str(callee) for callee in request.get("monitor", []))
-            if not isinstance(calls, list) or not calls:
-                raise TypeError("no calls")
+            keep = request.get("keep")
+            if not isinstance(calls, list) or not calls or not (keep is None or type(keep) is int):
+                raise TypeError("no calls, or a bad keep")
         except (KeyError, LookupError, TypeError) as error:
             yield {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
             return
         for call in calls:
-            answer = self.call(name, call, monitor)
+            answer = self.call(name, call, monitor, keep=keep)
             yield answer
             if "error" in answer:
                 return
 
-    def call(self, name: str, call: dict, monitor: frozenset[str]) -> dict:
+    def call(self, name: str, call: dict, monitor: frozenset[str], *, keep: int | None = None) -> dict:
         """Call a function of the namespace on copies of one call's arguments, as the grader would.
 
         The copies matter for values kept here (handles): the function must not change the
-        objects an earlier call returned, as it cannot in the grader's own process.
+        objects an earlier call returned, as it cannot in the grader's own process. With ``keep``,
+        a tuple it returns is sent with its items from ``keep`` on as None (the grader needs only
+        the first ones, e.g. not a forward pass's cache in a gradient check).
         """
         try:
             given_args = tuple(value_of(call["args"], resolve=self.resolve))
@@ -144,7 +147,7 @@ class Worker:
                 with calling(name), monitoring_namespace(
                     self.namespace, except_name=name, record=callees.append, names=monitor
                 ):
-                    answer["value"] = self.encoder.tree(function(*args, **kwargs))
+                    answer["value"] = self.encoder.tree(kept(function(*args, **kwargs), keep))
             except PurityError as error:
                 answer["error"] = {"type": "PurityError", "description": error.description}
             except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
@@ -163,6 +166,13 @@ class Worker:
         if handle.generation != self.encoder.generation or not 0 <= handle.id < len(self.encoder.objects):
             raise UnsafeValue("a value from an earlier run of your code")
         return self.encoder.objects[handle.id]
+
+
+def kept(value, keep: int | None):
+    """``value``, or, for a tuple and a ``keep``, the tuple with its items from ``keep`` on replaced by None."""
+    if keep is None or not isinstance(value, tuple) or len(value) <= keep:
+        return value
+    return (*value[:keep], *[None] * (len(value) - keep))
 
 
 def changed(before: tuple[tuple, dict], after: tuple[tuple, dict]) -> bool:
@@ -210,28 +220,50 @@ def flush_output() -> None:
             pass
 
 
-def main(argv: list[str]) -> None:
-    """Set up, confine, say hello and serve (see the module docstring)."""
-    requests, responses, settings = int(argv[0]), int(argv[1]), json.loads(argv[2])
+def prepare() -> None:
+    """Import what every worker imports before it confines itself (numpy comes with this module).
+
+    A zygote (:mod:`autograder.sandbox.zygote`) calls it once for all the workers it forks.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported before confinement, as the notebooks do
 
-    from autograder.sandbox.confinement import SYSTEM_READABLE, Limits, confine, drop_privileges, python_paths
 
-    scratch = os.getcwd()
-    user = settings.get("user")
-    unprivileged = ["unprivileged user"] if user and drop_privileges(*user) else []
-    protections = unprivileged + list(confine(
+def serve_confined(requests: int, responses: int, settings: dict, *, scratch: str, unprivileged: bool) -> None:
+    """Confine this process, say hello with its protections, and serve until the grader closes its end.
+
+    Args:
+        requests: the descriptor requests come from.
+        responses: the descriptor answers go to.
+        settings: the resource limits, readable paths and generation the grader chose.
+        scratch: the one directory it may write in (its current directory), put first on ``sys.path``.
+        unprivileged: whether it already runs as an unprivileged user of its own.
+    """
+    from autograder.sandbox.confinement import SYSTEM_READABLE, Limits, confine, python_paths
+
+    protections = ["unprivileged user"] if unprivileged else []
+    protections += confine(
         readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
         writable=[Path(scratch)],
         limits=Limits(**settings["limits"]),
-    ))
+    )
     sys.path.insert(0, scratch)
     worker = Worker(responses, generation=settings["generation"])
     worker.send({"hello": {"protections": list(protections), "pid": os.getpid()}})
     worker.serve(requests)
+
+
+def main(argv: list[str]) -> None:
+    """Set up, become the unprivileged user, confine, say hello and serve (see the module docstring)."""
+    requests, responses, settings = int(argv[0]), int(argv[1]), json.loads(argv[2])
+    prepare()
+    from autograder.sandbox.confinement import drop_privileges
+
+    user = settings.get("user")
+    unprivileged = bool(user) and drop_privileges(*user)
+    serve_confined(requests, responses, settings, scratch=os.getcwd(), unprivileged=unprivileged)
 
 
 if __name__ == "__main__":
