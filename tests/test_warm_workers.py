@@ -66,6 +66,8 @@ LEFT += [name for name in os.environ if "{MARK.upper().replace("-", "_")}" in na
 def clip_by_value(grads, clip_value):
     if not LEFT:
         raise RuntimeError("nothing was left behind")
+    if not clip_value > 0:
+        raise ValueError(f"clip_value must be positive, got {{clip_value}}")
     return {{name: np.clip(grad, -clip_value, clip_value) for name, grad in grads.items()}}
 '''
 """The clip_by_value of the submission graded next: right only when it finds a leftover."""
