@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from autograder.checking.case import Case, CheckFailed
 from autograder.checking.strategies import GRADING_SETTINGS
 
+DEFAULT_EXAMPLES = 12
+"""How many examples a property case tries unless its check says otherwise (see ``GRADING_SETTINGS``)."""
+
 
 def property_case(
     name: str,
@@ -20,7 +23,7 @@ def property_case(
     examples: st.SearchStrategy,
     statement: Callable[[object], None],
     *,
-    max_examples: int = 25,
+    max_examples: int = DEFAULT_EXAMPLES,
     judges_values: bool = False,
 ) -> Case:
     """A case that holds when ``statement(example)`` returns for every generated example.

@@ -159,7 +159,7 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
                     lambda e: np.geomspace(e[1][0], e[1][1], e[0])
                 ),
                 extreme_range,
-                max_examples=10,
+                max_examples=5,
             ),
             Case("fewer than 2 norms, or a norm <= 0 or NaN, raises ValueError", 0.5, rejects_invalid),
             purity_case(NAME),

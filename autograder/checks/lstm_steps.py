@@ -334,7 +334,7 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
                 0.5,
                 lstm_laws.constant_forget_examples(),
                 cell_gradient_scaled_by_forget_gate,
-                max_examples=15,
+                max_examples=8,
             ),
             purity_case(name),
         ],
