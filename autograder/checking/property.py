@@ -56,6 +56,22 @@ def property_case(
     return Case(name, points, run, judges_values)
 
 
+def warm_up() -> None:
+    """Run a trivial property once: Hypothesis's first run in a process sets itself up.
+
+    That first run collects constants from the source of every module outside site-packages and
+    collects garbage, a few tenths of a second that a grader can spend while it waits for the
+    student process to start rather than in its first check.
+    """
+
+    @settings(GRADING_SETTINGS, max_examples=1)
+    @given(st.integers())
+    def holds(_):
+        pass
+
+    holds()
+
+
 def format_example(example) -> str:
     """An example as ``name = value`` lines that can be pasted into a notebook cell."""
     if not isinstance(example, dict):

@@ -17,8 +17,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.checking import known_answers
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
+from autograder.checking.property import warm_up as property_warm_up
 from autograder.checking.reference import (
     SolutionsNotFound,
     find_release_notebook,
@@ -199,8 +201,8 @@ def grade_submission(
     absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
     tests: list[TestResult] = []
     sandbox = Sandbox(cells, absent=absent_cells, support_files=trusted.support_files, limits=limits or Limits())
-    sandbox.prepare()  # the student process's start overlaps the imports of the checks
-    import_checks(trusted.name)
+    sandbox.prepare()  # the student process starts while the grader warms up
+    warm_up(trusted.name)
     with sandbox, grading_seed(seed) as seed:
         namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
         for cell in trusted.tests:
@@ -217,10 +219,17 @@ def grade_submission(
     )
 
 
-def import_checks(assignment: str) -> None:
-    """Import the module of checks the test cells of ``assignment`` import, if there is one."""
+def warm_up(assignment: str) -> None:
+    """Pay now what the first check of a process would: imports, known answers, Hypothesis's setup.
+
+    That is the module of checks the test cells of ``assignment`` import (if there is one), its
+    known answers, and Hypothesis's first run.
+    """
     with contextlib.suppress(ImportError):
         importlib.import_module(f"autograder.checks.{assignment}")
+    with contextlib.suppress(FileNotFoundError):
+        known_answers.load(assignment)
+    property_warm_up()
 
 
 def protection_notes(active: tuple[str, ...]) -> list[str]:
