@@ -20,7 +20,6 @@ from pathlib import Path
 from autograder.checking import known_answers
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
-from autograder.checking.property import warm_up as property_warm_up
 from autograder.checking.reference import (
     SolutionsNotFound,
     find_release_notebook,
@@ -225,11 +224,13 @@ def warm_up(assignment: str) -> None:
     That is the module of checks the test cells of ``assignment`` import (if there is one), its
     known answers, and Hypothesis's first run.
     """
+    from autograder.checking import property  # Hypothesis: imported once the student process is starting
+
     with contextlib.suppress(ImportError):
         importlib.import_module(f"autograder.checks.{assignment}")
     with contextlib.suppress(FileNotFoundError):
         known_answers.load(assignment)
-    property_warm_up()
+    property.warm_up()
 
 
 def protection_notes(active: tuple[str, ...]) -> list[str]:
