@@ -279,16 +279,23 @@ def breakdown(course: Path, notebook: Path, assignment: str, *, seed: int = 1) -
 
 
 def breakdown_table(parts: list[Part]) -> str:
-    """The breakdown as a Markdown table, with a total row."""
+    """The breakdown as a Markdown table, with a total row (its grader column: the checks' own time)."""
     lines = [
         "| part | s | round trips | s in round trips | s in the grader | floor s (trusted, in-process) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for part in [*parts, Part("total", *(sum(getattr(p, f) for p in parts) for f in ("seconds", "round_trips", "round_trip_seconds")), sum(p.floor or 0 for p in parts))]:
+    checks = [part for part in parts if part.floor is not None]
+    for part in parts:
         floor = "" if part.floor is None else f"{part.floor:.2f}"
-        inside = f"{part.seconds - part.round_trip_seconds:.2f}" if part.round_trips else ""
         trips = f"{part.round_trips} | {part.round_trip_seconds:.2f}" if part.round_trips else " | "
+        inside = f"{part.seconds - part.round_trip_seconds:.2f}" if part.floor is not None else ""
         lines.append(f"| {part.name} | {part.seconds:.2f} | {trips} | {inside} | {floor} |")
+    trips = sum(p.round_trips for p in parts), sum(p.round_trip_seconds for p in parts)
+    inside = sum(p.seconds - p.round_trip_seconds for p in checks)
+    lines.append(
+        f"| total | {sum(p.seconds for p in parts):.2f} | {trips[0]} | {trips[1]:.2f} | {inside:.2f} "
+        f"| {sum(p.floor for p in checks):.2f} |"
+    )
     return "\n".join(lines)
 
 
