@@ -34,7 +34,11 @@ from autograder.instructor.submissions import demo_answers, with_answers
 MARK = "left-by-a-classmate"
 
 LEAVES_THINGS_BEHIND = f'''
-import os, signal
+import os, signal, tempfile
+
+# Its temporary files go to its own scratch directory, not to the zygote's (tempfile caches it).
+assert tempfile.gettempdir() == os.getcwd(), tempfile.gettempdir()
+os.close(tempfile.mkstemp()[0])
 
 for directory in (".", os.environ.get("HOME", "."), os.environ.get("TMPDIR", "."), "/scratch", "/scratch/..",
                   "/tmp", "/var/tmp", "/dev/shm", os.path.dirname(os.getcwd())):
@@ -114,7 +118,7 @@ def test_a_classmate_graded_after_both_keeps_full_marks(graded):
 
 
 def test_the_leaver_keeps_its_own_points(graded):
-    """Are the leaver's own functions graded normally (its attack failed quietly)?"""
+    """Are the leaver's own functions graded normally (its attack failed quietly, its temporary files went to its own directory)?"""
     results, _, _ = graded
     assert points_lost(results["leaver"]) == {}
 

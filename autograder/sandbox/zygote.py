@@ -30,6 +30,7 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 from autograder.sandbox import worker
@@ -137,6 +138,7 @@ def become_worker(control: socket.socket, fds: list[int], child_settings: dict, 
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update({**child_settings["env"], "HOME": scratch, "TMPDIR": scratch})
+    tempfile.tempdir = None  # the zygote's imports cached its own TMPDIR (/scratch) there
     worker.serve_confined(
         CHILD_REQUESTS, CHILD_RESPONSES, child_settings, scratch=scratch, unprivileged=unprivileged
     )
