@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -93,14 +92,17 @@ def graded(request, tmp_path_factory):
     for name, answers in submissions.items():
         (place / name).mkdir()
         (place / name / "rnn.ipynb").write_text(notebook_text(with_answers(release, answers)))
-    scratches = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*"))
+    # The grader's own temporary directory, which no other grading (a test beside this one) shares.
+    temporary = place / "tmp"
+    temporary.mkdir(mode=0o755)
     output = place / "results.json"
     command = [*prefix, sys.executable, "-m", "autograder", "grade", *(str(place / n / "rnn.ipynb") for n in submissions)]
     command += ["--assignment", "rnn", "--jobs", "1", "--format", "json", "--output", str(output)]
-    done = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=900)
+    environment = {**os.environ, **environment, "TMPDIR": str(temporary)}
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=900)
     assert output.exists(), done.stderr[-3000:]
     results = dict(zip(submissions, map(result_of, json.loads(output.read_text()))))
-    leftovers = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*")) - scratches
+    leftovers = set(temporary.glob("autograder-sandbox-*"))
     return results, leftovers, place
 
 
@@ -124,7 +126,7 @@ def test_the_leaver_keeps_its_own_points(graded):
 
 
 def test_nothing_is_left_on_disk(graded):
-    """Is no mark left in /tmp, nor any scratch directory of the grader's?"""
+    """Is no mark left in /tmp, nor any scratch directory in the grader's temporary directory?"""
     _, leftovers, place = graded
     assert leftovers == set()
     assert not any(Path(directory, MARK).exists() for directory in ("/tmp", "/var/tmp", "/dev/shm", place))

@@ -54,6 +54,15 @@ def wait_for(pidfd: int, seconds: float) -> bool:
     return bool(select.select([pidfd], [], [], max(seconds, 0.0))[0])
 
 
+def kill_group(process: subprocess.Popen) -> None:
+    """Kill a process started in a group of its own, with all it started, and reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
 class ForkServer:
     """One zygote, and the children it forks for one grading process (or thread).
 
@@ -161,11 +170,7 @@ class ForkServer:
             self._control.close()
             self._control = None
         if self._process is not None:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self._process.wait()
+            kill_group(self._process)
             self._process = None
 
     def _launch(self) -> None:

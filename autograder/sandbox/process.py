@@ -47,7 +47,7 @@ from autograder.sandbox.answers import (
 from autograder.sandbox.bubblewrap import SCRATCH, SUPPORT, bubblewrap, bubblewrap_command
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
-from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server
+from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group
 from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
@@ -564,11 +564,7 @@ class Sandbox:
         if self._child is not None:
             self._end_child(grace=0)
         if self._process is not None:
-            try:
-                os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self._process.wait()
+            kill_group(self._process)
             self._process = None
         for fd in (self._requests, self._responses):
             if fd is not None:
