@@ -36,10 +36,7 @@ def release_of(assignment: str, repository: Path) -> Path:
     Raises:
         FileNotFoundError: when the assignment has no released notebook.
     """
-    release = repository / "assignments" / assignment
-    if not (release / f"{assignment}.ipynb").is_file():
-        raise FileNotFoundError(f"no released notebook {release / f'{assignment}.ipynb'}")
-    return release
+    return _notebook_directory(repository / "assignments" / assignment, assignment, "released")
 
 
 def source_of(assignment: str, repository: Path) -> Path:
@@ -48,10 +45,14 @@ def source_of(assignment: str, repository: Path) -> Path:
     Raises:
         FileNotFoundError: when the assignment has no source notebook.
     """
-    source = repository / "solutions" / assignment
-    if not (source / f"{assignment}.ipynb").is_file():
-        raise FileNotFoundError(f"no source notebook {source / f'{assignment}.ipynb'}")
-    return source
+    return _notebook_directory(repository / "solutions" / assignment, assignment, "source")
+
+
+def _notebook_directory(directory: Path, assignment: str, kind: str) -> Path:
+    notebook = directory / f"{assignment}.ipynb"
+    if not notebook.is_file():
+        raise FileNotFoundError(f"no {kind} notebook {notebook}")
+    return directory
 
 
 def empty_directory(path: Path) -> Path:
