@@ -43,7 +43,7 @@ def test_a_stopped_batch_resumes_without_grading_again_what_finished(untouched, 
         grade_many(untouched, assignment="rnn", store=store, on_result=stop)
     graded = []
     real = batch.grade_one
-    monkeypatch.setattr(batch, "grade_one", lambda s, a, limits, seed=None: graded.append(s) or real(s, a, limits, seed))
+    monkeypatch.setattr(batch, "grade_one", lambda s, a, limits, seed=None, lanes=1: graded.append(s) or real(s, a, limits, seed, lanes))
     results = grade_many(untouched, assignment="rnn", store=store)
     assert graded == untouched[1:]
     assert [r.submission for r in results] == untouched

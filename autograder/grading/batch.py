@@ -12,6 +12,7 @@ was stopped resumes where it stopped.
 import functools
 import glob
 import multiprocessing
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -32,6 +33,8 @@ from autograder.grading.submission_identity import identified
 from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
 
+MAX_LANES = 2
+"""The most lanes one grading runs its test cells in (see :func:`lanes_for`)."""
 MAX_DEATHS = 2
 """A submission whose grading process dies this many times is reported as not graded."""
 
@@ -59,11 +62,11 @@ def notebooks_in(directory: Path) -> list[Path]:
 
 
 def grade_one(
-    submission: str, assignment: str | None, limits: Limits | None, seed: int | None = None
+    submission: str, assignment: str | None, limits: Limits | None, seed: int | None = None, lanes: int = 1
 ) -> SubmissionResult:
     """Grade a submission; anything that goes wrong (even in the grader) is a result with a note."""
     try:
-        return grade_submission(submission, assignment=assignment, limits=limits, seed=seed)
+        return grade_submission(submission, assignment=assignment, limits=limits, seed=seed, lanes=lanes)
     except UnknownAssignment as error:
         return SubmissionResult(submission, assignment or "?", (), (str(error),))
     except Exception as error:  # noqa: BLE001 - one submission must never stop a batch
@@ -141,9 +144,10 @@ def grade_many(
         grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of)
     elif jobs <= 1:
         for submission in pending:
-            finish(submission, grade_one(submission, assignment, limits, seed_of.get(submission)))
+            finish(submission, grade_one(submission, assignment, limits, seed_of.get(submission), lanes_for(1)))
     else:
-        grade_in_pool(pending, assignment, jobs, limits, finish, grade=functools.partial(grade_with_seed, seed_of))
+        grade = functools.partial(grade_with_seed, seed_of, lanes_for(jobs))
+        grade_in_pool(pending, assignment, jobs, limits, finish, grade=grade)
     return [done[submission] for submission in submissions]
 
 
@@ -194,11 +198,22 @@ def grade_in_pool(
             pending = retry
 
 
+def lanes_for(jobs: int) -> int:
+    """How many lanes each of ``jobs`` gradings at once runs its test cells in: the cores left to it, at most 2.
+
+    A second lane lets the grader check one function while the student process computes another
+    (see :func:`autograder.grading.isolated.run_test_cells`); more gain little, as the checks of
+    all lanes share one interpreter.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_LANES, cores // max(jobs, 1)))
+
+
 def grade_with_seed(
-    seeds: dict[str, int | None], submission: str, assignment: str | None, limits: Limits | None
+    seeds: dict[str, int | None], lanes: int, submission: str, assignment: str | None, limits: Limits | None
 ) -> SubmissionResult:
-    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none)."""
-    return grade_one(submission, assignment, limits, seeds.get(submission))
+    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none), in ``lanes``."""
+    return grade_one(submission, assignment, limits, seeds.get(submission), lanes)
 
 
 def grade_marked(

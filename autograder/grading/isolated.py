@@ -10,10 +10,15 @@ student function replaced by a proxy into the sandbox: the same checks and the s
 """
 
 import contextlib
+import contextvars
 import functools
 import importlib
 import io
 import os
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +168,7 @@ def grade_submission(
     assignment: str | None = None,
     limits: Limits | None = None,
     seed: int | None = None,
+    lanes: int = 1,
 ) -> SubmissionResult:
     """Grade one submission in isolation; never raises for anything wrong with the submission.
 
@@ -172,6 +178,7 @@ def grade_submission(
         limits: the time and resource limits of the student process (defaults: ``Limits()``).
         seed: the seed of the hidden cases, to replay a grading; None draws a fresh one (or takes
             ``AUTOGRADER_SEED``). The result records it.
+        lanes: how many student processes run the test cells side by side (see :func:`run_test_cells`).
 
     Returns:
         Every test of the assignment, in notebook order, with the written answers pending.
@@ -198,15 +205,23 @@ def grade_submission(
     cells += [Cell(c.grade_id, answers[c.grade_id]) for c in trusted.answers if c.grade_id in answers]
     absent = f"could not be read: {unreadable}" if notebook is None else "is missing from your notebook"
     absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
-    tests: list[TestResult] = []
-    sandbox = Sandbox(cells, absent=absent_cells, support_files=trusted.support_files, limits=limits or Limits())
-    sandbox.prepare()  # the student process starts while the grader warms up
+    limits = limits or Limits()
+    Sandbox(cells, support_files=trusted.support_files, limits=limits).prepare()  # the zygote starts while we warm up
     warm_up(trusted.name)
-    with sandbox, grading_seed(seed) as seed:
-        namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
-        for cell in trusted.tests:
-            tests += run_test_cell(cell, namespace)
-        protections = sandbox.protections
+    deadline = time.monotonic() + limits.seconds_per_submission  # shared by the lanes
+    sandboxes = [
+        Sandbox(
+            cells,
+            absent=absent_cells,
+            support_files=trusted.support_files,
+            limits=limits,
+            deadline=deadline,
+            zygote_owner=threading.get_ident(),
+        )
+        for _ in range(max(1, min(lanes, len(trusted.tests))))
+    ]
+    with grading_seed(seed) as seed:
+        tests, protections = run_test_cells(trusted, sandboxes)
     notes += protection_notes(protections)
     return SubmissionResult(
         given,
@@ -216,6 +231,48 @@ def grade_submission(
         protections=protections,
         seed=seed if trusted.hidden else None,
     )
+
+
+def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[TestResult], tuple[str, ...]]:
+    """Run every test cell of ``trusted`` once, each lane taking the next cell when it is free.
+
+    Each sandbox is a lane: a student process running the same setup and answer cells, with a
+    thread of the grader running test cells against it. The cells' checks depend on the
+    submission's code and the grading's seed only (hidden cases draw from the seed, the
+    function and the case's number), so which lane runs a cell changes no score: lanes only
+    let the grader check one function while the student process computes another's answers.
+
+    Returns:
+        The tests of every cell, in notebook order, and the protections the processes ran with.
+    """
+    pending: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(trusted.tests)):
+        pending.put(index)
+    done: dict[int, list[TestResult]] = {}
+
+    def lane(sandbox: Sandbox) -> tuple[str, ...]:
+        with sandbox:
+            namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
+            while True:
+                try:
+                    index = pending.get_nowait()
+                except queue.Empty:
+                    return sandbox.protections
+                done[index] = run_test_cell(trusted.tests[index], namespace)
+
+    if len(sandboxes) == 1:
+        protections = lane(sandboxes[0])
+    else:  # what the checks print is dropped, as run_test_cell drops it; sys.stdout is the process's
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+            ThreadPoolExecutor(len(sandboxes), thread_name_prefix="grading-lane") as pool,
+        ):
+            lanes = [pool.submit(contextvars.copy_context().run, lane, sandbox) for sandbox in sandboxes]
+            protections = lanes[0].result()
+            for other in lanes[1:]:
+                other.result()
+    return [test for index in sorted(done) for test in done[index]], protections
 
 
 def warm_up(assignment: str) -> None:

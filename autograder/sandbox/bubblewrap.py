@@ -32,6 +32,12 @@ SCRATCH = Path("/scratch")
 """Where the scratch directory is, inside the sandbox."""
 SUPPORT = Path("/support")
 """Where a zygote finds the support files, read-only, to copy into each child's scratch directory."""
+MATPLOTLIB_CONFIG = Path("/matplotlib")
+"""matplotlib's configuration directory inside the sandbox: a small tmpfs holding the grader's font list, read-only.
+
+matplotlib refuses a configuration directory it cannot write to, and then builds its font list
+anew (a third of a second) in a temporary one: so the directory is writable, its font list not.
+"""
 
 ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime")
 """The files of /etc a confined Python reads (the dynamic linker's cache, the time zone)."""
@@ -68,6 +74,7 @@ def bubblewrap_command(
     scratch_bytes: int,
     env: Mapping[str, str],
     files_at: Path = SCRATCH,
+    matplotlib_cache: Path | None = None,
 ) -> list[str]:
     """The ``bwrap`` command line that runs ``command`` in a new sandbox, in ``/scratch``.
 
@@ -79,6 +86,8 @@ def bubblewrap_command(
         scratch_bytes: the size of the ``/scratch`` tmpfs.
         env: the whole environment of the process.
         files_at: where the files are mounted: ``/scratch`` for a worker, ``/support`` for a zygote.
+        matplotlib_cache: the grader's matplotlib cache directory, whose font lists are mounted
+            read-only in :data:`MATPLOTLIB_CONFIG` (the process's ``MPLCONFIGDIR``).
     """
     root = os.geteuid() == 0
     # As root, a user namespace would map the sandbox's users to root: the worker drops to an
@@ -108,6 +117,10 @@ def bubblewrap_command(
         arguments += ["--perms", "0755", "--dir", str(files_at)]
     for name, path in files.items():
         arguments += ["--ro-bind", str(path), str(files_at / name)]
+    if matplotlib_cache is not None:
+        arguments += ["--perms", "0755", "--size", str(2**20), "--tmpfs", str(MATPLOTLIB_CONFIG)]
+        for font_list in sorted(matplotlib_cache.glob("fontlist-*.json")):
+            arguments += ["--ro-bind", str(font_list), str(MATPLOTLIB_CONFIG / font_list.name)]
     arguments += ["--remount-ro", "/", "--chdir", str(SCRATCH), "--clearenv"]
     for key, value in env.items():
         arguments += ["--setenv", key, value]

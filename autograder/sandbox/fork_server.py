@@ -226,21 +226,25 @@ class ForkServer:
 
 
 _servers: dict[tuple, ForkServer] = {}
+_servers_lock = threading.Lock()
 
 
-def fork_server(key: tuple, make: Callable[[], ForkServer]) -> ForkServer:
-    """The warm zygote of this thread for sandboxes of kind ``key``, made by ``make`` the first time.
+def fork_server(key: tuple, make: Callable[[], ForkServer], *, owner: int | None = None) -> ForkServer:
+    """The warm zygote of ``owner`` (by default this thread) for sandboxes of kind ``key``, made by ``make`` the first time.
 
-    A thread keeps at most :data:`MAX_SERVERS` zygotes; the oldest is closed to make room.
+    Each grading thread has zygotes of its own; the threads grading one submission side by side
+    share their grading thread's (forking is locked). An owner keeps at most :data:`MAX_SERVERS`
+    zygotes; the oldest is closed to make room.
     """
-    key = (threading.get_ident(), *key)
-    server = _servers.get(key)
-    if server is None:
-        mine = [k for k in _servers if k[0] == key[0]]
-        for old in mine[: max(0, len(mine) - MAX_SERVERS + 1)]:
-            _servers.pop(old).close()
-        server = _servers[key] = make()
-    return server
+    key = (threading.get_ident() if owner is None else owner, *key)
+    with _servers_lock:
+        server = _servers.get(key)
+        if server is None:
+            mine = [k for k in _servers if k[0] == key[0]]
+            for old in mine[: max(0, len(mine) - MAX_SERVERS + 1)]:
+                _servers.pop(old).close()
+            server = _servers[key] = make()
+        return server
 
 
 @atexit.register

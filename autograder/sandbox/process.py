@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -44,7 +45,7 @@ from autograder.sandbox.answers import (
     safe_defined,
     write_back,
 )
-from autograder.sandbox.bubblewrap import SCRATCH, SUPPORT, bubblewrap, bubblewrap_command
+from autograder.sandbox.bubblewrap import MATPLOTLIB_CONFIG, SCRATCH, SUPPORT, bubblewrap, bubblewrap_command
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group
@@ -128,6 +129,11 @@ class Sandbox:
         support_files: files the cells may import (the assignment's modules), put read-only in
             the scratch directory.
         limits: time and resource limits.
+        deadline: when (``time.monotonic()``) the submission's time is up; by default
+            ``limits.seconds_per_submission`` after the first start. Sandboxes grading one
+            submission side by side share it.
+        zygote_owner: whose warm zygote to fork from (by default this thread's): sandboxes grading
+            one submission side by side, in threads of their own, share one.
     """
 
     def __init__(
@@ -137,6 +143,8 @@ class Sandbox:
         absent: Mapping[str, str] | None = None,
         support_files: Sequence[Path] = (),
         limits: Limits = Limits(),
+        deadline: float | None = None,
+        zygote_owner: int | None = None,
     ):
         self.cells = list(cells)
         self.support_files = list(support_files)
@@ -156,7 +164,8 @@ class Sandbox:
         self._scratch: Path | None = None
         self._user: tuple[int, int] | None = None
         self._seq = 0
-        self._deadline: float | None = None
+        self._deadline = deadline
+        self._zygote_owner = threading.get_ident() if zygote_owner is None else zygote_owner
 
     def __enter__(self) -> "Sandbox":
         self.start()
@@ -428,30 +437,33 @@ class Sandbox:
             self._fork_server(bubblewrap()).launch()
 
     def _fork_server(self, bwrap: str | None) -> ForkServer:
-        """This thread's zygote for sandboxes like this one (same support files and limits)."""
+        """The owner's zygote for sandboxes like this one (same support files and limits)."""
         return fork_server(
             (bwrap, tuple(map(str, self.support_files)), self.limits.process, self.limits.scratch_bytes),
             functools.partial(self._zygote, bwrap),
+            owner=self._zygote_owner,
         )
 
     def _fork(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
-        """Fork the worker from this thread's zygote for sandboxes like this one (started if need be)."""
+        """Fork the worker from the owner's zygote for sandboxes like this one (started if need be)."""
         scratch = SCRATCH if bwrap is not None else self._scratch
         server = self._fork_server(bwrap)
-        settings = {**settings, "env": worker_environment(scratch), "scratch": None if bwrap else str(self._scratch)}
+        env = worker_environment(scratch, bubblewrapped=bwrap is not None)
+        settings = {**settings, "env": env, "scratch": None if bwrap else str(self._scratch)}
         self._server = server
         self._child = server.fork(settings, (requests_read, responses_write, self._output.fileno()))
 
     def _zygote(self, bwrap: str | None) -> ForkServer:
         """A zygote for sandboxes like this one: bubblewrap's mounts and namespaces, this sandbox's limits."""
         zygote = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", ZYGOTE_MODULE]
-        env = worker_environment(SCRATCH if bwrap is not None else Path("/"))
+        env = worker_environment(SCRATCH if bwrap is not None else Path("/"), bubblewrapped=bwrap is not None)
         settings = {"scratch_root": str(SCRATCH), "support": str(SUPPORT)} if bwrap is not None else {}
         if bwrap is not None:
             zygote = bubblewrap_command(
                 zygote,
                 bwrap=bwrap,
-                readable=[*python_paths(), Path(env["MPLCONFIGDIR"])],
+                readable=python_paths(),
+                matplotlib_cache=Path(matplotlib.get_cachedir()),
                 files={Path(p).name: Path(p) for p in self.support_files},
                 files_at=SUPPORT,
                 scratch_bytes=self.limits.scratch_bytes,
@@ -471,12 +483,13 @@ class Sandbox:
         worker = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", WORKER_MODULE]
         worker += [str(requests_read), str(responses_write)]
         worker.append(json_text(settings))
-        env = worker_environment(scratch)
+        env = worker_environment(scratch, bubblewrapped=bwrap is not None)
         if bwrap is not None:
             command = bubblewrap_command(
                 worker,
                 bwrap=bwrap,
-                readable=[*python_paths(), Path(env["MPLCONFIGDIR"])],
+                readable=python_paths(),
+                matplotlib_cache=Path(matplotlib.get_cachedir()),
                 files={Path(p).name: Path(p) for p in self.support_files},
                 scratch_bytes=self.limits.scratch_bytes,
                 env=env,
@@ -664,15 +677,19 @@ def can_drop_privileges() -> bool:
     return True
 
 
-def worker_environment(scratch: Path) -> dict[str, str]:
-    """A small environment for the worker: one BLAS thread, Agg, its home in the scratch directory."""
+def worker_environment(scratch: Path, *, bubblewrapped: bool = False) -> dict[str, str]:
+    """A small environment for the worker: one BLAS thread, Agg, its home in the scratch directory.
+
+    matplotlib's configuration directory is the grader's cache (its font list), mounted where
+    bubblewrap runs the worker (:data:`~autograder.sandbox.bubblewrap.MATPLOTLIB_CONFIG`).
+    """
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(scratch),
         "TMPDIR": str(scratch),
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": matplotlib.get_cachedir(),
+        "MPLCONFIGDIR": str(MATPLOTLIB_CONFIG) if bubblewrapped else matplotlib.get_cachedir(),
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
