@@ -87,7 +87,6 @@ LONGEST_FIRST = [
     "test_nbgrader_pipeline",
     "test_isolation",
     "test_adversarial",
-    "test_audit",
 ]
 """The modules measured to take longest (``make test`` prints the slowest tests), longest first."""
 

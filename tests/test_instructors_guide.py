@@ -249,8 +249,10 @@ def guide(tmp_path_factory) -> Run:
     started = time.perf_counter()
     try:
         for block in blocks:
+            block_started = time.perf_counter()
             if not block.for_students:
                 outputs[block.number, "instructor"] = instructor.run(block)
+                print(f"block {block.number} {time.perf_counter() - block_started:6.1f} s {block.commands[-1][:60]}")
                 continue
             for student, answers in work.items():
                 if student not in sessions:
