@@ -301,6 +301,8 @@ def first_change(before, after, where: str) -> tuple[str, str, str] | None:
     Walks both with an explicit stack (no recursion, whatever the depth), visiting each pair of
     objects once (cycles end), in the order the items appear.
     """
+    if type(before) is np.ndarray and type(after) is np.ndarray and before.dtype.kind in COMPARED_DTYPE_KINDS:
+        return None if (found := _change_here(before, after)) is None else (where, *found)  # the common case
     stack, seen = [(before, after, where)], set()
     while stack:
         before, after, where = stack.pop()
@@ -320,6 +322,8 @@ def _change_here(before, after) -> tuple[str, str] | None:  # noqa: PLR0911 - on
             return "array", f"replaced by a {type(after).__name__}"
         if after.shape != before.shape:
             return "array", f"its shape {before.shape} became {after.shape}"
+        if before.dtype == after.dtype and before.tobytes() == after.tobytes():  # the common case, at once
+            return None
         changed = int(np.count_nonzero(~_same_entries(before, after)))
         return ("array", f"{changed} of {before.size} entries changed") if changed else None
     if isinstance(before, dict):
@@ -339,8 +343,6 @@ def _change_here(before, after) -> tuple[str, str] | None:  # noqa: PLR0911 - on
 
 
 def _same_entries(before: np.ndarray, after: np.ndarray) -> np.ndarray:
-    if before.dtype == after.dtype and before.tobytes() == after.tobytes():  # the common case, at once
-        return np.ones(before.shape, dtype=bool)
     if before.dtype.kind in "fc" and after.dtype.kind in "fc":
         return (before == after) | (np.isnan(before) & np.isnan(after))
     return np.asarray(before == after, dtype=bool).reshape(before.shape)
@@ -402,22 +404,37 @@ def monitoring_namespace(
     for callee in names:
         original = namespace.get(callee)
         if callee != except_name and callable(original) and not hasattr(original, "__monitored__"):
-            swapped[callee] = namespace[callee] = monitored(original, callee, record=record)
+            swapped[callee] = namespace[callee] = monitored(original, callee)
+    recording = _recording.set(record)
     try:
         yield
     finally:
+        _recording.reset(recording)
         for callee, wrapper in swapped.items():
             if namespace.get(callee) is wrapper:
                 namespace[callee] = wrapper.__monitored__
 
 
-def monitored(function: Callable, name: str, *, record: Callable[[Modification], None]) -> Callable:
+_recording: ContextVar[Callable[[Modification], None] | None] = ContextVar("recording", default=None)
+"""Where the monitoring in progress records the changes monitored functions make."""
+
+
+def monitored(function: Callable, name: str) -> Callable:
     """``function`` called on copies of what its caller passes; each change it makes is recorded.
 
-    A copy that fails, or a comparison that raises, is raised to the caller as a
-    :class:`PurityError`, which fails the call of the function being checked with its message.
+    The changes go to the ``record`` of the :func:`monitoring_namespace` in progress. A copy that
+    fails, or a comparison that raises, is raised to the caller as a :class:`PurityError`, which
+    fails the call of the function being checked with its message. The wrapper of a function is
+    made once and reused by later calls (a call monitors every other student function).
     """
+    try:
+        return _monitored(function, name)
+    except TypeError:  # an unhashable callable: a wrapper of its own
+        return _monitored.__wrapped__(function, name)
 
+
+@functools.lru_cache(maxsize=256)
+def _monitored(function: Callable, name: str) -> Callable:
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         caller = _calling.get()
@@ -426,8 +443,10 @@ def monitored(function: Callable, name: str, *, record: Callable[[Modification],
             copies = own_copies(args, kwargs, names=names)
             with calling(name):
                 result = function(*copies[0], **copies[1])
+            record = _recording.get()
             for modification in modifications(name, names, (args, kwargs), copies, caller=caller):
-                record(modification)
+                if record is not None:
+                    record(modification)
         except PurityError as error:
             raise PurityError(f"when it called {name}, {error.description}") from None
         return result
