@@ -4,6 +4,8 @@ Strategies are plural nouns, with the core arguments first and bounds as keyword
 ``min_``/``max_`` pairs, as in ``hypothesis.extra.numpy``.
 """
 
+import functools
+
 import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, settings
@@ -43,10 +45,16 @@ def floats(*, min_value: float = -3.0, max_value: float = 3.0) -> st.SearchStrat
     return st.floats(min_value, max_value, allow_nan=False, allow_infinity=False, width=64)
 
 
+@functools.lru_cache(maxsize=1024)
 def float_arrays(
     shape: tuple[int, ...], *, min_value: float = -3.0, max_value: float = 3.0
 ) -> st.SearchStrategy[np.ndarray]:
-    """float64 arrays of the given shape with entries in ``[min_value, max_value]``."""
+    """float64 arrays of the given shape with entries in ``[min_value, max_value]``.
+
+    One strategy per shape and bounds, made once: composite strategies draw the shape first and
+    ask for the arrays of that shape in every example, and a strategy made anew would work out
+    its properties and validate itself again each time (a third of the time spent drawing).
+    """
     _validate_bounds("float_arrays", min_value, max_value)
     return hnp.arrays(np.float64, shape, elements=floats(min_value=min_value, max_value=max_value))
 
