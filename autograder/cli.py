@@ -216,6 +216,10 @@ def grade_command(arguments: argparse.Namespace) -> int:
     ``autograder merge`` combines their JSON outputs. With --results-dir, each result is kept as
     it completes and a batch that was stopped is resumed, not graded again.
     """
+    if len(arguments.submissions) == 1 and arguments.jobs <= 1 and arguments.scheduler is None:
+        from autograder.grading.isolated import prepare
+
+        prepare(arguments.submissions[0], assignment=arguments.assignment)  # its zygote starts while we import
     from autograder.grading.batch import expand_submissions, grade_many
     from autograder.grading.progress import progress_bar
     from autograder.grading.result_store import ResultStore

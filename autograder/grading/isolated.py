@@ -233,6 +233,21 @@ def grade_submission(
     )
 
 
+def prepare(submission: str | Path, *, assignment: str | None = None) -> None:
+    """Start the zygote that grading ``submission`` will fork its student processes from, without waiting.
+
+    A command grading one submission calls it before anything else, so that the zygote's imports
+    (numpy, matplotlib: a second) overlap the grader's own. Anything wrong with the submission is
+    left for :func:`grade_submission` to report: this only starts what it can.
+    """
+    try:
+        path = find_notebook(Path(submission), assignment)
+        trusted = load_assignment(assignment or infer_assignment(path, read_submission(path)[0]))
+    except (FileNotFoundError, UnknownAssignment):
+        return
+    Sandbox([], support_files=trusted.support_files, limits=Limits()).prepare()
+
+
 def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[TestResult], tuple[str, ...]]:
     """Run every test cell of ``trusted`` once, each lane taking the next cell when it is free.
 
