@@ -21,7 +21,7 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
 	$(RUN) $(BIN)/lint-imports --no-cache --no-logo
-	$(RUN) $(BIN)/python -m pytest -n auto --dist loadfile --durations=15
+	$(RUN) $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks

@@ -9,7 +9,8 @@ it in with nbgrader, then times, repetition by repetition and method by method i
 * ``autograder grade <notebook> --format json``: a subprocess, as a CI job runs it, public and
   hidden checks (``AUTOGRADER_SOLUTIONS`` names the course directory);
 * ``grade_submission(notebook)``: the same grading in this already warm interpreter (imports
-  done, the trusted notebook loaded once), for information;
+  done, the trusted notebook loaded once), for information, in one lane and in two (the command
+  grades one submission in two lanes where two cores are free);
 * the floor: the same test cells run here, in this process, on the trusted reference functions,
   with no sandbox and no round trips: what the checks themselves cost.
 
@@ -118,10 +119,10 @@ def grade_with_cli(course: Path, notebook: Path, assignment: str) -> Score:
     return autograded_score(result["tests"], result["notes"], assignment)
 
 
-def grade_in_process(course: Path, notebook: Path, assignment: str) -> Score:
-    """Call ``grade_submission`` in this interpreter; return the autograded score."""
+def grade_in_process(course: Path, notebook: Path, assignment: str, *, lanes: int = 1) -> Score:
+    """Call ``grade_submission`` in this interpreter, in ``lanes`` lanes; return the autograded score."""
     os.environ[ENVIRONMENT_VARIABLE] = str(course)
-    result = grade_submission(notebook, assignment=assignment)
+    result = grade_submission(notebook, assignment=assignment, lanes=lanes)
     tests = [{"score": t.score, "max_score": t.max_score, "status": t.status, "hidden": t.hidden}
              for t in result.tests]
     return autograded_score(tests, list(result.notes), assignment)
@@ -158,7 +159,7 @@ def timed(method: Callable[[], Score]) -> tuple[float, Score]:
 
 
 def measure(assignment: str, *, repeat: int = 3) -> tuple[list[Timing], list[Part]]:
-    """Time the four methods on the reference submission of ``assignment``, ``repeat`` times each.
+    """Time the five methods on the reference submission of ``assignment``, ``repeat`` times each.
 
     The methods take turns within each repetition, so a slow spell of the machine affects all.
     Then one more grading in this process, broken down (see :func:`breakdown`).
@@ -172,7 +173,8 @@ def measure(assignment: str, *, repeat: int = 3) -> tuple[list[Timing], list[Par
         methods = {
             "nbgrader autograde": lambda: grade_with_nbgrader(course, assignment),
             "autograder grade": lambda: grade_with_cli(course, notebook, assignment),
-            "grade_submission (in-process)": lambda: grade_in_process(course, notebook, assignment),
+            "grade_submission (in-process, 1 lane)": lambda: grade_in_process(course, notebook, assignment),
+            "grade_submission (in-process, 2 lanes)": lambda: grade_in_process(course, notebook, assignment, lanes=2),
             "checks on trusted code (floor)": lambda: grade_trusted(assignment),
         }
         timings = {name: Timing(name, [], []) for name in methods}

@@ -7,9 +7,12 @@ points its entry states, with a message saying what happened; the honest ones mu
 grades they get alone; and nothing outside the sandboxes' scratch directories may be written.
 """
 
+import contextlib
 import hashlib
+import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -87,18 +90,37 @@ def batch(tmp_path_factory):
         path.write_text(notebook if isinstance(notebook, str) else notebook_text(notebook))
         paths.append(str(path))
     files_before, guarded_before = files_under(place), digests(GUARDED)
-    scratches_before = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*"))
-    started = time.monotonic()
-    results = grade_many(paths, assignment="rnn", jobs=2, limits=LIMITS)
-    seconds = time.monotonic() - started
+    # The batch's own temporary directory: a grading running beside this one (pytest-xdist) makes
+    # scratch directories of its own in the machine's.
+    temporary = tmp_path_factory.mktemp("tmp")
+    temporary.chmod(0o755)
+    with private_temporary_directory(temporary):
+        started = time.monotonic()
+        results = grade_many(paths, assignment="rnn", jobs=2, limits=LIMITS)
+        seconds = time.monotonic() - started
     return {
         "results": dict(zip(submissions, results)),
         "place": place,
         "files": (files_before, files_under(place)),
         "guarded": (guarded_before, digests(GUARDED)),
         "seconds": seconds,
-        "leftovers": set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*")) - scratches_before,
+        "leftovers": set(temporary.glob("autograder-sandbox-*")),
     }
+
+
+@contextlib.contextmanager
+def private_temporary_directory(directory: Path) -> Iterator[None]:
+    """Within: ``directory`` is this process's temporary directory, and that of the processes it starts."""
+    previous = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"], tempfile.tempdir = str(directory), None
+    try:
+        yield
+    finally:
+        if previous[0] is None:
+            os.environ.pop("TMPDIR")
+        else:
+            os.environ["TMPDIR"] = previous[0]
+        tempfile.tempdir = previous[1]
 
 
 def test_the_reference_earns_full_marks_in_a_hostile_batch(batch):

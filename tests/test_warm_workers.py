@@ -5,7 +5,8 @@ Student processes are forked from one zygote per grading process (see
 another in one grading process, hence with children of one zygote:
 
 1. a submission that tries to leave something behind at the top level of an answer cell: files
-   in its scratch directory, in ``/scratch``, ``/tmp``, ``/dev/shm``, ``$HOME`` and ``$TMPDIR``,
+   in its scratch directory, in ``/scratch``, ``/tmp``, ``/dev/shm``, ``$HOME``, ``$TMPDIR`` and
+   matplotlib's configuration directory (``/matplotlib`` under bubblewrap, a tmpfs the zygote can write),
    environment variables, signals to every other process it might reach, a timer for later;
 2. a submission whose ``clip_by_value`` is right only if it finds any of that, so that the attack
    would earn it 3 points;
@@ -40,7 +41,8 @@ assert tempfile.gettempdir() == os.getcwd(), tempfile.gettempdir()
 os.close(tempfile.mkstemp()[0])
 
 for directory in (".", os.environ.get("HOME", "."), os.environ.get("TMPDIR", "."), "/scratch", "/scratch/..",
-                  "/tmp", "/var/tmp", "/dev/shm", os.path.dirname(os.getcwd())):
+                  "/tmp", "/var/tmp", "/dev/shm", os.path.dirname(os.getcwd()),
+                  os.environ.get("MPLCONFIGDIR", "."), "/matplotlib"):
     try:
         with open(os.path.join(directory, "{MARK}"), "w") as file:
             file.write("{MARK}")
@@ -62,7 +64,8 @@ FINDS_WHAT_WAS_LEFT = f'''
 import glob, os
 
 LEFT = [path for pattern in ("{MARK}", "*/{MARK}", "../*/{MARK}", "/scratch/{MARK}", "/scratch/*/{MARK}",
-                             "/tmp/{MARK}", "/var/tmp/{MARK}", "/dev/shm/{MARK}")
+                             "/tmp/{MARK}", "/var/tmp/{MARK}", "/dev/shm/{MARK}", "/matplotlib/{MARK}",
+                             os.path.join(os.environ.get("MPLCONFIGDIR", "."), "{MARK}"))
         for path in glob.glob(pattern)]
 LEFT += [name for name in os.environ if "{MARK.upper().replace("-", "_")}" in name or "LD_PRELOAD" in name]
 

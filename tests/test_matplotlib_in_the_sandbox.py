@@ -1,0 +1,42 @@
+"""matplotlib in the student process reads the grader's font list instead of building its own.
+
+matplotlib insists on a writable configuration directory and, given a read-only one, builds its
+font list anew in a temporary directory: a third of a second at every start of a zygote or a
+worker. Under bubblewrap the process gets a small tmpfs of its own, ``/matplotlib``, holding the
+grader's font lists read-only; without bubblewrap, the grader's cache directory itself.
+"""
+
+import matplotlib
+
+from autograder.sandbox.bubblewrap import MATPLOTLIB_CONFIG, bubblewrap, bubblewrap_command
+from autograder.sandbox.process import Cell, Sandbox
+
+WHERE = '''
+import matplotlib
+
+def configuration_directory():
+    return matplotlib.get_cachedir()
+'''
+
+
+def test_the_student_process_keeps_the_configuration_directory_it_was_given():
+    """Does matplotlib in the student process use the directory it was given, not a temporary one it made?"""
+    with Sandbox([Cell("answers", WHERE)]) as sandbox:
+        directory = sandbox.call("configuration_directory", (), {})
+    given = str(MATPLOTLIB_CONFIG) if bubblewrap() is not None else matplotlib.get_cachedir()
+    assert directory == given  # a directory matplotlib made would be /scratch/matplotlib-<random>
+
+
+def test_bubblewrap_mounts_the_font_lists_read_only_in_a_tmpfs_of_their_own(tmp_path):
+    """Does the command give /matplotlib a tmpfs and each font list of the cache a read-only mount in it, and nothing else of the cache?"""
+    for name in ("fontlist-v390.json", "fontlist-v3.11.0.json", "tex.cache"):
+        (tmp_path / name).write_text("{}")
+    command = bubblewrap_command(
+        ["python"], bwrap="bwrap", readable=[], files={}, scratch_bytes=2**20, env={}, matplotlib_cache=tmp_path
+    )
+    pairs = list(zip(command, command[1:], command[2:]))
+    assert ("--tmpfs", str(MATPLOTLIB_CONFIG), "--ro-bind") in pairs
+    mounted = {(source, target) for flag, source, target in pairs if flag == "--ro-bind"}
+    assert {(s, t) for s, t in mounted if s.startswith(str(tmp_path))} == {
+        (str(tmp_path / name), f"{MATPLOTLIB_CONFIG}/{name}") for name in ("fontlist-v390.json", "fontlist-v3.11.0.json")
+    }
