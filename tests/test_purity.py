@@ -1,7 +1,8 @@
 """Purity: student code works on copies; a changed argument costs the purity case only, is told
 once with a fix for that kind of object, and is charged to the function that changed it.
 
-Mirrors ``autograder/checking/purity.py`` (copies, comparison, monitoring of callees) and
+Mirrors ``autograder/checking/changes.py`` (copies, comparison), ``autograder/checking/purity.py``
+(calls on copies, monitoring of callees) and
 ``autograder/checking/purity_case.py`` (the case and its messages); the isolated path is at the end.
 """
 
@@ -14,7 +15,8 @@ import pytest
 from rnn_grading import full_marks, run_check
 
 from autograder.checking.case import CheckFailed, call
-from autograder.checking.purity import PurityError, call_on_copies, check_run, first_change
+from autograder.checking.changes import PurityError, first_change
+from autograder.checking.purity import call_on_copies, check_run
 from autograder.checking.purity_case import PURITY_CASE
 from autograder.checks import lstm as lstm_checks
 from autograder.sandbox.answers import callee_modifications

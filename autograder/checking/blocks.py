@@ -21,12 +21,13 @@ from autograder.checking.case import (
     run_cases,
     unpack,
 )
+from autograder.checking.changes import PurityError
 from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.gradcheck import central_difference_of_values, linear_loss, perturbed, relative_error
 from autograder.checking.hidden_cases import current_seed
 from autograder.checking.property import format_example
-from autograder.checking.purity import PurityError, call_on_copies
+from autograder.checking.purity import call_on_copies
 from autograder.checking.reference import SolutionsNotFound, load_reference
 
 GRADIENT_TOLERANCE = 1e-6

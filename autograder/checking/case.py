@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checking.purity import PurityError, call_on_copies, check_run
+from autograder.checking.changes import PurityError
+from autograder.checking.purity import call_on_copies, check_run
 from autograder.results import CaseResult, Mistake, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle

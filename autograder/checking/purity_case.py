@@ -13,7 +13,8 @@ properties.
 """
 
 from autograder.checking.case import Case, CheckFailed
-from autograder.checking.purity import Modification, current_check_run
+from autograder.checking.changes import Modification
+from autograder.checking.purity import current_check_run
 
 PURITY_CASE = "leaves its arguments unchanged (earned with a case that checks values)"
 

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from autograder.checking.case import StudentCodeError
-from autograder.checking.purity import KINDS, Modification, PurityError
+from autograder.checking.changes import KINDS, Modification, PurityError
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Handle, UnsafeValue, value_of
@@ -133,7 +133,7 @@ def remote_error(error: dict) -> BaseException:
     A built-in exception type comes back as a subclass of itself (so a check expecting a
     ``ValueError`` sees one) and of :class:`StudentCodeError` (so its message is the student
     process's description); ``SystemExit`` as itself; an argument the student process could not
-    copy or compare as :class:`autograder.checking.purity.PurityError`; anything else as ``StudentCodeError``.
+    copy or compare as :class:`autograder.checking.changes.PurityError`; anything else as ``StudentCodeError``.
     """
     if not isinstance(error, dict):
         error = {}

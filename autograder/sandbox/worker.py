@@ -37,15 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checking.case import describe_exception
-from autograder.checking.purity import (
-    Modification,
-    PurityError,
-    argument_names,
-    calling,
-    first_change,
-    monitoring_namespace,
-    own_copies,
-)
+from autograder.checking.changes import Modification, PurityError, first_change, own_copies
+from autograder.checking.purity import argument_names, calling, monitoring_namespace
 from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
 
 CELL_FILE_PREFIX = "<answer cell "
