@@ -13,12 +13,17 @@ import pytest
 BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "grade_latency.py"
 
 
-@pytest.fixture(scope="module")
-def grade_latency():
-    specification = importlib.util.spec_from_file_location("grade_latency", BENCHMARK)
+def load_script(path: Path):
+    """A benchmark script, imported as a module of its own name (``benchmarks/`` is no package)."""
+    specification = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(specification)
     specification.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def grade_latency():
+    return load_script(BENCHMARK)
 
 
 def test_scores_that_differ_stop_the_benchmark(grade_latency):
@@ -44,10 +49,7 @@ THROUGHPUT = BENCHMARK.with_name("throughput.py")
 
 @pytest.fixture(scope="module")
 def throughput():
-    specification = importlib.util.spec_from_file_location("throughput", THROUGHPUT)
-    module = importlib.util.module_from_spec(specification)
-    specification.loader.exec_module(module)
-    return module
+    return load_script(THROUGHPUT)
 
 
 def test_a_batch_has_every_kind_in_its_share(throughput):

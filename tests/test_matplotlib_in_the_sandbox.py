@@ -7,9 +7,10 @@ grader's font lists read-only; without bubblewrap, the grader's cache directory 
 """
 
 import matplotlib
+import pytest
 
 from autograder.sandbox.bubblewrap import MATPLOTLIB_CONFIG, bubblewrap, bubblewrap_command
-from autograder.sandbox.process import Cell, Sandbox
+from autograder.sandbox.process import ZYGOTES, Cell, Sandbox
 
 WHERE = '''
 import matplotlib
@@ -19,8 +20,10 @@ def configuration_directory():
 '''
 
 
-def test_the_student_process_keeps_the_configuration_directory_it_was_given():
+@pytest.mark.parametrize("zygote", ["1", "0"], ids=["forked from a zygote", "started afresh"])
+def test_the_student_process_keeps_the_configuration_directory_it_was_given(zygote, monkeypatch):
     """Does matplotlib in the student process use the directory it was given, not a temporary one it made?"""
+    monkeypatch.setenv(ZYGOTES, zygote)
     with Sandbox([Cell("answers", WHERE)]) as sandbox:
         directory = sandbox.call("configuration_directory", (), {})
     given = str(MATPLOTLIB_CONFIG) if bubblewrap() is not None else matplotlib.get_cachedir()

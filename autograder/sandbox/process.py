@@ -455,20 +455,11 @@ class Sandbox:
 
     def _zygote(self, bwrap: str | None) -> ForkServer:
         """A zygote for sandboxes like this one: bubblewrap's mounts and namespaces, this sandbox's limits."""
-        zygote = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", ZYGOTE_MODULE]
+        zygote = python_module(ZYGOTE_MODULE)
         env = worker_environment(SCRATCH if bwrap is not None else Path("/"), bubblewrapped=bwrap is not None)
         settings = {"scratch_root": str(SCRATCH), "support": str(SUPPORT)} if bwrap is not None else {}
         if bwrap is not None:
-            zygote = bubblewrap_command(
-                zygote,
-                bwrap=bwrap,
-                readable=python_paths(),
-                matplotlib_cache=Path(matplotlib.get_cachedir()),
-                files={Path(p).name: Path(p) for p in self.support_files},
-                files_at=SUPPORT,
-                scratch_bytes=self.limits.scratch_bytes,
-                env=env,
-            )
+            zygote = self._in_bubblewrap(zygote, bwrap, env, files_at=SUPPORT)
         return ForkServer(
             zygote,
             env=env,
@@ -477,25 +468,27 @@ class Sandbox:
             seconds_to_start=self.limits.seconds_to_start,
         )
 
+    def _in_bubblewrap(self, command: list[str], bwrap: str, env: dict[str, str], *, files_at: Path = SCRATCH) -> list[str]:
+        """``command`` run by bubblewrap with this sandbox's mounts: Python, matplotlib's font lists, the support files in ``files_at``."""
+        return bubblewrap_command(
+            command,
+            bwrap=bwrap,
+            readable=python_paths(),
+            matplotlib_cache=Path(matplotlib.get_cachedir()),
+            files={Path(p).name: Path(p) for p in self.support_files},
+            files_at=files_at,
+            scratch_bytes=self.limits.scratch_bytes,
+            env=env,
+        )
+
     def _start_worker(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
         """Start the worker as a new interpreter (where there are no zygotes: no pidfds)."""
         scratch = SCRATCH if bwrap is not None else self._scratch
-        worker = [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", WORKER_MODULE]
+        worker = python_module(WORKER_MODULE)
         worker += [str(requests_read), str(responses_write)]
         worker.append(json_text(settings))
         env = worker_environment(scratch, bubblewrapped=bwrap is not None)
-        if bwrap is not None:
-            command = bubblewrap_command(
-                worker,
-                bwrap=bwrap,
-                readable=python_paths(),
-                matplotlib_cache=Path(matplotlib.get_cachedir()),
-                files={Path(p).name: Path(p) for p in self.support_files},
-                scratch_bytes=self.limits.scratch_bytes,
-                env=env,
-            )
-        else:
-            command = worker
+        command = self._in_bubblewrap(worker, bwrap, env) if bwrap is not None else worker
         self._process = subprocess.Popen(
             command,
             cwd=self._scratch,
@@ -659,6 +652,11 @@ def unprivileged_user() -> tuple[int, int]:
     """
     uid = UNPRIVILEGED_IDS + (os.getpid() % 2**22) * 512 + next(_processes_started) % 512
     return uid, uid
+
+
+def python_module(module: str) -> list[str]:
+    """The command running ``module`` with this Python, isolated from the environment (``-I``)."""
+    return [os.path.normpath(os.path.abspath(sys.executable)), "-I", "-m", module]
 
 
 def zygotes_available() -> bool:
