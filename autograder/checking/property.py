@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from autograder.checking.case import Case, CheckFailed
 from autograder.checking.strategies import GRADING_SETTINGS
 
-DEFAULT_EXAMPLES = 12
+DEFAULT_EXAMPLES = GRADING_SETTINGS.max_examples
 """How many examples a property case tries unless its check says otherwise (see ``GRADING_SETTINGS``)."""
 
 

@@ -206,7 +206,7 @@ def grade_submission(
     absent = f"could not be read: {unreadable}" if notebook is None else "is missing from your notebook"
     absent_cells = {c.grade_id: absent for c in trusted.answers if c.grade_id not in answers}
     limits = limits or Limits()
-    Sandbox(cells, support_files=trusted.support_files, limits=limits).prepare()  # the zygote starts while we warm up
+    start_zygote(trusted, limits)  # it starts while the grader warms up
     warm_up(trusted.name)
     deadline = time.monotonic() + limits.seconds_per_submission  # shared by the lanes
     sandboxes = [
@@ -245,7 +245,12 @@ def prepare(submission: str | Path, *, assignment: str | None = None) -> None:
         trusted = load_assignment(assignment or infer_assignment(path, read_submission(path)[0]))
     except (FileNotFoundError, UnknownAssignment):
         return
-    Sandbox([], support_files=trusted.support_files, limits=Limits()).prepare()
+    start_zygote(trusted, Limits())
+
+
+def start_zygote(trusted: Assignment, limits: Limits) -> None:
+    """Start the zygote of the sandboxes of ``trusted`` with ``limits``, unless it runs; never wait for it."""
+    Sandbox([], support_files=trusted.support_files, limits=limits).prepare()
 
 
 def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[TestResult], tuple[str, ...]]:
