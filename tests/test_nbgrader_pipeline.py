@@ -12,12 +12,14 @@ every student more points in that cell than nbgrader did.
 """
 
 import dataclasses
+import functools
 import html
 import json
 import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 
 import nbformat
 import pytest
@@ -95,12 +97,12 @@ def course(tmp_path_factory, reference):
     return course
 
 
-_graded: dict[str, dict[str, StudentGrade]] = {}
+@pytest.fixture(scope="module")
+def graded(course) -> Callable[[str], dict[str, StudentGrade]]:
+    """``graded(assignment)``: the course's submissions of ``assignment`` graded by nbgrader, once for the module."""
 
-
-def graded(course, assignment: str) -> dict[str, StudentGrade]:
-    """The course's submissions of ``assignment`` graded by nbgrader, once for the module."""
-    if assignment not in _graded:
+    @functools.cache
+    def grade(assignment: str) -> dict[str, StudentGrade]:
         source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
         submissions = demo_answers(assignment, source)
         submissions["buggy"][PROBED[assignment]] += PROBE.format(assignment)
@@ -118,8 +120,9 @@ def graded(course, assignment: str) -> dict[str, StudentGrade]:
             # put an honest-looking notebook in its place, so that regrading autograded/ would confirm it.
             honest = course / "autograded" / "reference" / "rnn" / "rnn.ipynb"
             shutil.copyfile(honest, course / "autograded" / "tamperer" / "rnn" / "rnn.ipynb")
-        _graded[assignment] = grades
-    return _graded[assignment]
+        return grades
+
+    return grade
 
 
 @pytest.fixture(scope="module", params=["rnn", "lstm"])
@@ -128,8 +131,8 @@ def assignment(request):
 
 
 @pytest.fixture(scope="module")
-def grades(course, assignment):
-    return graded(course, assignment)
+def grades(graded, assignment):
+    return graded(assignment)
 
 
 def autograded(course, assignment, student):
@@ -250,8 +253,8 @@ def test_isolated_grading_agrees_with_nbgrader_cell_by_cell(course, assignment, 
 
 
 @pytest.fixture(scope="module")
-def audited(course) -> AuditResult:
-    graded(course, "rnn")
+def audited(course, graded) -> AuditResult:
+    graded("rnn")
     started = time.perf_counter()
     result = audit(course, "rnn", jobs=2)
     print(f"audit of {len(result.audited)} students, 2 jobs: {time.perf_counter() - started:.1f} s")

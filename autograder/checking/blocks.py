@@ -94,12 +94,7 @@ def call_checked(
     Returns:
         The values it returned, in order.
     """
-    result = unpack(call(function, *args, name=name, **kwargs), outputs, function=name)
-    shapes = shapes or {}
-    return tuple(
-        check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
-        for output, value in zip(outputs, result)
-    )
+    return checked_outputs(call(function, *args, name=name, **kwargs), name=name, outputs=outputs, shapes=shapes)
 
 
 def call_checked_each(
@@ -115,12 +110,19 @@ def call_checked_each(
 
     With ``keep``, only the first ``keep`` outputs are needed (see :func:`autograder.checking.case.call_each`).
     """
-    shapes = shapes or {}
     for result in call_each(function, [((), kwargs) for kwargs in calls], name=name, keep=keep):
-        yield tuple(
-            check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
-            for output, value in zip(outputs, unpack(result, outputs, function=name))
-        )
+        yield checked_outputs(result, name=name, outputs=outputs, shapes=shapes)
+
+
+def checked_outputs(
+    result, *, name: str, outputs: tuple[str, ...], shapes: dict[str, tuple[int, ...]] | None
+) -> tuple:
+    """What a student function returned, as a tuple of ``outputs``, each named in ``shapes`` checked for its shape."""
+    shapes = shapes or {}
+    return tuple(
+        check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
+        for output, value in zip(outputs, unpack(result, outputs, function=name))
+    )
 
 
 @contextlib.contextmanager

@@ -26,11 +26,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-ZYGOTE_MODULE = "autograder.sandbox.zygote"
 SECONDS_TO_ANSWER = 10.0
 """How long the zygote may take to fork a child, or to reap one and remove its scratch directory."""
 MAX_SERVERS = 2
-"""The most zygotes a thread keeps warm (one per kind of sandbox: support files and limits)."""
+"""The most zygotes an owner (a grading thread) keeps warm (one per kind of sandbox: support files and limits)."""
 
 
 class ZygoteFailed(RuntimeError):
@@ -46,7 +45,7 @@ class Child:
 
     def ended(self, seconds: float = 0.0) -> bool:
         """Whether the process has ended, waiting up to ``seconds`` for it."""
-        return bool(select.select([self.pidfd], [], [], seconds)[0])
+        return wait_for(self.pidfd, seconds)
 
 
 def wait_for(pidfd: int, seconds: float) -> bool:

@@ -28,13 +28,18 @@ def make_scratch(support_files: Sequence[Path], *, owner: tuple[int, int] | None
         owner: the user and group that will run in it (the grader stays the owner of the copies).
     """
     scratch = Path(tempfile.mkdtemp(prefix="autograder-sandbox-"))
+    copy_support_files(support_files, scratch)
+    if owner is not None:
+        os.chown(scratch, *owner)
+    return scratch
+
+
+def copy_support_files(support_files: Sequence[Path], scratch: Path) -> None:
+    """Copy each support file into ``scratch``, read-only, under its own name."""
     for path in support_files:
         copy = scratch / Path(path).name
         shutil.copyfile(path, copy)
         copy.chmod(0o444)
-    if owner is not None:
-        os.chown(scratch, *owner)
-    return scratch
 
 
 OPEN_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from autograder.sandbox import worker
 from autograder.sandbox.confinement import drop_privileges
-from autograder.sandbox.scratch import remove_scratch
+from autograder.sandbox.scratch import copy_support_files, remove_scratch
 
 MAX_MESSAGE_BYTES = 1 << 16
 DESCRIPTORS_PER_CHILD = 3
@@ -130,11 +130,8 @@ def become_worker(control: socket.socket, fds: list[int], child_settings: dict, 
     unprivileged = bool(user) and drop_privileges(*user)
     if not child_settings.get("scratch"):  # made here, by the child's own user, empty but for copies of support files
         os.mkdir(scratch, 0o700)
-        support = settings["support"]
-        for name in os.listdir(support) if os.path.isdir(support) else []:
-            copy = Path(scratch) / name
-            copy.write_bytes((Path(support) / name).read_bytes())
-            copy.chmod(0o444)
+        support = Path(settings["support"])
+        copy_support_files(sorted(support.iterdir()) if support.is_dir() else [], Path(scratch))
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update({**child_settings["env"], "HOME": scratch, "TMPDIR": scratch})
