@@ -452,6 +452,10 @@ def run() -> NoReturn:
     numpy, matplotlib and Hypothesis are not freed one by one: that teardown takes a third of a
     second, a tenth of grading a submission.
     """
+    # Hypothesis loads every installed plugin when imported: trio's (a dependency of selenium)
+    # imports pytest, half a second of every grading process, and a plugin could change what the
+    # checks' strategies draw. The grader registers none and runs without them.
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     status = main()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

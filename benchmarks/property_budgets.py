@@ -23,17 +23,9 @@ TESTS = Path(__file__).resolve().parents[1] / "tests"
 def failing_cases(scale: float) -> dict[str, list[str]]:
     """The public cases each known submission fails, with every property budget times ``scale``.
 
-    Runs in a fresh interpreter's state: call it once per process (the checks are imported here,
-    after the budgets are scaled).
+    Runs in a fresh interpreter's state: call it once per process (the budgets are scaled once the
+    checks are imported, before any example is drawn).
     """
-    import autograder.checking.property as property_module
-
-    original = property_module.property_case
-
-    def scaled(*args, max_examples: int = property_module.DEFAULT_EXAMPLES, **kwargs):
-        return original(*args, max_examples=max(1, round(max_examples * scale)), **kwargs)
-
-    property_module.property_case = scaled
     sys.path.insert(0, str(TESTS))
     import test_cheap_stubs as stubs
     import test_checks_accept_alternatives as alternatives
@@ -44,9 +36,12 @@ def failing_cases(scale: float) -> dict[str, list[str]]:
 
     from autograder.checking.case import collecting_results
     from autograder.checking.hidden_cases import grading_seed
+    from autograder.checking.property import DECLARED
     from autograder.checking.reference import load_reference
     from autograder.checks import lstm, rnn
 
+    for examples in DECLARED:  # none drawn yet in this process
+        examples.count = max(1, round(examples.count * scale))
     rnn_reference, lstm_reference = load_reference("rnn"), load_reference("lstm")
     runs: dict[str, Callable[[], object]] = {}
     for m in rnn_mistakes.MISTAKES:

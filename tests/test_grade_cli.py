@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -162,3 +163,19 @@ def test_build_makes_every_platform_and_refuses_to_overwrite_with_exit_status_2(
     assert main(["build", "student", "rnn", str(tmp_path / "student")]) == 2
     assert "not empty" in capsys.readouterr().err
     assert main(["build", "student", "rnn", str(tmp_path / "other"), "--reporter", "actions"]) == 2
+
+
+def test_the_command_runs_hypothesis_without_third_party_plugins():
+    """Does `autograder` keep Hypothesis's plugins out (they could change what the checks draw; trio's imports pytest)?"""
+    probe = (
+        "import os, sys, autograder.cli as cli\n"
+        "def main():\n"
+        "    import hypothesis\n"
+        "    print(os.environ.get('HYPOTHESIS_NO_PLUGINS'), 'trio' in sys.modules, 'pytest' in sys.modules)\n"
+        "    return 0\n"
+        "cli.main = main\n"
+        "cli.run()\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_NO_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment, check=True)
+    assert done.stdout.split() == ["1", "False", "False"]

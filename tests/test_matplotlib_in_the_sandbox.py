@@ -6,6 +6,11 @@ worker. Under bubblewrap the process gets a small tmpfs of its own, ``/matplotli
 grader's font lists read-only; without bubblewrap, the grader's cache directory itself.
 """
 
+import json
+import os
+import subprocess
+import sys
+
 import matplotlib
 import pytest
 
@@ -43,3 +48,27 @@ def test_bubblewrap_mounts_the_font_lists_read_only_in_a_tmpfs_of_their_own(tmp_
     assert {(s, t) for s, t in mounted if s.startswith(str(tmp_path))} == {
         (str(tmp_path / name), f"{MATPLOTLIB_CONFIG}/{name}") for name in ("fontlist-v390.json", "fontlist-v3.11.0.json")
     }
+
+
+@pytest.mark.parametrize("setting", ["HOME", "XDG_CACHE_HOME", "MPLCONFIGDIR"])
+def test_the_grader_finds_matplotlibs_cache_without_importing_it(setting, tmp_path):
+    """Is the directory the grader mounts the font lists from the one matplotlib itself chooses?"""
+    environment = {**os.environ, setting: str(tmp_path)}
+    for other in {"XDG_CACHE_HOME", "MPLCONFIGDIR"} - {setting}:
+        environment.pop(other, None)
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from autograder.sandbox.bubblewrap import matplotlib_cache_dir; "
+            "ours = str(matplotlib_cache_dir()); imported = 'matplotlib' in sys.modules; "
+            "import matplotlib; print(json.dumps([ours, matplotlib.get_cachedir(), imported]))",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours, matplotlibs, imported = json.loads(found.stdout)
+    assert ours == matplotlibs and ours.startswith(str(tmp_path))
+    assert not imported

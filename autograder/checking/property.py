@@ -1,9 +1,16 @@
 """Property cases: a statement checked by Hypothesis on many generated inputs.
 
-When the statement fails, Hypothesis shrinks the input to a smallest failing example, and the
-message shows it beside the failure, so the student can reproduce it in one cell.
+The inputs of a property are declared once, where its check module starts (:class:`Examples`: a
+strategy and a budget). Hypothesis draws them derandomized, so they are the same in every
+grading: a process draws each declaration's examples once (:meth:`Examples.drawn`, or all of
+them while it waits for a student process, :func:`draw_declared`) and replays them for every
+submission. When the statement fails on one, Hypothesis runs again from the start, reaches the
+same example, and shrinks it to a smallest failing input; the message shows it beside the
+failure, so the student can reproduce it in one cell.
 """
 
+import copy
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -16,42 +23,102 @@ from autograder.checking.strategies import GRADING_SETTINGS
 DEFAULT_EXAMPLES = GRADING_SETTINGS.max_examples
 """How many examples a property case tries unless its check says otherwise (see ``GRADING_SETTINGS``)."""
 
+DECLARED: list["Examples"] = []
+"""Every :class:`Examples` made in this process, in order: what :func:`draw_declared` draws."""
+
+
+class Examples:
+    """The inputs of a property: ``count`` examples Hypothesis draws from ``strategy``.
+
+    Declare them at module level: the examples are drawn once per process, on first use or by
+    :func:`draw_declared`, and every grading replays the same ones, as a derandomized Hypothesis
+    run would generate them for a statement that holds.
+    """
+
+    def __init__(self, strategy: st.SearchStrategy, count: int = DEFAULT_EXAMPLES) -> None:
+        self.strategy, self.count = strategy, count
+        self._lock = threading.Lock()
+        self._drawn: tuple | None = None
+        DECLARED.append(self)
+
+    def __repr__(self) -> str:
+        return f"Examples({self.strategy!r}, {self.count})"
+
+    def drawn(self) -> tuple:
+        """The examples, in Hypothesis's order, drawn on the first call (by one thread; the others wait)."""
+        with self._lock:
+            if self._drawn is None:
+                found: list = []
+                run_hypothesis(self, found.append)
+                self._drawn = tuple(found)
+            return self._drawn
+
+
+def draw_declared() -> None:
+    """Draw the examples of every declaration made so far (the imported check modules') that are not drawn yet."""
+    for examples in list(DECLARED):
+        examples.drawn()
+
+
+def run_hypothesis(examples: Examples, statement: Callable[[object], None]) -> None:
+    """Run ``statement`` on the examples under Hypothesis: drawn, and shrunk when it fails.
+
+    Drawing and shrinking both run this one test function, so that the derandomized seed, which
+    Hypothesis derives from the function's source, is the same: the run that shrinks a failure
+    generates the very examples that were drawn and replayed.
+
+    Raises:
+        CheckFailed: amended with the smallest failing input Hypothesis found.
+    """
+    last: dict = {}
+
+    @settings(GRADING_SETTINGS, max_examples=examples.count)
+    @given(examples.strategy)
+    def holds_for(example):
+        last["example"] = example  # student functions get copies: it stays as generated
+        statement(example)
+
+    try:
+        holds_for()
+    except CheckFailed as failure:
+        raise with_example(failure, last["example"], smallest=True) from None
+
+
+def with_example(failure: CheckFailed, example, *, smallest: bool) -> CheckFailed:
+    """``failure`` with the input that made it, as lines a student can paste into a cell."""
+    found = "Smallest failing input found by Hypothesis" if smallest else "Failing input"
+    return failure.amended(f"{found}:\n{format_example(example)}")
+
 
 def property_case(
     name: str,
     points: float,
-    examples: st.SearchStrategy,
+    examples: Examples,
     statement: Callable[[object], None],
     *,
-    max_examples: int = DEFAULT_EXAMPLES,
     judges_values: bool = False,
 ) -> Case:
-    """A case that holds when ``statement(example)`` returns for every generated example.
+    """A case that holds when ``statement(example)`` returns for every example of ``examples``.
 
     Args:
         name: what is promised.
         points: what the case is worth.
-        examples: the Hypothesis strategy generating inputs.
+        examples: the declared inputs (their strategy and budget).
         statement: raises CheckFailed when the promise is broken for an example.
-        max_examples: how many examples Hypothesis tries (derandomized: always the same ones).
         judges_values: True when only right values satisfy the statement (see ``Case``).
     """
 
     def run() -> None:
-        last: dict = {}
-
-        @settings(GRADING_SETTINGS, max_examples=max_examples)
-        @given(examples)
-        def holds_for(example):
-            last["example"] = example  # student functions get copies: it stays as generated
-            statement(example)
-
-        try:
-            holds_for()
-        except CheckFailed as failure:
-            raise failure.amended(
-                "Smallest failing input found by Hypothesis:\n" + format_example(last["example"])
-            ) from None
+        for example in examples.drawn():
+            try:
+                statement(copy.deepcopy(example))
+            except Exception as failure:  # noqa: BLE001 - whatever it was, Hypothesis shrinks it
+                run_hypothesis(examples, statement)
+                # Hypothesis found nothing this time (student code that does not always fail on
+                # the same input): the failure stands, with its input as it was drawn.
+                if isinstance(failure, CheckFailed):
+                    raise with_example(failure, example, smallest=False) from None
+                raise
 
     return Case(name, points, run, judges_values)
 

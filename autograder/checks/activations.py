@@ -14,7 +14,7 @@ from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, assert_close, check_array
 from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import array_shapes, float_arrays
 from autograder.results import Mistake
@@ -45,6 +45,10 @@ ACTIVATION_SLOPES = {
     "relu": lambda a: (a > 0).astype(np.float64),
 }
 """The derivative of each activation, by definition: what common mistakes are computed from."""
+
+
+SIGMOID_EXAMPLES = Examples(array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-1e3, max_value=1e3)))
+"""Inputs of the sigmoid property: arrays of up to two dimensions, |x| <= 1e3."""
 
 
 def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
@@ -87,7 +91,6 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
                 "sigmoid(x) = 1 / (1 + exp(-x))."
             )
 
-    examples = array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-1e3, max_value=1e3))
     return grade(
         "sigmoid",
         [
@@ -95,7 +98,7 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
             property_case(
                 "values in [0, 1], increasing, sigmoid(x) + sigmoid(-x) = 1, no overflow for |x| <= 1e3",
                 0.5,
-                examples,
+                SIGMOID_EXAMPLES,
                 stable_in_range,
                 judges_values=True,
             ),
@@ -128,6 +131,15 @@ def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
         )
 
     return [Case("matches the reference on random inputs", 1, lambda: run_hidden_cases("sigmoid", matches))]
+
+
+DERIVATIVE_EXAMPLES = Examples(
+    st.tuples(
+        st.sampled_from(ACTIVATIONS),
+        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-8, max_value=8)),
+    )
+)
+"""Inputs of the derivative property: an activation and an array of pre-activations, |a| <= 8."""
 
 
 def check_activation_derivative(activation_derivative, *, hidden: bool = False) -> float:
@@ -187,10 +199,6 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             valid_args=(np.zeros(3), "tanh"),
         )
 
-    examples = st.tuples(
-        st.sampled_from(ACTIVATIONS),
-        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-8, max_value=8)),
-    )
     return grade(
         name,
         [
@@ -198,7 +206,7 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             property_case(
                 "0 <= f'(a) <= gamma and f'(a) is the slope of f",
                 0.5,
-                examples,
+                DERIVATIVE_EXAMPLES,
                 bounded_and_slope_of_f,
                 judges_values=True,
             ),

@@ -21,7 +21,7 @@ from autograder.checking.case import Case, CheckFailed, call, unpack
 from autograder.checking.compare import check_array
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
 from autograder.checks.rnn_mistakes import (
@@ -75,6 +75,17 @@ def _expected_of(example: dict) -> dict:
     return {key[len("out_") :]: value for key, value in example.items() if key.startswith("out_")}
 
 
+GRADIENT_SETS = Examples(st.tuples(gradient_dicts(), positive_thresholds()))
+"""Inputs of the properties of clip_by_value and clip_by_global_norm: a gradient set and a threshold."""
+ARRAYS_AND_NORMS = Examples(
+    st.tuples(
+        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-10, max_value=10)),
+        positive_thresholds(),
+    )
+)
+"""Inputs of the clip_by_norm property: an array and a max_norm."""
+
+
 def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
     """Check ``clip_by_value``: known answers, range and identity inside it, ValueError, the reference."""
     name = "clip_by_value"
@@ -121,7 +132,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
             property_case(
                 "entries end in [-c, c] and those inside are unchanged",
                 0.5,
-                st.tuples(gradient_dicts(), positive_thresholds()),
+                GRADIENT_SETS,
                 within_range_and_identity_inside,
                 judges_values=True,
             ),
@@ -194,10 +205,6 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
                 f"{name}: clipping a clipped array changed it again; clipping must be idempotent."
             )
 
-    examples = st.tuples(
-        array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-10, max_value=10)),
-        positive_thresholds(),
-    )
     return grade(
         name,
         [
@@ -205,7 +212,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
             property_case(
                 "norm <= max_norm, direction kept, unchanged below, idempotent",
                 0.5,
-                examples,
+                ARRAYS_AND_NORMS,
                 invariants,
                 judges_values=True,
             ),
@@ -294,7 +301,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
             property_case(
                 "one common factor min(1, max_norm / global_norm), idempotent",
                 1,
-                st.tuples(gradient_dicts(), positive_thresholds()),
+                GRADIENT_SETS,
                 common_factor,
                 judges_values=True,
             ),

@@ -16,7 +16,7 @@ from autograder.checking.blocks import assert_outputs_close, expect_value_error,
 from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.results import Mistake
 
@@ -82,6 +82,18 @@ def growth_factor_mistakes(norms: np.ndarray) -> Diagnosis:
         )
 
 
+GEOMETRIC_CURVES = Examples(st.tuples(st.integers(2, 60), st.floats(0.05, 20.0), st.floats(1e-6, 1e6)))
+"""Inputs of the geometric property: T, the factor r and the scale c."""
+EXTREME_CURVES = Examples(
+    st.tuples(
+        st.integers(2, 50),
+        st.sampled_from([(1e-300, 1e300), (1e300, 1e-300), (1e-300, 1.0), (1e250, 1e-250)]),
+    ).map(lambda e: np.geomspace(e[1][0], e[1][1], e[0])),
+    count=5,
+)
+"""Inputs of the extreme-range property: geometric norms between 1e-300 and 1e300."""
+
+
 def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
     """Check ``growth_factor``: known answers, the geometric law, the range, ValueError, the reference."""
     if hidden:
@@ -140,7 +152,6 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
         ]:
             expect_value_error(growth_factor, bad, name=NAME, call_text=text, valid_args=(valid,))
 
-    extremes = st.sampled_from([(1e-300, 1e300), (1e300, 1e-300), (1e-300, 1.0), (1e250, 1e-250)])
     return grade(
         NAME,
         [
@@ -148,18 +159,15 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
             property_case(
                 "norms[t] = c * r**(T-1-t) gives r, for any c > 0",
                 1,
-                st.tuples(st.integers(2, 60), st.floats(0.05, 20.0), st.floats(1e-6, 1e6)),
+                GEOMETRIC_CURVES,
                 geometric_and_scale_free,
                 judges_values=True,
             ),
             property_case(
                 "norms from 1e-300 to 1e300: a finite factor, no warning",
                 0.5,
-                st.tuples(st.integers(2, 50), extremes).map(
-                    lambda e: np.geomspace(e[1][0], e[1][1], e[0])
-                ),
+                EXTREME_CURVES,
                 extreme_range,
-                max_examples=5,
             ),
             Case("fewer than 2 norms, or a norm <= 0 or NaN, raises ValueError", 0.5, rejects_invalid),
             purity_case(NAME),

@@ -19,7 +19,7 @@ from autograder.checking.blocks import (
 from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.compare import check_array
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import lstm_sequences
 from autograder.checks.lstm_diagnoses import (
@@ -76,6 +76,10 @@ def gradient_norms(cell_gradient_norms, dh_last, cache, steps: int) -> np.ndarra
     return check_array(norms, function="cell_gradient_norms", output="norms", shape=(steps,))
 
 
+SEQUENCES = Examples(lstm_sequences(), count=8)
+"""Inputs of the causality property of lstm_forward."""
+
+
 def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
     """Check ``lstm_forward``: known answers, shapes and causality, purity, the reference."""
     name = "lstm_forward"
@@ -117,9 +121,8 @@ def check_lstm_forward(lstm_forward, *, hidden: bool = False) -> float:
                 "h has shape (N, T, H), each step follows the LSTM's equations from h[:, t-1], h[:, t] "
                 "depends only on x[:, :t+1]",
                 0.5,
-                lstm_sequences(),
+                SEQUENCES,
                 causal,
-                max_examples=8,
                 judges_values=True,
             ),
             purity_case(name),
@@ -230,6 +233,12 @@ def _backward_hidden(lstm_backward, lstm_forward, ref) -> list[Case]:
     ]
 
 
+CAROUSELS = Examples(lstm_laws.carousel_examples(), count=8)
+"""Inputs of the carousel law: i = 0, a constant forget gate."""
+OPEN_CAROUSELS = Examples(lstm_laws.carousel_examples(forget_bias=lstm_laws.OPEN_FORGET, max_steps=60), count=5)
+"""Inputs of the open carousel: forget bias +30, T up to 60."""
+
+
 def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool = False) -> float:
     """Check ``cell_gradient_norms``: known answers and the two cell-gradient laws."""
     name = "cell_gradient_norms"
@@ -267,16 +276,14 @@ def check_cell_gradient_norms(cell_gradient_norms, lstm_forward, *, hidden: bool
             property_case(
                 "with i = 0 and a constant forget gate f: norms[T-1-k] = f**k * norms[T-1]",
                 1,
-                lstm_laws.carousel_examples(),
+                CAROUSELS,
                 follows_carousel,
-                max_examples=8,
             ),
             property_case(
                 "with f -> 1 (forget bias +30) the cell gradient keeps its norm for any T (up to 60)",
                 1,
-                lstm_laws.carousel_examples(forget_bias=lstm_laws.OPEN_FORGET, max_steps=60),
+                OPEN_CAROUSELS,
                 follows_carousel,
-                max_examples=5,
             ),
             purity_case(name),
         ],

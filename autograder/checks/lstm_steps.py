@@ -19,7 +19,7 @@ from autograder.checking.blocks import (
 from autograder.checking.case import Case, CheckFailed
 from autograder.checking.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import dimensions, float_arrays, lstm_sequences
 from autograder.checks.activations import ACTIVATION_FUNCTIONS
@@ -95,6 +95,14 @@ def step_backward(lstm_step_backward, dnext_h, dnext_c, cache) -> dict:
     return dict(zip(STEP_GRADIENTS, result))
 
 
+PREACTIVATIONS = Examples(
+    dimensions().flatmap(
+        lambda h: dimensions().flatmap(lambda n: float_arrays((n, 4 * h), min_value=-1e3, max_value=1e3))
+    )
+)
+"""Inputs of the gates property: pre-activations (N, 4H), |a| <= 1e3."""
+
+
 def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
     """Check ``lstm_gates``: known answers, gate ranges without warnings, the reference."""
     name = "lstm_gates"
@@ -125,9 +133,6 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
             name, got, gates_by_definition(a), hints=STEP_HINTS, rtol=LOGISTIC_RTOL, atol=LOGISTIC_ATOL
         )
 
-    examples = dimensions().flatmap(
-        lambda h: dimensions().flatmap(lambda n: float_arrays((n, 4 * h), min_value=-1e3, max_value=1e3))
-    )
     return grade(
         name,
         [
@@ -135,7 +140,7 @@ def check_lstm_gates(lstm_gates, *, hidden: bool = False) -> float:
             property_case(
                 "i, f, o = sigmoid and g = tanh of their blocks, in range, no warning for |a| <= 1e3",
                 0.5,
-                examples,
+                PREACTIVATIONS,
                 in_range_without_warnings,
                 judges_values=True,
             ),
@@ -173,6 +178,10 @@ def _gates_hidden(lstm_gates, ref) -> list[Case]:
             lambda: run_hidden_cases("lstm_gates", matches),
         )
     ]
+
+
+STEPS = Examples(lstm_sequences(max_steps=1))
+"""Inputs of the step property: one step of a sequence (x[:, 0] is the step's input)."""
 
 
 def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float:
@@ -216,7 +225,7 @@ def check_lstm_step_forward(lstm_step_forward, *, hidden: bool = False) -> float
             property_case(
                 "next_c = f * prev_c + i * g and next_h = o * tanh(next_c), of shape (N, H)",
                 0.5,
-                lstm_sequences(max_steps=1),
+                STEPS,
                 shapes,
                 judges_values=True,
             ),
@@ -256,6 +265,10 @@ def _step_forward_hidden(lstm_step_forward, ref) -> list[Case]:
             lambda: run_hidden_cases("lstm_step_forward", matches),
         )
     ]
+
+
+CONSTANT_FORGET = Examples(lstm_laws.constant_forget_examples(), count=8)
+"""Inputs of the forget-gate law of one step: i = o = 0, a constant forget gate."""
 
 
 def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: bool = False) -> float:
@@ -332,9 +345,8 @@ def check_lstm_step_backward(lstm_step_backward, lstm_step_forward, *, hidden: b
             property_case(
                 "with i = o = 0 and a constant forget gate f, T steps back give dc_0 = f**T * dc_T",
                 0.5,
-                lstm_laws.constant_forget_examples(),
+                CONSTANT_FORGET,
                 cell_gradient_scaled_by_forget_gate,
-                max_examples=8,
             ),
             purity_case(name),
         ],

@@ -20,7 +20,7 @@ from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.compare import check_array
 from autograder.checking.diagnoses import forward_first
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import rnn_sequences
 from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
@@ -88,6 +88,10 @@ def gradient_norms(bptt_gradient_norms, dh_last, cache, steps: int) -> np.ndarra
     return check_array(norms, function="bptt_gradient_norms", output="norms", shape=(steps,))
 
 
+SEQUENCES = Examples(rnn_sequences(), count=8)
+"""Inputs of the causality property of rnn_forward."""
+
+
 def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
     """Check ``rnn_forward``: known answers, shapes and causality, purity, the reference."""
     name = "rnn_forward"
@@ -136,9 +140,8 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
                 "h has shape (N, T, H), h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) depends only on "
                 "x[:, :t+1]",
                 0.5,
-                rnn_sequences(),
+                SEQUENCES,
                 causal,
-                max_examples=8,
                 judges_values=True,
             ),
             purity_case(name),
@@ -268,6 +271,12 @@ def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
     ]
 
 
+VANISHING = Examples(laws.vanishing_examples(), count=10)
+"""Inputs of the vanishing law: weights with beta = gamma * sigma_max(Wh) < 1."""
+EXPLODING = Examples(laws.exploding_examples(), count=10)
+"""Inputs of the exploding law: ReLU, positive states, Wh = s * P."""
+
+
 def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool = False) -> float:
     """Check ``bptt_gradient_norms``: known answers, the vanishing and the exploding law."""
     name = "bptt_gradient_norms"
@@ -332,17 +341,15 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
             property_case(
                 "vanishing: norms[T-1-k] <= beta**k * norms[T-1] when beta = gamma * sigma_max(Wh) < 1",
                 1,
-                laws.vanishing_examples(),
+                VANISHING,
                 vanishing,
-                max_examples=10,
                 judges_values=True,
             ),
             property_case(
                 "exploding: norms[T-1-k] = s**k * norms[T-1] for ReLU, positive states, Wh = s * P",
                 1,
-                laws.exploding_examples(),
+                EXPLODING,
                 exploding,
-                max_examples=10,
                 judges_values=True,
             ),
             purity_case(name),

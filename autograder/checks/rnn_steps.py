@@ -20,7 +20,7 @@ from autograder.checking.blocks import (
 from autograder.checking.case import Case
 from autograder.checking.diagnoses import forward_first
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
-from autograder.checking.property import property_case
+from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.strategies import rnn_sequences
 from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
@@ -77,6 +77,10 @@ def step_backward(rnn_step_backward, dnext_h, cache) -> dict:
     """Call the student's step backward; return its gradients by name."""
     result = call_checked(rnn_step_backward, dnext_h, cache, name="rnn_step_backward", outputs=STEP_GRADIENTS)
     return dict(zip(STEP_GRADIENTS, result))
+
+
+STEPS = Examples(rnn_sequences(max_steps=1))
+"""Inputs of the step property: one step of a sequence (x[:, 0] is the step's input)."""
 
 
 def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
@@ -138,7 +142,7 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             property_case(
                 "next_h = f(x @ Wx + prev_h @ Wh + b) has shape (N, H)",
                 0.5,
-                rnn_sequences(max_steps=1),
+                STEPS,
                 shapes,
                 judges_values=True,
             ),

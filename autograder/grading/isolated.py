@@ -296,10 +296,11 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
 
 
 def warm_up(assignment: str) -> None:
-    """Pay now what the first check of a process would: imports, known answers, Hypothesis's setup.
+    """Pay now what the checks of a process would pay the first time: imports, known answers, Hypothesis.
 
     That is the module of checks the test cells of ``assignment`` import (if there is one), its
-    known answers, and Hypothesis's first run.
+    known answers, Hypothesis's first run, and the examples of every property those checks
+    declare, which every later grading in this process replays.
     """
     from autograder.checking import property  # Hypothesis: imported once the student process is starting
 
@@ -308,6 +309,7 @@ def warm_up(assignment: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         known_answers.load(assignment)
     property.warm_up()
+    property.draw_declared()
 
 
 def protection_notes(active: tuple[str, ...]) -> list[str]:

@@ -34,8 +34,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import matplotlib
-
 from autograder.checking.case import SandboxFailure
 from autograder.checking.purity import are_call_copies, record
 from autograder.sandbox.answers import (
@@ -45,7 +43,14 @@ from autograder.sandbox.answers import (
     safe_defined,
     write_back,
 )
-from autograder.sandbox.bubblewrap import MATPLOTLIB_CONFIG, SCRATCH, SUPPORT, bubblewrap, bubblewrap_command
+from autograder.sandbox.bubblewrap import (
+    MATPLOTLIB_CONFIG,
+    SCRATCH,
+    SUPPORT,
+    bubblewrap,
+    bubblewrap_command,
+    matplotlib_cache_dir,
+)
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group
@@ -474,7 +479,7 @@ class Sandbox:
             command,
             bwrap=bwrap,
             readable=python_paths(),
-            matplotlib_cache=Path(matplotlib.get_cachedir()),
+            matplotlib_cache=matplotlib_cache_dir(),
             files={Path(p).name: Path(p) for p in self.support_files},
             files_at=files_at,
             scratch_bytes=self.limits.scratch_bytes,
@@ -681,13 +686,19 @@ def worker_environment(scratch: Path, *, bubblewrapped: bool = False) -> dict[st
     matplotlib's configuration directory is the grader's cache (its font list), mounted where
     bubblewrap runs the worker (:data:`~autograder.sandbox.bubblewrap.MATPLOTLIB_CONFIG`).
     """
+    if bubblewrapped:
+        configuration = str(MATPLOTLIB_CONFIG)
+    else:
+        import matplotlib  # here only: importing it costs the grader a fifth of a second
+
+        configuration = matplotlib.get_cachedir()
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(scratch),
         "TMPDIR": str(scratch),
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": str(MATPLOTLIB_CONFIG) if bubblewrapped else matplotlib.get_cachedir(),
+        "MPLCONFIGDIR": configuration,
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
