@@ -158,12 +158,9 @@ def grading_steps(course: Path, assignment: str, submissions: Mapping[str, Answe
             f"hand in {len(students)} submissions to submitted/",
             lambda: [submit(course, assignment, s, answers) for s, answers in submissions.items()],
         ),
-        *(
-            Step(
-                f"nbgrader autograde {assignment} --student {s}",
-                partial(run_nbgrader, course, "autograde", assignment, "--student", s),
-            )
-            for s in students
+        Step(  # one command for the class, as an instructor runs it: nbgrader starts once
+            f"nbgrader autograde {assignment} ({len(students)} students)",
+            partial(run_nbgrader, course, "autograde", assignment),
         ),
         Step(
             f"nbgrader generate_feedback {assignment}",
