@@ -31,8 +31,9 @@ from autograder.instructor.submissions import demo_answers, with_answers
 from autograder.results import PENDING, SubmissionResult
 from autograder.sandbox.process import Cell, Limits, Sandbox
 
-LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=10.0)
-"""Short enough that the hangs cost little; long enough for the reference on a busy machine."""
+LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=4.0)
+"""Short enough that the hangs cost little; long enough for the reference on a busy machine (its cells
+and calls take milliseconds)."""
 
 BUGGY_LOSES = {"rnn_backward": 5.0, "clip_by_global_norm": 3.5}
 """The demo's buggy student: dWh overwritten in BPTT, each array clipped by its own norm."""
