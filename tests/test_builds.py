@@ -34,6 +34,7 @@ from pathlib import Path
 import jsonschema
 import nbformat
 import pytest
+import tomllib
 import yaml
 
 from autograder.builds import (
@@ -142,6 +143,15 @@ def test_student_bundle_is_the_release_and_the_public_autograder_only(tmp_path):
     readme = (bundle / "README.md").read_text("utf-8")
     assert f"autograder grade {NOTEBOOK}" in readme and "hidden checks" in readme
     assert not (bundle / ".github").exists()
+
+
+def test_the_shipped_package_has_this_repositorys_command_and_dependencies(tmp_path):
+    """Does the bundle's package install the same `autograder` entry point and runtime dependencies as this repository?"""
+    bundle = build_student(ASSIGNMENT, tmp_path / "bundle")
+    shipped = tomllib.loads((bundle / ".autograder" / "pyproject.toml").read_text("utf-8"))["project"]
+    ours = tomllib.loads((REPOSITORY / "pyproject.toml").read_text("utf-8"))["project"]
+    assert shipped["scripts"] == ours["scripts"] == {"autograder": "autograder.cli:run"}
+    assert shipped["dependencies"] == ours["dependencies"]
 
 
 # --- GitHub, Gitea and Forgejo Actions --------------------------------------------------------

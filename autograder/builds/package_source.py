@@ -60,10 +60,11 @@ def copy_package(destination: Path, *, repository: Path) -> Path:
 
 
 def write_pyproject(destination: Path, *, repository: Path, summary: str) -> Path:
-    """Write ``destination/pyproject.toml``: the project's name, version and runtime dependencies only.
+    """Write ``destination/pyproject.toml``: the project's name, version, command and runtime dependencies only.
 
-    The dependencies are read from the repository's own ``pyproject.toml``, so the shipped
-    grader never drifts from the one the tests run; extras (nbgrader, dev) are left out.
+    The dependencies and the ``autograder`` command's entry point are read from the repository's
+    own ``pyproject.toml``, so the shipped grader never drifts from the one the tests run; extras
+    (nbgrader, dev) are left out.
     """
     project = tomllib.loads((repository / "pyproject.toml").read_text("utf-8"))["project"]
     path = destination / "pyproject.toml"
@@ -75,6 +76,7 @@ def write_pyproject(destination: Path, *, repository: Path, summary: str) -> Pat
             summary=summary,
             requires_python=project.get("requires-python", ">=3.10"),
             dependencies=toml_list(project["dependencies"]),
+            command=project["scripts"]["autograder"],
             package_data=toml_list(PACKAGE_DATA),
         ),
         encoding="utf-8",
