@@ -7,12 +7,9 @@ points its entry states, with a message saying what happened; the honest ones mu
 grades they get alone; and nothing outside the sandboxes' scratch directories may be written.
 """
 
-import contextlib
 import hashlib
-import os
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -95,7 +92,9 @@ def batch(tmp_path_factory):
     # scratch directories of its own in the machine's.
     temporary = tmp_path_factory.mktemp("tmp")
     temporary.chmod(0o755)
-    with private_temporary_directory(temporary):
+    with pytest.MonkeyPatch.context() as patch:  # for this process and the processes it starts
+        patch.setenv("TMPDIR", str(temporary))
+        patch.setattr(tempfile, "tempdir", None)
         started = time.monotonic()
         results = grade_many(paths, assignment="rnn", jobs=2, limits=LIMITS)
         seconds = time.monotonic() - started
@@ -107,21 +106,6 @@ def batch(tmp_path_factory):
         "seconds": seconds,
         "leftovers": set(temporary.glob("autograder-sandbox-*")),
     }
-
-
-@contextlib.contextmanager
-def private_temporary_directory(directory: Path) -> Iterator[None]:
-    """Within: ``directory`` is this process's temporary directory, and that of the processes it starts."""
-    previous = os.environ.get("TMPDIR"), tempfile.tempdir
-    os.environ["TMPDIR"], tempfile.tempdir = str(directory), None
-    try:
-        yield
-    finally:
-        if previous[0] is None:
-            os.environ.pop("TMPDIR")
-        else:
-            os.environ["TMPDIR"] = previous[0]
-        tempfile.tempdir = previous[1]
 
 
 def test_the_reference_earns_full_marks_in_a_hostile_batch(batch):

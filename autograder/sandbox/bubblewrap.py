@@ -45,6 +45,10 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime")
 MERGED_USR_LINKS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 """Top-level directories that are links into /usr on merged-/usr systems, or directories elsewhere."""
 
+DISABLE = "AUTOGRADER_BUBBLEWRAP"
+"""Environment variable: ``0`` makes :func:`bubblewrap` return None (the fallback, e.g. to test it)."""
+
+
 def matplotlib_cache_dir() -> Path | None:
     """Where matplotlib keeps its font lists on Linux (``matplotlib.get_cachedir()``), without importing it.
 
@@ -60,10 +64,6 @@ def matplotlib_cache_dir() -> Path | None:
         return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "matplotlib")
     except RuntimeError:  # no home directory
         return None
-
-
-DISABLE = "AUTOGRADER_BUBBLEWRAP"
-"""Environment variable: ``0`` makes :func:`bubblewrap` return None (the fallback, e.g. to test it)."""
 
 
 @functools.cache
