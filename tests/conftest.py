@@ -86,7 +86,6 @@ LONGEST_FIRST = [
     "test_builds",
     "test_adversarial",
     "test_isolation",
-    "test_release",
     "test_benchmarks",
     "test_course_claims",
     "test_grade_cli",

@@ -86,7 +86,7 @@ def test_the_throughput_benchmark_runs_in_a_tiny_mode(throughput, capsys):
 
 def test_the_breakdown_accounts_for_every_check(grade_latency, tmp_path):
     """Does the breakdown of one grading time the process start and every test cell, with its round trips and floor?"""
-    notebook = grade_latency.prepare_course(tmp_path / "course", "rnn")
+    notebook = grade_latency.prepare_course(tmp_path / "course", "rnn", nbgrader=False)
     parts = grade_latency.breakdown(tmp_path / "course", notebook, "rnn")
     names = [part.name for part in parts]
     assert names[:2] == ["student process start", "setup and answer cells"]

@@ -4,8 +4,9 @@ and ``autograder audit`` finds exactly the submission whose score nbgrader was f
 One course directory under pytest's temporary directory (outside the checkout, so the hidden
 checks can only find the reference through it) is released, handed the submissions of each
 assignment, autograded and given feedback once for the whole module: for both assignments the
-reference, the untouched release and the buggy demo student; for ``rnn`` also a tamperer whose
-answer cell replaces the check of ``clip_by_norm`` in nbgrader's kernel. The course's instructor
+reference, the untouched release and the buggy demo student; for ``rnn`` also a tamperer who
+answers only ``clip_by_norm``, wrongly, in a cell that replaces its check in nbgrader's kernel (the
+other answers left as released keep the kernel's run short). The course's instructor
 has dropped the hidden tests of ``rnn``'s ``test_sigmoid`` (and their points), so the course's
 test cells differ from the checkout's: an audit regrading with the checkout's cells would give
 every student more points in that cell than nbgrader did.
@@ -107,15 +108,12 @@ def graded(course) -> Callable[[str], dict[str, StudentGrade]]:
         submissions = demo_answers(assignment, source)
         submissions["buggy"][PROBED[assignment]] += PROBE.format(assignment)
         if assignment == "rnn":
-            submissions["tamperer"] = {
-                **submissions["reference"],
-                "clip_by_norm": WRONG_CLIP_BY_NORM_AND_PATCHED_CHECK,
-            }
+            submissions["tamperer"] = {"clip_by_norm": WRONG_CLIP_BY_NORM_AND_PATCHED_CHECK}
         started = time.perf_counter()
         grades = grade_with_nbgrader(course, assignment, submissions)
         print(f"nbgrader pipeline for {len(submissions)} students of {assignment}: {time.perf_counter() - started:.1f} s")
         if assignment == "rnn":
-            assert grades["tamperer"].score == grades["reference"].score  # nbgrader is fooled
+            assert grades["tamperer"].test_scores["test_clip_by_norm"] == (3, 3)  # nbgrader is fooled
             # What a process the tamperer's code left behind could do once nbgrader saved its notebook:
             # put an honest-looking notebook in its place, so that regrading autograded/ would confirm it.
             honest = course / "autograded" / "reference" / "rnn" / "rnn.ipynb"

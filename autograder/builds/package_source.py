@@ -21,9 +21,6 @@ PLACEHOLDER = re.compile(r"@[a-z_]+@")
 INSTRUCTOR_ONLY = ("builds", "instructor", "releases")
 """Entries of ``autograder/`` that are not shipped: they are not needed to grade."""
 
-PACKAGE_DATA = ["data/*.npz", "schemas/*.json", "releases/*/*"]
-"""The data files of a shipped package; ``releases/<assignment>/`` holds a released notebook."""
-
 
 def render(template: str, **values: str) -> str:
     """The text of ``templates/<template>`` with each ``@name@`` replaced by ``values[name]``.
@@ -77,7 +74,6 @@ def write_pyproject(destination: Path, *, repository: Path, summary: str) -> Pat
             requires_python=project.get("requires-python", ">=3.10"),
             dependencies=toml_list(project["dependencies"]),
             command=project["scripts"]["autograder"],
-            package_data=toml_list(PACKAGE_DATA),
         ),
         encoding="utf-8",
     )

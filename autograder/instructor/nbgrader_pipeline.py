@@ -129,6 +129,22 @@ def generate_releases(
     return names
 
 
+def copy_release(course: Path, assignment: str, *, repository: Path = REPOSITORY) -> Path:
+    """Put the committed release of ``assignment`` where ``nbgrader generate_assignment`` would write it.
+
+    For courses graded without nbgrader, it saves starting nbgrader: the committed ``assignments/``
+    is what ``generate_assignment`` makes of the solutions, byte for byte (``make assignments``
+    writes it, and the tests regenerate it to compare).
+    """
+    return Path(
+        shutil.copytree(
+            repository / "assignments" / assignment,
+            course / "assignments" / assignment,
+            ignore=shutil.ignore_patterns(*IGNORED),
+        )
+    )
+
+
 def submit(course: Path, assignment: str, student: str, answers: Answers) -> Path:
     """Hand in the release filled with ``answers`` as ``submitted/<student>/<assignment>/``."""
     folder = course / "submitted" / student / assignment
