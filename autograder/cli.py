@@ -2,7 +2,7 @@
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
-                 [--seed N]
+                 [--seed N] [--seconds-per-call S]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json] [--results RESULTS.json]
 autograder report RESULTS.json... --output report.html
@@ -72,6 +72,12 @@ def parser() -> argparse.ArgumentParser:
         "--seed",
         type=seed,
         help="the seed of the hidden cases, to reproduce a grading (default: $AUTOGRADER_SEED, else fresh)",
+    )
+    grade.add_argument(
+        "--seconds-per-call",
+        type=seconds,
+        metavar="S",
+        help="the wall time one call of a student function may take before it is stopped (default: 10)",
     )
     grade.set_defaults(run=grade_command)
     merge = commands.add_parser(
@@ -208,6 +214,17 @@ def seed(text: str) -> int:
     return int(text)
 
 
+def seconds(text: str) -> float:
+    """An argument that must be a positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number of seconds, got {text!r}")
+    return value
+
+
 def grade_command(arguments: argparse.Namespace) -> int:
     """Grade each submission in a confined process and write the results in the format asked for.
 
@@ -242,8 +259,18 @@ def grade_command(arguments: argparse.Namespace) -> int:
             on_result=advance,
             store=store,
             scheduler=arguments.scheduler,
+            limits=limits_of(arguments),
         )
     return write_results(results, arguments)
+
+
+def limits_of(arguments: argparse.Namespace):
+    """The limits of the student processes the options ask for; None for the defaults."""
+    if arguments.seconds_per_call is None:
+        return None
+    from autograder.sandbox.process import Limits
+
+    return Limits(seconds_per_call=arguments.seconds_per_call)
 
 
 def merge_command(arguments: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from autograder.grading import batch
 from autograder.grading.batch import grade_in_pool, grade_many
 from autograder.grading.result_store import ResultStore
 from autograder.results import SubmissionResult
+from autograder.sandbox.process import Limits
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,14 @@ def test_a_changed_notebook_is_graded_again(untouched, tmp_path):
     assert key == batch.store_key(store, untouched[0], None)
     assert key != batch.store_key(store, untouched[1], "rnn")
     assert batch.store_key(store, str(tmp_path / "missing.ipynb"), "rnn") is None
+
+
+def test_other_limits_grade_again(untouched, tmp_path):
+    """Is a result stored under the limits it was graded with, so that a run with another time per call grades again?"""
+    store = ResultStore(tmp_path / "results")
+    default = batch.store_key(store, untouched[0], "rnn")
+    assert default == batch.store_key(store, untouched[0], "rnn", Limits())
+    assert default != batch.store_key(store, untouched[0], "rnn", Limits(seconds_per_call=2.0))
 
 
 def test_a_killed_worker_costs_a_retry_not_a_grade():

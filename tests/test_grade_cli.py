@@ -112,6 +112,39 @@ def test_single_submission_formats_refuse_a_batch(submitted, capsys):
     assert "single submission" in capsys.readouterr().err
 
 
+SLOW_GROWTH_FACTOR = """
+import time
+
+
+def growth_factor(norms):
+    time.sleep(30)
+"""
+"""An answer whose every call hangs (sleeping, so that waiting for it costs no CPU)."""
+
+
+def test_seconds_per_call_stops_a_hanging_function_sooner(submitted, tmp_path, capsys):
+    """With --seconds-per-call 1, does a hanging growth_factor lose only its own points, the message saying 1 s?"""
+    source = nbformat.read(REPOSITORY / "solutions" / "rnn" / "rnn.ipynb", as_version=4)
+    answers = {**demo_answers("rnn", source)["reference"], "growth_factor": SLOW_GROWTH_FACTOR}
+    release = nbformat.read(REPOSITORY / "assignments" / "rnn" / "rnn.ipynb", as_version=4)
+    nbformat.write(with_answers(release, answers), tmp_path / "rnn.ipynb")
+    status, out = grade(capsys, tmp_path / "rnn.ipynb", "--format", "json", "--seconds-per-call", "1")
+    document = json.loads(out)
+    lost = {t["function"] for t in document["tests"] if t["status"] == "failed"}
+    assert status == 0 and lost == {"growth_factor"}
+    growth = "".join(t["output"] for t in document["tests"] if t["function"] == "growth_factor")
+    assert "did not return within 1 s" in growth
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "inf", "nan", "soon"])
+def test_seconds_per_call_must_be_a_positive_number(submitted, value, capsys):
+    """Is a --seconds-per-call that is not a positive, finite number refused with exit status 2 and a reason?"""
+    with pytest.raises(SystemExit) as exit:
+        main(["grade", str(submitted / "reference"), "--seconds-per-call", value])
+    assert exit.value.code == 2
+    assert "--seconds-per-call" in capsys.readouterr().err
+
+
 def test_without_solutions_only_the_public_tests_run(submitted, monkeypatch, capsys):
     """Without the solutions, are the public tests of the release graded, and does the result say the hidden ones did not run?"""
     monkeypatch.setattr(reference, "candidate_directories", lambda: [])

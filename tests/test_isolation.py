@@ -39,6 +39,9 @@ SETTINGS = {
 }
 """How the grader is started in each setting: a command prefix and environment variables."""
 
+SECONDS_PER_CALL = 2.0
+"""Short, so that the attempt filling its scratch directory is stopped soon (the reference's calls take milliseconds)."""
+
 
 def result_of(document: dict) -> SubmissionResult:
     """A result rebuilt from its JSON, enough for :func:`points_lost`."""
@@ -70,6 +73,7 @@ def graded(request, tmp_path_factory):
     output = tmp_path_factory.mktemp("out") / "results.json"
     command = [*prefix, sys.executable, "-m", "autograder", "grade", *(str(place / n / "rnn.ipynb") for n in submissions)]
     command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
+    command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
     done = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=600)
     assert output.exists(), done.stderr[-3000:]
     documents = dict(zip(submissions, json.loads(output.read_text())))

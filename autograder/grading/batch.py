@@ -123,7 +123,7 @@ def grade_many(
             graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
     """
     done: dict[str, SubmissionResult] = {}
-    keys = {s: store_key(store, s, assignment) for s in submissions} if store is not None else {}
+    keys = {s: store_key(store, s, assignment, limits) for s in submissions} if store is not None else {}
 
     def finish(submission: str, result: SubmissionResult, *, graded: bool = True) -> None:
         result = identified(result)
@@ -224,11 +224,11 @@ def grade_marked(
     return grade(submission, assignment, limits)
 
 
-def store_key(store: ResultStore, submission: str, assignment: str | None) -> str | None:
-    """The key of a submission in ``store`` (None when its notebook or assignment cannot be told)."""
+def store_key(store: ResultStore, submission: str, assignment: str | None, limits: Limits | None = None) -> str | None:
+    """The key of a submission graded with ``limits`` in ``store`` (None when its notebook or assignment cannot be told)."""
     try:
         notebook = find_notebook(Path(submission), assignment)
         trusted = load_assignment(assignment or infer_assignment(notebook, read_submission(notebook)[0]))
     except (FileNotFoundError, UnknownAssignment):
         return None
-    return store.key(notebook, trusted.notebook)
+    return store.key(notebook, trusted.notebook, limits)

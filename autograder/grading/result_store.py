@@ -2,9 +2,10 @@
 
 ``autograder grade ... --results-dir DIR`` stores each submission's result in ``DIR`` the moment
 it is graded, written atomically, under a key made of the notebook's bytes, the trusted copy of
-its assignment and the grader's version. Run again (after Ctrl-C, a killed worker, a lost node),
-the batch loads what is stored and grades only the rest; a changed notebook, a changed course or
-a new grader makes a new key, so nothing stale is reused.
+its assignment, the grader's version and the limits of the student processes. Run again (after
+Ctrl-C, a killed worker, a lost node), the batch loads what is stored and grades only the rest; a
+changed notebook, a changed course, a new grader or other limits make a new key, so nothing stale
+is reused.
 """
 
 import dataclasses
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from autograder.atomic_files import write_atomically
 from autograder.results import CaseResult, Mistake, SubmissionResult, TestResult
+from autograder.sandbox.process import Limits
 
 PACKAGE = "rnn-gradients-autograder"
 
@@ -60,10 +62,12 @@ class ResultStore:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def key(self, notebook: Path, trusted: Path | None) -> str | None:
-        """The key of a submission: its bytes, the trusted notebook's bytes, the grader's version.
+    def key(self, notebook: Path, trusted: Path | None, limits: Limits | None = None) -> str | None:
+        """The key of a submission: its bytes, the trusted notebook's bytes, the grader's version, the limits.
 
-        None when the notebook cannot be read (such a submission is always graded again).
+        A batch run again with other limits (``--seconds-per-call``) grades again: a slow function
+        may pass under one and fail under another. None when the notebook cannot be read (such a
+        submission is always graded again).
         """
         try:
             digest = hashlib.sha256(notebook.read_bytes())
@@ -71,6 +75,7 @@ class ResultStore:
             return None
         digest.update(b"\0" + (trusted.read_bytes() if trusted is not None else b""))
         digest.update(b"\0" + grader_version().encode())
+        digest.update(b"\0" + repr(limits or Limits()).encode())
         return digest.hexdigest()
 
     def load(self, key: str | None, submission: str) -> SubmissionResult | None:
