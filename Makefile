@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 # Matplotlib is headless without help: Agg in the test process (tests/conftest.py), the
 # inline backend in notebook kernels (an MPLBACKEND setting would hide the figures there).
 RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
+# The suite starts hundreds of Python processes (graders, sandboxes, kernels, nbgrader): a machine
+# that sets PYTHONDONTWRITEBYTECODE would have each of them compile this package from source again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test lint assignments known-answers clean
 

@@ -188,8 +188,13 @@ def machine_environment(home: Path, user: str) -> dict[str, str]:
 
 
 def snapshot(folders: tuple[str, ...]) -> dict[Path, bytes]:
-    """The bytes of every file under ``folders`` of the checkout."""
-    return {f: f.read_bytes() for d in folders for f in sorted((REPOSITORY / d).rglob("*")) if f.is_file()}
+    """The bytes of every file under ``folders`` of the checkout, Python's bytecode caches left out."""
+    return {
+        f: f.read_bytes()
+        for d in folders
+        for f in sorted((REPOSITORY / d).rglob("*"))
+        if f.is_file() and "__pycache__" not in f.parts
+    }
 
 
 def same_content(path: Path, before: bytes) -> bool:
