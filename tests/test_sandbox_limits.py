@@ -1,12 +1,15 @@
 """Limits the grader enforces on a sandbox, whatever the student process does to itself."""
 
+import gc
 import os
+import sys
 import warnings
 
 import numpy as np
 import pytest
 
 from autograder.checking.case import SandboxFailure
+from autograder.sandbox.fork_server import MAX_SERVERS, ForkServer, fork_server
 from autograder.sandbox.process import Cell, Limits, Sandbox
 from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.text_safety import clipped, safe_text
@@ -36,7 +39,29 @@ def test_a_flood_of_warnings_reaches_the_checks_as_at_most_max_warnings_and_a_co
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert sandbox.call("noisy", (), {}) == 0
-    assert [str(w.message) for w in caught] == ["w0", "w1", "w2", "w3", "w4", "... and 49995 more warnings"]
+    replayed = [str(w.message) for w in caught if w.category is UserWarning]  # not the grader's own ResourceWarnings
+    assert replayed == ["w0", "w1", "w2", "w3", "w4", "... and 49995 more warnings"]
+
+
+def test_an_evicted_zygote_leaves_no_open_file_behind():
+    """When a grading thread keeps more kinds of zygotes than it may, is the oldest closed for good, its log file too?"""
+    made = []
+
+    def make():
+        made.append(ForkServer([sys.executable, "-c", "pass"], env={}, settings={}, preexec=None, seconds_to_start=1))
+        return made[-1]
+
+    owner = object()  # an owner of its own: no other test's zygotes
+    for kind in range(MAX_SERVERS + 1):
+        fork_server(("kind", kind), make, owner=id(owner))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        evicted = made.pop(0)
+        del evicted
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+    for server in made:
+        server.close()
 
 
 def test_an_answer_larger_than_the_grader_accepts_costs_only_its_function():

@@ -109,7 +109,7 @@ class ForkServer:
                         self._await_hello()
                     return self._fork(self._children, settings, fds)
                 except ZygoteFailed:
-                    self.close()
+                    self.stop()
                     if attempt == 2:
                         raise
         raise AssertionError("unreachable")
@@ -149,7 +149,7 @@ class ForkServer:
                     os.close(fd)
                 code = answer["status"]["code"]
             except (OSError, EOFError, ValueError, TimeoutError, KeyError, TypeError):
-                self.close()
+                self.stop()
                 return None, killed
         return (int(code) if isinstance(code, int) else None), killed
 
@@ -164,7 +164,15 @@ class ForkServer:
                 self._launch()
 
     def close(self) -> None:
-        """Kill the zygote and everything it forked (its process group; under bubblewrap, its PID namespace)."""
+        """Stop the zygote for good: kill it and everything it forked, and close its log."""
+        self.stop()
+        self._log.close()
+
+    def stop(self) -> None:
+        """Kill the zygote and everything it forked (its process group; under bubblewrap, its PID namespace).
+
+        The next fork starts a new one.
+        """
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -173,7 +181,7 @@ class ForkServer:
             self._process = None
 
     def _launch(self) -> None:
-        self.close()
+        self.stop()
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [*self.command, str(theirs.fileno()), json.dumps(self.settings, separators=(",", ":"))]
         self._log.truncate(0)
@@ -199,7 +207,7 @@ class ForkServer:
             hello["hello"]
         except (OSError, EOFError, ValueError, TimeoutError, KeyError, TypeError) as error:
             log = self._log_tail()
-            self.close()
+            self.stop()
             raise ZygoteFailed(f"the zygote did not start ({type(error).__name__}):\n{log}") from None
         self._awaiting_hello = False
 
