@@ -106,15 +106,22 @@ def test_the_non_normal_matrix_grows_for_a_few_steps_and_then_vanishes_like_its_
 
 
 def test_every_unclipped_run_diverges_and_every_clipped_run_stays_finite(rnn):
-    """3.4: 'without clipping every run diverges within its first few dozen iterations, beyond 1e6; with clipping every run stays finite'?"""
+    """3.4: 'without clipping every run diverges within its first few dozen iterations, beyond 1e6, and never
+    comes back below it; with clipping every run stays finite'?
+
+    Where a diverged run ends (inf, nan or a huge finite loss) depends on the last bits of the machine's
+    arithmetic, so only what the text says is asserted.
+    """
     unclipped = np.array(rnn["runs"]["no clipping"]["loss"], dtype=float)
     clipped = np.array(rnn["runs"][f"clip by global norm ({rnn['max_norm']:g})"]["loss"], dtype=float)
     assert unclipped.shape[0] >= 5
     for loss in unclipped:
-        assert not np.isfinite(loss[-1])
-        assert np.argmax(~np.isfinite(loss) | (loss > 1e6)) < 60
+        diverged = ~np.isfinite(loss) | (loss > 1e6)
+        first = int(np.argmax(diverged))
+        assert diverged[first] and first < 60
+        assert np.all(diverged[first:])
     assert np.all(np.isfinite(clipped))
-    assert all(math.isinf(f) for f in rnn["finals"]["none"])
+    assert all(math.isinf(f) or f > 1e6 for f in rnn["finals"]["none"])
 
 
 def test_with_clipping_some_runs_learn_and_others_stay_near_the_baseline(rnn):
