@@ -59,6 +59,8 @@ class CaseResult:
             (:mod:`autograder.checking.hidden_cases`); None for a public case.
         mistake: when it failed and a check recognised why, the mistake (its text is also the
             ``Likely mistake:`` line of ``message``); None otherwise.
+        inherited_from: the other student functions a failure of this case came from (it passed
+            with the reference in their place, so it cost nothing here); empty otherwise.
     """
 
     function: str
@@ -69,6 +71,7 @@ class CaseResult:
     hidden: bool = False
     seed: int | None = None
     mistake: Mistake | None = None
+    inherited_from: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _make_text_safe(self)

@@ -6,8 +6,9 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.checking.case import Case, CheckFailed, call, report, run_cases, unpack
-from autograder.checking.purity import check_run
+from autograder.checking.case import Case, CheckFailed, call, report, unpack
+from autograder.checking.running import run_cases
+from autograder.checking.check_run import check_run
 
 
 def test_not_implemented_says_so():

@@ -47,13 +47,13 @@ def test_transposed_shape_is_recognised():
     ("actual", "expected_text"),
     [
         ([1.0, 2.0], "it is a list"),
-        (np.array([1, 2]), "dtype int64, expected float64"),
+        (np.array(["1", "2"]), "dtype <U1, expected float64"),
         (np.array([np.nan, 1.0]), "non-finite values"),
         (None, "it is a NoneType"),
     ],
 )
 def test_wrong_types_and_non_finite_values_get_a_clear_message(actual, expected_text):
-    """Are lists, integer arrays, None and NaN each named for what they are?"""
+    """Are lists, string arrays, None and NaN each named for what they are?"""
     with pytest.raises(CheckFailed, match=expected_text):
         check_array(actual, function="f", output="y", shape=(2,))
 
@@ -103,7 +103,8 @@ def test_a_factor_is_not_named_on_too_few_entries(size):
 
 def test_a_hidden_case_names_the_worst_index_and_the_students_value_but_no_expected_value():
     """Hidden inputs can be rebuilt by the student; expected values (or distances to them) would give away the reference."""
-    from autograder.checking.case import Case, run_cases
+    from autograder.checking.case import Case
+    from autograder.checking.running import run_cases
 
     def wrong():
         assert_close(np.array([1.0, 2.0, 3.5]), np.array([1.0, 2.0, 3.0]), function="f", output="y")
@@ -112,3 +113,30 @@ def test_a_hidden_case_names_the_worst_index_and_the_students_value_but_no_expec
     assert "DESIRED 3" in public and "Max absolute difference: 0.5" in public
     assert "Worst at index (2,): ACTUAL 3.5" in hidden and "expected values are not shown" in hidden
     assert "DESIRED" not in hidden and "difference:" not in hidden and "3.0" not in hidden
+
+
+@pytest.mark.parametrize(
+    ("actual", "shape", "slip"),
+    [
+        (np.array([[1.0, 2.0]]), (2,), ("(1, 2)", "(2,)", "shape")),
+        (np.array([1.0, 2.0]), (1, 2), ("(2,)", "(1, 2)", "shape")),
+        (np.array([[1.0], [2.0]]), (2,), ("(2, 1)", "(2,)", "shape")),
+        (np.array([1, 2]), (2,), ("int64", "float64", "dtype")),
+        (np.array([True, False]), (2,), ("bool", "float64", "dtype")),
+    ],
+)
+def test_equivalent_shapes_and_integer_types_are_judged_by_their_values_and_logged(actual, shape, slip):
+    """Are an axis of size 1 too many or too few, and integers or booleans, reshaped to floats and logged as a slip?"""
+    from autograder.checking.check_run import check_run
+
+    with check_run("f") as log:
+        got = check_array(actual, function="f", output="y", shape=shape)
+    assert got.shape == shape and got.dtype == np.float64
+    np.testing.assert_array_equal(got.ravel(), np.asarray(actual, dtype=float).ravel())
+    assert [(s.got, s.expected, s.kind) for s in log.own_slips("f")] == [slip]
+
+
+def test_shapes_with_other_sizes_are_not_equivalent():
+    """Does an array with other sizes than the documented shape still fail, naming both shapes?"""
+    with pytest.raises(CheckFailed, match=r"has shape \(2, 2\), expected \(4,\)"):
+        check_array(np.ones((2, 2)), function="f", output="y", shape=(4,))

@@ -15,6 +15,7 @@ from rnn_grading import full_marks, run_check
 from test_reference_scores import RNN_CHECKS
 
 from autograder.checking.purity_case import PURITY_CASE
+from autograder.checking.shape_case import SHAPE_CASE
 
 CHECKS = sorted(RNN_CHECKS)
 FORWARDS = {"rnn_step_forward", "rnn_forward"}
@@ -73,7 +74,8 @@ def _nan(value):
 
 
 def _integers(value):
-    return np.round(value).astype(int) if isinstance(value, np.ndarray) else round(value)
+    """Wrong values as integers: ten times the right ones, rounded (a right value in an integer type is a slip)."""
+    return np.round(10 * value).astype(int) if isinstance(value, np.ndarray) else round(10 * value)
 
 
 def _extra_axis(value):
@@ -87,9 +89,8 @@ def _as_list(value):
 WRONG_RETURNS = {
     "None": (lambda result: None, "NoneType|should return a"),
     "a list": (_as_list, "it is a list|should be a float, got list"),
-    "a wrong shape": (_extra_axis, "has shape|should be a float, got ndarray"),
     "NaN": (_nan, "non-finite|nan"),
-    "integers": (_integers, "dtype int|should be a float, got int"),
+    "wrong integers": (_integers, "came back as int|should be a float, got int"),
 }
 """How each wrong return value is made from the right one, and what the message must say."""
 
@@ -106,7 +107,7 @@ WRONG_RETURN_CHECKS = [
 @pytest.mark.parametrize("kind", list(WRONG_RETURNS))
 @pytest.mark.parametrize("check", WRONG_RETURN_CHECKS)
 def test_wrong_return_values_fail_every_case_that_looks_at_them(check, kind, reference, capsys):
-    """Does None, a list, a wrong shape, NaN or integers fail every case that looks at the values, by name?"""
+    """Does None, a list, NaN or wrong integers fail every case that looks at the values, by name?"""
     name = graded_function(check)
     right = getattr(reference, name)
     make, says = WRONG_RETURNS[kind]
@@ -120,7 +121,27 @@ def test_wrong_return_values_fail_every_case_that_looks_at_them(check, kind, ref
         assert score < full_marks(check, hidden=hidden)
         passed = [line for line in out.splitlines() if "✓" in line]
         assert all("ValueError" in line or "left unchanged" in line for line in passed), out
-        assert any(text in out for text in says.split("|")), out
+        if kind != "wrong integers" or not hidden:  # the type is the public shape case's to name
+            assert any(text in out for text in says.split("|")), out
+
+
+@pytest.mark.parametrize("check", WRONG_RETURN_CHECKS)
+def test_right_values_with_an_extra_axis_of_size_1_lose_only_the_shape_case(check, reference, capsys):
+    """Does a function whose outputs carry an extra axis of size 1 lose the shape case only, told which shape?"""
+    name = graded_function(check)
+    right = getattr(reference, name)
+
+    def with_extra_axis(*args, **kwargs):
+        return _map_outputs(right(*args, **kwargs), check, _extra_axis)
+
+    public, out = grade_quietly(check, reference, {name: with_extra_axis}, capsys, hidden=False)
+    hidden, _ = grade_quietly(check, reference, {name: with_extra_axis}, capsys, hidden=True)
+    if check == "clip_by_global_norm":  # its global norm is a float: an array of shape (1,) is a wrong type
+        assert public < full_marks(check, hidden=False)
+        return
+    assert (public, hidden) == (full_marks(check, hidden=False) - 0.25, full_marks(check, hidden=True)), out
+    assert [line.strip() for line in out.splitlines() if "✗" in line] == [f"✗ {SHAPE_CASE} [0/0.25]"], out
+    assert "where (" in out and "is documented" in out and "drop the extra axis of size 1" in out, out
 
 
 def test_output_on_stderr_and_stdout_and_warnings_are_swallowed(reference, capsys):
@@ -169,7 +190,7 @@ class StudentError(Exception):
 def test_errors_and_exit_become_messages(error, says, reference, capsys):
     """Do any Exception, and SystemExit (exit(), sys.exit()), become a failed case that says what happened?
 
-    The purity case, which counts only once a case that checks values passes, says so instead.
+    The purity and shape cases, which count only once a case on fresh inputs earns points, say so instead.
     """
 
     def raises(*args, **kwargs):
@@ -178,9 +199,9 @@ def test_errors_and_exit_become_messages(error, says, reference, capsys):
     for hidden in (False, True):
         score, out = grade_quietly("rnn_backward", reference, {"rnn_backward": raises}, capsys, hidden=hidden)
         assert score == 0.0
-        purity = out.count(f"✗ {PURITY_CASE}")
-        assert purity == (0 if hidden else 1)
-        assert out.count("✗") - purity == out.count(says) > 0, out
+        not_counted = out.count(f"✗ {PURITY_CASE}") + out.count(f"✗ {SHAPE_CASE}")
+        assert not_counted == (0 if hidden else 2)
+        assert out.count("✗") - not_counted == out.count(says) > 0, out
         assert "in raises, line" in out
 
 

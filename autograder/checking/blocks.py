@@ -14,21 +14,24 @@ import numpy as np
 from autograder.checking.case import (
     Case,
     CheckFailed,
+    SetAside,
     call,
     call_each,
     describe_exception,
     report,
-    run_cases,
     unpack,
 )
 from autograder.checking.changes import PurityError
+from autograder.checking.check_run import is_helper
 from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.gradcheck import central_difference_of_values, linear_loss, perturbed, relative_error
 from autograder.checking.hidden_cases import current_seed
+from autograder.checking.judging import judge_each
 from autograder.checking.property import format_example
 from autograder.checking.purity import call_on_copies
 from autograder.checking.reference import SolutionsNotFound, load_reference
+from autograder.checking.running import run_cases
 
 GRADIENT_TOLERANCE = 1e-6
 
@@ -105,24 +108,59 @@ def call_checked_each(
     outputs: tuple[str, ...],
     shapes: dict[str, tuple[int, ...]] | None = None,
     keep: int | None = None,
+    allow_warnings: bool = True,
 ) -> Iterator[tuple]:
     """:func:`call_checked` of each dict of keyword arguments in ``calls``, lazily, in one round trip to a sandbox.
 
     With ``keep``, only the first ``keep`` outputs are needed (see :func:`autograder.checking.case.call_each`).
     """
-    for result in call_each(function, [((), kwargs) for kwargs in calls], name=name, keep=keep):
+    for result in call_each(
+        function, [((), kwargs) for kwargs in calls], name=name, keep=keep, allow_warnings=allow_warnings
+    ):
         yield checked_outputs(result, name=name, outputs=outputs, shapes=shapes)
 
 
 def checked_outputs(
     result, *, name: str, outputs: tuple[str, ...], shapes: dict[str, tuple[int, ...]] | None
 ) -> tuple:
-    """What a student function returned, as a tuple of ``outputs``, each named in ``shapes`` checked for its shape."""
+    """What a student function returned, as a tuple of ``outputs``, each named in ``shapes`` checked for its shape.
+
+    When the function is a helper of the check (not the one it grades), a wrong result sets the
+    example aside rather than failing it (see :class:`autograder.checking.case.SetAside`).
+    """
     shapes = shapes or {}
-    return tuple(
-        check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
-        for output, value in zip(outputs, unpack(result, outputs, function=name))
-    )
+    try:
+        return tuple(
+            check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
+            for output, value in zip(outputs, unpack(result, outputs, function=name))
+        )
+    except CheckFailed as failure:
+        if is_helper(name):
+            raise SetAside(str(failure), sources=(name,)) from None
+        raise
+
+
+def examples_case(
+    name: str,
+    points: float,
+    examples: list[tuple[str, dict]],
+    statement: Callable[[dict], None],
+    *,
+    fresh: bool = False,
+    part_of: Callable[[dict], str] | None = None,
+) -> Case:
+    """A case that holds when ``statement(example)`` returns for each of a few fixed examples.
+
+    For statements on inputs too special for Hypothesis to draw (pre-activations of a thousand),
+    judged each on its own (:func:`autograder.checking.judging.judge_each`); a failure ends with
+    the example's sizes and values, small enough to be printed in full.
+    """
+
+    def judge(example: dict) -> None:
+        with failing_inputs(f"{describe_sizes(example)}, namely\n{format_example(example)}"):
+            statement(example)
+
+    return Case(name, points, lambda: judge_each(examples, judge, part_of=part_of), fresh)
 
 
 @contextlib.contextmanager
@@ -150,25 +188,46 @@ def assert_known_answers(
     *,
     hints: dict[str, str],
     diagnosis: Callable[[str, dict[str, np.ndarray]], Diagnosis | None] | None = None,
-) -> None:
+    desired: Callable[[str, dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None,
+    part_of: Callable[[dict], str] | None = None,
+    rtol: float = 1e-7,
+    atol: float = 1e-9,
+) -> str | None:
     """Fail unless the student's outputs equal the published ones on every known-answer example.
+
+    The examples are judged each on its own (:func:`autograder.checking.judging.judge_each`): each
+    output is right when it is right on all of them (within each part, if ``part_of`` splits them,
+    e.g. by activation), and an example spoiled by a helper is set aside. Returns a note when
+    some were.
 
     Args:
         assignment: the assignment the examples belong to, for messages.
         function: the student's function as named in messages.
         examples: ``{example name: {argument or output: array}}``, as
             :func:`autograder.checking.known_answers.examples_of` returns them.
-        outputs_of: ``outputs_of(example name, example)``: the student's outputs by name; each is
-            compared with the example's array of the same name.
+        outputs_of: ``outputs_of(example name, example)``: the student's outputs by name.
         hints: a hint for each output.
         diagnosis: ``diagnosis(example name, example)``: what names a mistake on that example.
+        desired: ``desired(example name, example)``: the expected outputs by name; by default the
+            example's array of each output's name.
+        part_of: the part an example belongs to (e.g. its activation).
+        rtol: relative tolerance of the comparison.
+        atol: absolute tolerance of the comparison.
     """
-    for key, example in examples.items():
+
+    def judge(item: tuple[str, dict[str, np.ndarray]]) -> None:
+        key, example = item
         with failing_inputs(known_answer(assignment, function, key, example)):
             actual = outputs_of(key, example)
             diagnose = diagnosis(key, example) if diagnosis is not None else None
-            desired = {output: example[output] for output in actual}
-            assert_outputs_close(function, actual, desired, hints=hints, diagnose=diagnose)
+            expected = desired(key, example) if desired is not None else {output: example[output] for output in actual}
+            assert_outputs_close(function, actual, expected, hints=hints, diagnose=diagnose, rtol=rtol, atol=atol)
+
+    return judge_each(
+        ((key, (key, example)) for key, example in examples.items()),
+        judge,
+        part_of=(lambda item: part_of(item[1])) if part_of is not None else None,
+    )
 
 
 def assert_causal(
@@ -294,6 +353,7 @@ def assert_gradients_match(
 
 
 def _raise_first(failures: dict[str, str], actual: dict, desired: dict, diagnose: Diagnosis | None):
+    """Fail with the first wrong output's message, naming the others, the outputs compared and the wrong ones."""
     if not failures:
         return
     message = next(iter(failures.values()))
@@ -302,7 +362,17 @@ def _raise_first(failures: dict[str, str], actual: dict, desired: dict, diagnose
     mistake = diagnose(set(failures), actual, desired) if diagnose is not None else None
     if mistake is not None:
         message += f"\nLikely mistake: {mistake.text}"
-    raise CheckFailed(message, mistake=mistake)
+    raise CheckFailed(
+        message,
+        mistake=mistake,
+        outputs=tuple(output_name(output) for output in desired),
+        wrong=frozenset(output_name(output) for output in failures),
+    )
+
+
+def output_name(label: str) -> str:
+    """The output a comparison's label names: ``"next_h"`` for ``"next_h (tanh N=1)"``, ``"f'(a)"`` for ``"f'(a) for 'relu'"``."""
+    return label.split(" ", 1)[0]
 
 
 def numerical_gradients(

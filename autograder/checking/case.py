@@ -7,7 +7,7 @@ any stderr output in a test cell as zero.
 """
 
 import contextlib
-import io
+import copy
 import re
 import sys
 import sysconfig
@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checking.changes import PurityError
-from autograder.checking.purity import call_on_copies, check_run
+from autograder.checking.check_run import current_stand_ins, is_helper, note_helper_call
+from autograder.checking.purity import call_on_copies
 from autograder.results import CaseResult, Mistake, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
@@ -49,15 +50,63 @@ class CheckFailed(AssertionError):
     Attributes:
         mistake: the common mistake a diagnosis recognised behind the failure, or None; it becomes
             the case result's ``mistake``, so that reports count mistakes without reading messages.
+        outputs: when the failure concerns some outputs of a function that returns several, the
+            outputs that were compared (``("dx", "dprev_h", ...)``); None when it concerns them all.
+        wrong: which of ``outputs`` were wrong: a case judging each output on its own earns the
+            share of its points that the right ones make up.
+        share: the share of the case's points earned despite the failure, when the case worked it
+            out itself (see :func:`autograder.checking.judging.judge_each`); else it follows from
+            ``outputs`` and ``wrong``.
     """
 
-    def __init__(self, message: str = "", *, mistake: Mistake | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        mistake: Mistake | None = None,
+        outputs: tuple[str, ...] | None = None,
+        wrong: frozenset[str] | None = None,
+        share: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.mistake = mistake
+        self.outputs = outputs
+        self.wrong = wrong
+        self.share = share
 
     def amended(self, text: str) -> "CheckFailed":
-        """The same failure with ``text`` as a last line of its message, its mistake kept."""
-        return CheckFailed(f"{self}\n{text}", mistake=self.mistake)
+        """The same failure (its kind, mistake and outputs kept) with ``text`` as a last line of its message."""
+        failure = copy.copy(self)
+        failure.args = (f"{self}\n{text}",)
+        return failure
+
+    @property
+    def share_right(self) -> float:
+        """The share of the case's points still earned: ``share``, else the share of the compared outputs that were right.
+
+        0 when the failure concerns the whole result.
+        """
+        if self.share is not None:
+            return self.share
+        if not self.outputs or self.wrong is None:
+            return 0.0
+        return (len(self.outputs) - len(set(self.wrong) & set(self.outputs))) / len(self.outputs)
+
+
+class SetAside(CheckFailed):
+    """An example that cannot judge the function a check grades: another student function it needs failed on it.
+
+    The check of a backward pass calls the student's forward pass for its cache; when that call
+    fails, or returns wrong values, the example says nothing about the backward pass. It is set
+    aside (:mod:`autograder.checking.judging`), and the case is judged on its other examples.
+
+    Attributes:
+        sources: the student functions that failed, e.g. ``("rnn_forward",)``.
+    """
+
+    def __init__(self, message: str = "", *, sources: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.sources = sources
 
 
 class StudentCodeError(Exception):
@@ -103,15 +152,17 @@ class Case:
         points: what the case is worth.
         run: a callable that returns when the promise holds and raises CheckFailed otherwise; it
             may return a note, shown to the student under the passed case.
-        judges_values: True for a case that only right values pass: a stub, a constant or a zero
-            output fails it (known answers, a gradient check). The purity case of a check is
-            earned only together with one of these (see ``autograder.checking.blocks.purity_case``).
+        fresh: True for a case that judges values on inputs whose answers are not published (a
+            property that pins the values down, a gradient check, a hidden case): a stub, a
+            constant, zeros or a table of the published known answers fails it. Every other case of
+            a check (known answers, purity, shapes, input validation) is earned only together with
+            a fresh case that earns points (see :mod:`autograder.checking.running`).
     """
 
     name: str
     points: float
     run: Callable[[], str | None]
-    judges_values: bool = False
+    fresh: bool = False
 
 
 def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kwargs):
@@ -121,6 +172,12 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
     :func:`autograder.checking.purity.call_on_copies`), and an argument it changes is logged for the
     purity case of the check, not failed here. An argument that cannot be copied or compared
     fails the call.
+
+    When the function is not the one the check grades (a backward pass's check calls the
+    student's forward pass for its cache), its failure is not the graded function's: it is raised
+    as :class:`SetAside`, and the call is logged so that its values can be compared with the
+    reference's if the example fails (see :mod:`autograder.checking.inheritance`). While a case is
+    checked again with the reference standing in for the function, the reference answers instead.
 
     Args:
         function: the student's function.
@@ -132,6 +189,26 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
     Returns:
         Whatever the function returned.
     """
+    return _call(function, args, kwargs, name=name, allow_warnings=allow_warnings, logged=True)
+
+
+def _call(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_warnings: bool, logged: bool):
+    stand_ins = current_stand_ins()
+    if stand_ins is not None and name in stand_ins.instead:
+        stand_ins.used.add(name)
+        return stand_ins.functions[name](*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    if not is_helper(name):
+        return _call_student(function, args, kwargs, name=name, allow_warnings=allow_warnings)
+    try:
+        result = _call_student(function, args, kwargs, name=name, allow_warnings=allow_warnings)
+    except CheckFailed as failure:
+        note_helper_call(name, args, kwargs, None, logged=False)
+        raise SetAside(str(failure), sources=(name,)) from None
+    note_helper_call(name, args, kwargs, result, logged=logged)
+    return result
+
+
+def _call_student(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_warnings: bool):
     with (
         warnings.catch_warnings(record=True) as caught,
         np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
@@ -174,12 +251,16 @@ def call_each(
     that the values, the failures (the first one ends the iteration) and the purity log are
     those of a loop of :func:`call`. Any other function is simply called in a loop. ``keep`` says
     that only the first ``keep`` items of a tuple each call returns are needed: a sandbox sends
-    the others as None.
+    the others as None (and such calls, made for centered differences, are not logged as the
+    calls of a helper whose values an example rests on).
     """
+    stand_ins = current_stand_ins()
     each = getattr(function, "__call_each__", None)
+    if stand_ins is not None and name in stand_ins.instead:
+        each = None
     functions = each(list(calls), keep=keep) if callable(each) else [function] * len(calls)
     for answered, (args, kwargs) in zip(functions, calls):
-        yield call(answered, *args, name=name, allow_warnings=allow_warnings, **kwargs)
+        yield _call(answered, args, kwargs, name=name, allow_warnings=allow_warnings, logged=keep is None)
 
 
 def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:
@@ -204,53 +285,6 @@ def describe_exception(error: BaseException) -> str:
         frame = frames[-1]
         text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
     return text
-
-
-def run_cases(
-    function: str, cases: list[Case], *, hidden: bool = False, seed: int | None = None
-) -> list[CaseResult]:
-    """Run every case of a check and collect one result per case; never raises.
-
-    Output the student code writes to stdout or stderr while it runs is discarded, and warnings
-    are silenced, so that nothing reaches the notebook's stderr. The cases share one log of the
-    arguments student functions changed (:func:`autograder.checking.purity.check_run`), which the purity
-    case, run last, reads. ``seed`` is the seed hidden cases drew their inputs from, recorded on
-    each result.
-    """
-    results = []
-    showing = EXPECTED_VALUES_SHOWN.set(not hidden)
-    try:
-        with check_run() as log:
-            for case in cases:
-                log.case = case.name
-                with (
-                    contextlib.redirect_stdout(io.StringIO()),
-                    contextlib.redirect_stderr(io.StringIO()),
-                    warnings.catch_warnings(),
-                ):
-                    warnings.simplefilter("ignore")
-                    earned, message, mistake = _run_case(case)
-                log.values_earned |= case.judges_values and earned
-                if not log.stub_message and NOT_IMPLEMENTED.match(message):
-                    log.stub_message = message
-                points = float(case.points) if earned else 0.0
-                results.append(
-                    CaseResult(function, case.name, points, float(case.points), message, hidden, seed, mistake)
-                )
-    finally:
-        EXPECTED_VALUES_SHOWN.reset(showing)
-    return results
-
-
-def _run_case(case: Case) -> tuple[bool, str, Mistake | None]:
-    """Whether the case passed, its message (why it failed, or the note it passed with), its mistake."""
-    try:
-        note = case.run()
-    except CheckFailed as failure:
-        return False, str(failure), failure.mistake
-    except Exception as error:  # noqa: BLE001 - a bug in a check must not cost a batch
-        return False, f"the check itself failed ({describe_exception(error)}); tell your instructor", None
-    return True, note or "", None
 
 
 def report(results: list[CaseResult], *, out=None) -> float:

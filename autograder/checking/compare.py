@@ -10,6 +10,7 @@ scaled).
 import numpy as np
 
 from autograder.checking.case import EXPECTED_VALUES_SHOWN, CheckFailed, type_name
+from autograder.checking.check_run import ShapeSlip, record_slip
 
 RTOL = 1e-7
 ATOL = 1e-9
@@ -24,25 +25,37 @@ last place near 0: ``0.5 * (1 + tanh(x / 2))`` rounds values below about 1e-16 t
 
 
 def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -> np.ndarray:
-    """Fail unless ``actual`` is a finite float array of the given shape; return it as an array."""
+    """Fail unless ``actual`` is a finite array of the given shape, or an equivalent one; return it as float64 of that shape.
+
+    Equivalent, and judged by its values: the same entries with an axis of size 1 too many or too
+    few (``db`` of shape (1, H) for (H,), ``h`` of shape (H,) for (1, H)), or integers and booleans
+    where floats are documented. Such a slip is logged for the shape case of the check
+    (:func:`autograder.checking.shape_case.shape_case`), which alone it costs.
+    """
     where = f"{function}: {output}"
+    shape = tuple(shape)
     if not isinstance(actual, np.ndarray):
-        if isinstance(actual, (float, np.floating)) and shape == ():
-            actual = np.asarray(actual)
+        if isinstance(actual, (float, np.floating, int, np.integer)) and not isinstance(actual, bool) and shape == ():
+            if not isinstance(actual, (float, np.floating)):
+                record_slip(ShapeSlip(function, output, type(actual).__name__, "float", "dtype"))
+            actual = np.asarray(actual, dtype=np.float64)
         else:
             raise CheckFailed(
                 f"{where} should be a numpy array of shape {shape}, but it is a {type_name(actual)}."
             )
-    if actual.shape != tuple(shape):
-        raise CheckFailed(
-            f"{where} has shape {actual.shape}, expected {tuple(shape)}."
-            + _shape_hint(actual.shape, shape, gradient=output.startswith("d"))
-        )
+    if actual.shape != shape:
+        if not equivalent_shapes(actual.shape, shape):
+            raise CheckFailed(
+                f"{where} has shape {actual.shape}, expected {shape}."
+                + _shape_hint(actual.shape, shape, gradient=output.startswith("d"))
+            )
+        record_slip(ShapeSlip(function, output, str(actual.shape), str(shape), "shape"))
+        actual = actual.reshape(shape)
+    if actual.dtype.kind in "biu":
+        record_slip(ShapeSlip(function, output, str(actual.dtype), "float64", "dtype"))
+        actual = actual.astype(np.float64)
     if actual.dtype.kind not in "fc":
-        raise CheckFailed(
-            f"{where} has dtype {actual.dtype}, expected float64: integer or boolean arrays "
-            "lose the fractional part. Use float arithmetic (e.g. `.astype(np.float64)`)."
-        )
+        raise CheckFailed(f"{where} has dtype {actual.dtype}, expected float64.")
     if not np.all(np.isfinite(actual)):
         bad = np.argwhere(~np.isfinite(actual))
         raise CheckFailed(
@@ -50,6 +63,11 @@ def check_array(actual, *, function: str, output: str, shape: tuple[int, ...]) -
             f"{_index(bad[0])}. Look for an overflow or a division by zero."
         )
     return actual
+
+
+def equivalent_shapes(got: tuple[int, ...], expected: tuple[int, ...]) -> bool:
+    """Whether two shapes hold the same entries in the same order, but for axes of size 1."""
+    return tuple(d for d in got if d != 1) == tuple(d for d in expected if d != 1)
 
 
 def assert_close(

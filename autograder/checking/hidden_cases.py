@@ -25,6 +25,7 @@ import numpy as np
 
 from autograder.checking.case import CheckFailed
 from autograder.checking.compare import describe_sizes
+from autograder.checking.judging import judge_each
 
 SEED_VARIABLE = "AUTOGRADER_SEED"
 """The environment variable that fixes the seed of every grading (to reproduce one)."""
@@ -109,14 +110,19 @@ def inputs(function: str, case: int, *, seed: int | None = None) -> dict:
     return build(np.random.default_rng([seed, zlib.crc32(function.encode()), case]), case)
 
 
-def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
+def run_hidden_cases(
+    function: str, check: Callable[[dict], None], *, part_of: Callable[[dict], str] | None = None
+) -> str | None:
     """Run ``check(example)`` on every hidden case of ``function``; a failure says how to rebuild it.
 
     The message gains the sizes of the inputs and the call that rebuilds them, never the
-    expected values.
+    expected values. The cases are judged each on its own
+    (:func:`autograder.checking.judging.judge_each`, in the parts ``part_of`` tells, e.g. one per
+    activation); returns a note when some were set aside.
     """
     seed = current_seed()
-    for case in range(_builders[function][1]):
+
+    def judge(case: int) -> None:
         example = inputs(function, case, seed=seed)
         try:
             check(example)
@@ -127,7 +133,38 @@ def run_hidden_cases(function: str, check: Callable[[dict], None]) -> None:
                 "rebuilds them."
             ) from None
 
+    cases = range(_builders[function][1])
+    part = (lambda case: part_of(inputs(function, case, seed=seed))) if part_of is not None else None
+    return judge_each(((f"hidden case {case}", case) for case in cases), judge, part_of=part)
+
 
 def sizes(rng: np.random.Generator, maxima: tuple[int, ...], *, edge: bool = False) -> tuple[int, ...]:
-    """Array sizes for a hidden case: each drawn in ``[1, maximum]``, or all 1 for an edge case."""
-    return tuple(1 if edge else int(rng.integers(1, maximum + 1)) for maximum in maxima)
+    """Array sizes for a hidden case: each drawn in ``[2, maximum]``, or all 1 for an edge case.
+
+    Random sizes start at 2, so that which case meets a size of 1 never depends on the seed:
+    :func:`edge_sizes` gives those, in cases of their own.
+    """
+    return tuple(1 if edge else int(rng.integers(2, max(maximum, 2) + 1)) for maximum in maxima)
+
+
+def edge_sizes(maxima: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """The sizes every function is tried on: all 1, then each size 1 in turn with the others at their maximum.
+
+    ``edge_sizes((3, 4, 5))`` is ``[(1, 1, 1), (1, 4, 5), (3, 1, 5), (3, 4, 1)]``: where ``np.squeeze``,
+    an index that drops an axis, or broadcasting give a wrong shape or wrong values.
+    """
+    return [tuple(1 for _ in maxima)] + [
+        tuple(1 if i == j else maximum for j, maximum in enumerate(maxima)) for i in range(len(maxima))
+    ]
+
+
+def signed_spread(rng: np.random.Generator, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """Normal values of ``scale`` in ``shape``, whose first entries are 0, ``scale`` and ``-scale``.
+
+    Every hidden case then meets zero and both signs, whatever the seed: a ReLU slope of 1 at 0,
+    or a formula right for negative values only, cannot slip through on a lucky draw.
+    """
+    values = rng.normal(scale=scale, size=shape)
+    fixed = np.array([0.0, scale, -scale])[: values.size]
+    values.flat[: fixed.size] = fixed
+    return values

@@ -24,14 +24,20 @@ SMALLEST_ENTRY = 1e-3
 
 
 def upstream_gradients(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
-    """``dh_last`` for the laws: entries in [-2, 2], those below ``SMALLEST_ENTRY`` in size set to 0.
+    """``dh_last`` for the laws: entries in [-2, 2], those below ``SMALLEST_ENTRY`` in size set to 0, never all 0.
 
     An entry near 1e-160 squares into the subnormal range, where a norm keeps only a few digits:
-    no correct implementation could meet the laws' relative slack of 1e-9 on it.
+    no correct implementation could meet the laws' relative slack of 1e-9 on it. A gradient of
+    zeros would make every law hold for any function that returns zeros: its first entry is 1 then.
     """
-    return float_arrays(shape, min_value=-2, max_value=2).map(
-        lambda values: np.where(np.abs(values) < SMALLEST_ENTRY, 0.0, values)
-    )
+    return float_arrays(shape, min_value=-2, max_value=2).map(_never_all_zero)
+
+
+def _never_all_zero(values: np.ndarray) -> np.ndarray:
+    values = np.where(np.abs(values) < SMALLEST_ENTRY, 0.0, values)
+    if not np.any(values):
+        values.flat[0] = 1.0
+    return values
 
 
 @st.composite

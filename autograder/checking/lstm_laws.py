@@ -18,7 +18,7 @@ The strategies below build inputs for which each law must hold, in gate order i,
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checking.laws import geometric_mismatch
+from autograder.checking.laws import geometric_mismatch, upstream_gradients
 from autograder.checking.strategies import dimensions, float_arrays, floats
 
 CLOSED = -1e3
@@ -57,7 +57,7 @@ def constant_forget_examples(draw, *, max_steps: int = 12, max_size: int = 4) ->
         "prev_h": draw(float_arrays((n, h))),
         "prev_c": draw(float_arrays((n, h))),
         **weights,
-        "dnext_c": draw(float_arrays((n, h), min_value=-2, max_value=2)),
+        "dnext_c": draw(upstream_gradients((n, h))),
         "forget": forget,
     }
 
@@ -79,7 +79,7 @@ def carousel_examples(
         "x": draw(float_arrays((n, t, d))),
         "h0": draw(float_arrays((n, h))),
         **weights,
-        "dh_last": draw(float_arrays((n, h), min_value=-2, max_value=2)),
+        "dh_last": draw(upstream_gradients((n, h))),
         "forget": float(1.0 / (1.0 + np.exp(-forget_bias))),
     }
 

@@ -13,11 +13,13 @@ import copy
 import threading
 from collections.abc import Callable
 
+import hypothesis
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from autograder.checking.case import Case, CheckFailed
+from autograder.checking.case import Case, CheckFailed, SetAside
+from autograder.checking.judging import judge_each, judge_one
 from autograder.checking.strategies import GRADING_SETTINGS
 
 DEFAULT_EXAMPLES = GRADING_SETTINGS.max_examples
@@ -28,15 +30,18 @@ DECLARED: list["Examples"] = []
 
 
 class Examples:
-    """The inputs of a property: ``count`` examples Hypothesis draws from ``strategy``.
+    """The inputs of a property: the ``edges`` given, then ``count`` examples Hypothesis draws from ``strategy``.
+
+    Edges are examples every grading must try whatever Hypothesis draws (sizes of 1, extreme
+    values): Hypothesis runs them first, as explicit examples.
 
     Declare them at module level: the examples are drawn once per process, on first use or by
     :func:`draw_declared`, and every grading replays the same ones, as a derandomized Hypothesis
     run would generate them for a statement that holds.
     """
 
-    def __init__(self, strategy: st.SearchStrategy, count: int = DEFAULT_EXAMPLES) -> None:
-        self.strategy, self.count = strategy, count
+    def __init__(self, strategy: st.SearchStrategy, count: int = DEFAULT_EXAMPLES, *, edges: tuple = ()) -> None:
+        self.strategy, self.count, self.edges = strategy, count, tuple(edges)
         self._lock = threading.Lock()
         self._drawn: tuple | None = None
         DECLARED.append(self)
@@ -72,12 +77,17 @@ def run_hypothesis(examples: Examples, statement: Callable[[object], None]) -> N
     """
     last: dict = {}
 
-    @settings(GRADING_SETTINGS, max_examples=examples.count)
-    @given(examples.strategy)
     def holds_for(example):
         last["example"] = example  # student functions get copies: it stays as generated
-        statement(example)
+        failure = judge_one(statement, example)
+        if isinstance(failure, SetAside):
+            reject()  # another function spoiled it: not the checked function's counterexample
+        if failure is not None:
+            raise failure
 
+    for edge in reversed(examples.edges):
+        holds_for = hypothesis.example(edge)(holds_for)
+    holds_for = settings(GRADING_SETTINGS, max_examples=examples.count)(given(examples.strategy)(holds_for))
     try:
         holds_for()
     except CheckFailed as failure:
@@ -85,9 +95,15 @@ def run_hypothesis(examples: Examples, statement: Callable[[object], None]) -> N
 
 
 def with_example(failure: CheckFailed, example, *, smallest: bool) -> CheckFailed:
-    """``failure`` with the input that made it, as lines a student can paste into a cell."""
+    """``failure`` with the input that made it, as lines a student can paste into a cell.
+
+    A property is all or nothing: the example that fails it is the smallest Hypothesis found, not
+    a survey of the function's outputs, so the failure keeps no share of right outputs.
+    """
     found = "Smallest failing input found by Hypothesis" if smallest else "Failing input"
-    return failure.amended(f"{found}:\n{format_example(example)}")
+    return CheckFailed(f"{failure}\n{found}:\n{format_example(example)}", mistake=failure.mistake)
+
+
 
 
 def property_case(
@@ -96,31 +112,52 @@ def property_case(
     examples: Examples,
     statement: Callable[[object], None],
     *,
-    judges_values: bool = False,
+    fresh: bool = False,
+    part_of: Callable[[object], str] | None = None,
 ) -> Case:
     """A case that holds when ``statement(example)`` returns for every example of ``examples``.
+
+    Every drawn example is judged (:func:`autograder.checking.judging.judge_each`): the case earns
+    the share of its parts (e.g. activations) and outputs that held on all of them. When one
+    fails, Hypothesis shrinks it, and the message shows the smallest failing input.
 
     Args:
         name: what is promised.
         points: what the case is worth.
         examples: the declared inputs (their strategy and budget).
         statement: raises CheckFailed when the promise is broken for an example.
-        judges_values: True when only right values satisfy the statement (see ``Case``).
+        fresh: True when only right values satisfy the statement (see ``Case``).
+        part_of: the part an example belongs to (e.g. its activation), each judged on its own.
     """
 
-    def run() -> None:
-        for example in examples.drawn():
+    def run() -> str | None:
+        failing: list = []
+
+        def recorded(example) -> None:
             try:
-                statement(copy.deepcopy(example))
-            except Exception as failure:  # noqa: BLE001 - whatever it was, Hypothesis shrinks it
-                run_hypothesis(examples, statement)
-                # Hypothesis found nothing this time (student code that does not always fail on
-                # the same input): the failure stands, with its input as it was drawn.
-                if isinstance(failure, CheckFailed):
-                    raise with_example(failure, example, smallest=False) from None
+                statement(example)
+            except CheckFailed:
+                failing.append(example)
                 raise
 
-    return Case(name, points, run, judges_values)
+        drawn = examples.drawn()
+        try:
+            return judge_each(
+                ((f"example {i}", copy.deepcopy(example)) for i, example in enumerate(drawn)), recorded, part_of=part_of
+            )
+        except SetAside:
+            raise
+        except CheckFailed as failure:
+            try:
+                run_hypothesis(examples, statement)
+            except CheckFailed as shrunk:
+                raise CheckFailed(str(shrunk), mistake=shrunk.mistake, share=failure.share) from None
+            # Hypothesis found nothing this time (student code that does not always fail on the
+            # same input): the failure stands, with its input as it was drawn.
+            drawn_failure = with_example(failure, failing[0], smallest=False) if failing else failure
+            raise CheckFailed(str(drawn_failure), mistake=failure.mistake, share=failure.share) from None
+
+    return Case(name, points, run, fresh)
 
 
 def warm_up() -> None:

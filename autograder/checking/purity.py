@@ -12,6 +12,10 @@ callee that changes its arguments cannot change its caller's data; the change is
 callee, noting the caller it was seen in. The process running student code in isolated grading
 (:mod:`autograder.sandbox.worker`) does the same with :func:`monitored`.
 
+While a case is checked again with reference functions standing in for some of the student's
+(:func:`autograder.checking.check_run.standing_in`), :func:`monitoring` puts those references in the
+function's globals instead.
+
 Copying and comparing are :mod:`autograder.checking.changes`. Only plain data is compared: other
 objects are copied but not looked into, as isolated grading keeps them in the student's process,
 where the grader cannot see them, and both grading paths must give the same grades.
@@ -23,63 +27,13 @@ import inspect
 import types
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
 
 from autograder.checking.changes import Modification, PurityError, modifications, own_copies
+from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
 from autograder.student_api import student_function_names
 
-
-@dataclass
-class CheckRun:
-    """What one run of a check has seen so far.
-
-    Attributes:
-        modifications: every change of an argument, in the order seen.
-        values_earned: True once a case that judges values (see ``Case.judges_values``) passed.
-        case: the name of the case running now.
-        stub_message: the message of the first case that met a function not implemented yet.
-    """
-
-    modifications: list[Modification] = field(default_factory=list)
-    values_earned: bool = False
-    case: str = ""
-    stub_message: str = ""
-
-    def own_modifications(self, function: str) -> list[Modification]:
-        """The changes ``function`` made to arguments a check passed it."""
-        return [m for m in self.modifications if m.function == function and not m.caller]
-
-    def callee_modifications(self) -> list[Modification]:
-        """The changes student functions made to arguments another student function passed them."""
-        return [m for m in self.modifications if m.caller]
-
-
-_check_run: ContextVar[CheckRun | None] = ContextVar("check_run", default=None)
 _calling: ContextVar[str] = ContextVar("calling", default="")
 _call_copies: ContextVar[tuple | None] = ContextVar("call_copies", default=None)
-
-
-@contextlib.contextmanager
-def check_run() -> Iterator[CheckRun]:
-    """A fresh log for the calls made inside the block (one run of one check)."""
-    run = CheckRun()
-    token = _check_run.set(run)
-    try:
-        yield run
-    finally:
-        _check_run.reset(token)
-
-
-def current_check_run() -> CheckRun:
-    """The log of the check run in progress (an empty one outside any check run)."""
-    return _check_run.get() or CheckRun()
-
-
-def record(modification: Modification) -> None:
-    """Log a change in the check run in progress, with the case it was seen in."""
-    run = _check_run.get()
-    if run is not None:
-        run.modifications.append(replace(modification, case=run.case))
 
 
 def call_on_copies(function: Callable, args: tuple, kwargs: dict, *, name: str):
@@ -185,8 +139,55 @@ def monitoring(function: Callable, name: str, *, record: Callable[[Modification]
     if not isinstance(namespace, dict):
         yield
         return
-    with monitoring_namespace(namespace, except_name=name, record=record, names=student_function_names()):
+    with (
+        monitoring_namespace(namespace, except_name=name, record=record, names=student_function_names()),
+        stand_ins_in(namespace, except_name=name, stand_ins=current_stand_ins()),
+    ):
         yield
+
+
+@contextlib.contextmanager
+def stand_ins_in(namespace: dict, *, except_name: str, stand_ins: StandIns | None) -> Iterator[None]:
+    """While the block runs, the reference stands in for each function of ``stand_ins.inside`` in ``namespace``.
+
+    The student's function looks its callees up in ``namespace`` (its globals) and finds the
+    reference in their place; each stand-in that is called is noted in ``stand_ins.used``. The
+    function being called itself (``except_name``) is left alone, and every name is put back when
+    the block ends (unless the student code rebound it meanwhile).
+    """
+    if stand_ins is None:
+        yield
+        return
+    swapped = {}
+    for callee in sorted(stand_ins.inside - {except_name}):
+        if callee in stand_ins.functions:
+            wrapper = stand_in(callee, stand_ins)
+            swapped[callee] = (namespace.get(callee, _ABSENT), wrapper)
+            namespace[callee] = wrapper
+    try:
+        yield
+    finally:
+        for callee, (original, wrapper) in swapped.items():
+            if namespace.get(callee) is wrapper:
+                if original is _ABSENT:
+                    del namespace[callee]
+                else:
+                    namespace[callee] = original
+
+
+_ABSENT = object()
+
+
+def stand_in(name: str, stand_ins: StandIns) -> Callable:
+    """The reference function ``name``, noting in ``stand_ins.used`` that it answered."""
+    reference = stand_ins.functions[name]
+
+    def answer(*args, **kwargs):
+        stand_ins.used.add(name)
+        return reference(*args, **kwargs)
+
+    answer.__name__ = answer.__qualname__ = name
+    return answer
 
 
 @contextlib.contextmanager
@@ -243,6 +244,7 @@ def _monitored(function: Callable, name: str) -> Callable:
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         caller = _calling.get()
+        note_involved((name,))
         names = argument_names(function, len(args))
         try:
             copies = own_copies(args, kwargs, names=names)

@@ -7,16 +7,15 @@ argument, with one message naming the argument, what changed and a one-line fix 
 of object. Values are always judged on copies, so a function with right values that writes into
 an argument loses this case only.
 
-A stub or a constant output changes nothing, so the case is earned only together with a case that
-judges values (``Case.judges_values``): a function must be implemented to earn the points of its
-properties.
+A stub or a constant output changes nothing, so the case, like every case that is not fresh, is
+earned only together with a case on fresh inputs (:mod:`autograder.checking.running`).
 """
 
 from autograder.checking.case import Case, CheckFailed
 from autograder.checking.changes import Modification
-from autograder.checking.purity import current_check_run
+from autograder.checking.check_run import current_check_run
 
-PURITY_CASE = "leaves its arguments unchanged (earned with a case that checks values)"
+PURITY_CASE = "leaves its arguments unchanged"
 
 KIND_NAMES = {"array": "an array", "dict": "a dict", "list": "a list"}
 
@@ -38,8 +37,6 @@ def purity_case(function: str, points: float = 0.5) -> Case:
         own = log.own_modifications(function)
         if own:
             raise CheckFailed(modification_message(own))
-        if not log.values_earned:
-            raise CheckFailed(unearned_message(function))
         return callee_note(log.callee_modifications())
 
     return Case(PURITY_CASE, points, run)
@@ -91,17 +88,6 @@ def fix(modification: Modification) -> str:
         )
     return (
         f"copy the array before changing it, `a = {where}.copy()`, or compute a new one, `a = {where} * ...`."
-    )
-
-
-def unearned_message(function: str) -> str:
-    """Why a function that changed nothing has not earned the case yet."""
-    stub = current_check_run().stub_message
-    if stub:
-        return stub
-    return (
-        f"{function} changed none of its arguments, but this case counts only once one of the cases "
-        "above that check values passes (a function that is not written yet changes nothing either)."
     )
 
 

@@ -14,21 +14,23 @@ from autograder.checking import known_answers
 from autograder.checking.blocks import (
     assert_outputs_close,
     expect_value_error,
+    failing_inputs,
     grade,
+    known_answer,
     with_reference,
 )
 from autograder.checking.case import Case, CheckFailed, call, unpack
 from autograder.checking.compare import check_array
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
+from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import array_shapes, float_arrays, gradient_dicts, positive_thresholds
-from autograder.checks.rnn_mistakes import (
-    clip_by_global_norm_mistakes,
-    clip_by_norm_mistakes,
-    clip_by_value_mistakes,
-)
+from autograder.checks.diagnosing import mistakes_of
+
+MISTAKES = mistakes_of("rnn")
 
 ASSIGNMENT = "rnn"
 CLIP_BY_NORM_HINT = "rescale by max_norm / norm only when norm > max_norm, with norm = np.linalg.norm(grad)."
@@ -56,15 +58,20 @@ def _rejects_non_positive(function, name: str, first_argument) -> Case:
                 valid_args=(first_argument, 1.0),
             )
 
-    return Case("a threshold <= 0 raises ValueError", 0.5, run)
+    return Case("a threshold <= 0 raises ValueError", 0.25, run)
 
 
 def _known_answers_case(name: str, run_example, points: float) -> Case:
-    def run():
-        for example in known_answers.examples_of(ASSIGNMENT, name).values():
+    def judge(item: tuple[str, dict]) -> None:
+        key, example = item
+        with failing_inputs(known_answer(ASSIGNMENT, name, key, example)):
             run_example(example)
 
-    return Case("known answers", points, run, judges_values=True)
+    def run():
+        examples = known_answers.examples_of(ASSIGNMENT, name)
+        return judge_each(((key, (key, example)) for key, example in examples.items()), judge)
+
+    return Case("known answers", points, run)
 
 
 def _grads_of(example: dict) -> dict:
@@ -75,13 +82,21 @@ def _expected_of(example: dict) -> dict:
     return {key[len("out_") :]: value for key, value in example.items() if key.startswith("out_")}
 
 
-GRADIENT_SETS = Examples(st.tuples(gradient_dicts(), positive_thresholds()))
+GRADIENT_SET_EDGES = (
+    ({"b": np.zeros(1)}, 1.0),
+    ({"Wx": np.array([[3.0, -4.0]]), "b": np.array([0.0])}, 5.0),
+    ({"Wx": np.array([[3.0, -4.0]]), "Wh": np.array([[12.0]])}, 2.0),
+    ({"W": np.array([-7.0, 0.5, 2.0])}, 0.25),
+)
+"""Edges of the clipping properties: all zeros, a norm exactly at the threshold, one array of size 1, one of size 3."""
+GRADIENT_SETS = Examples(st.tuples(gradient_dicts(), positive_thresholds()), edges=GRADIENT_SET_EDGES)
 """Inputs of the properties of clip_by_value and clip_by_global_norm: a gradient set and a threshold."""
 ARRAYS_AND_NORMS = Examples(
     st.tuples(
         array_shapes(max_dims=2).flatmap(lambda s: float_arrays(s, min_value=-10, max_value=10)),
         positive_thresholds(),
-    )
+    ),
+    edges=tuple((next(iter(grads.values())), threshold) for grads, threshold in GRADIENT_SET_EDGES),
 )
 """Inputs of the clip_by_norm property: an array and a max_norm."""
 
@@ -100,7 +115,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: _clipped_dict(call(clip_by_value, g, c, name=name), g, function=name),
                         lambda g, c: ref.clip_by_value(g, c),
-                        clip_by_value_mistakes,
+                        MISTAKES.clip_by_value_mistakes,
                     )
                 ],
             ),
@@ -112,7 +127,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
         threshold = float(example["threshold"])
         got = _clipped_dict(call(clip_by_value, grads, threshold, name=name), grads, function=name)
         assert_outputs_close(
-            name, got, _expected_of(example), hints={}, diagnose=clip_by_value_mistakes(grads, threshold)
+            name, got, _expected_of(example), hints={}, diagnose=MISTAKES.clip_by_value_mistakes(grads, threshold)
         )
 
     def within_range_and_identity_inside(example):
@@ -134,9 +149,10 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
                 0.5,
                 GRADIENT_SETS,
                 within_range_and_identity_inside,
-                judges_values=True,
+                fresh=True,
             ),
             _rejects_non_positive(clip_by_value, name, {"W": np.ones(2)}),
+            shape_case(name),
             purity_case(name),
         ],
     )
@@ -165,7 +181,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: {"grad": student(g["grad"], c)},
                         lambda g, c: {"grad": ref.clip_by_norm(g["grad"], c)},
-                        lambda g, c: clip_by_norm_mistakes(g["grad"], c, "grad"),
+                        lambda g, c: MISTAKES.clip_by_norm_mistakes(g["grad"], c, "grad"),
                         {"grad": CLIP_BY_NORM_HINT},
                     )
                 ],
@@ -180,7 +196,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
             {"the result": student(example["grad"], threshold)},
             {"the result": example["out"]},
             hints={"the result": CLIP_BY_NORM_HINT},
-            diagnose=clip_by_norm_mistakes(example["grad"], threshold, "the result"),
+            diagnose=MISTAKES.clip_by_norm_mistakes(example["grad"], threshold, "the result"),
         )
 
     def invariants(example):
@@ -214,9 +230,10 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
                 0.5,
                 ARRAYS_AND_NORMS,
                 invariants,
-                judges_values=True,
+                fresh=True,
             ),
             _rejects_non_positive(clip_by_norm, name, np.ones(2)),
+            shape_case(name),
             purity_case(name),
         ],
     )
@@ -252,7 +269,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
                         name,
                         lambda g, c: both(g, c, student),
                         lambda g, c: both(g, c, ref.clip_by_global_norm),
-                        clip_by_global_norm_mistakes,
+                        MISTAKES.clip_by_global_norm_mistakes,
                         {"global_norm": GLOBAL_NORM_HINT},
                     )
                 ],
@@ -268,44 +285,53 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
             {**clipped, "global_norm": np.asarray(global_norm)},
             {**_expected_of(example), "global_norm": example["global_norm"]},
             hints={"global_norm": GLOBAL_NORM_HINT},
-            diagnose=clip_by_global_norm_mistakes(grads, threshold),
+            diagnose=MISTAKES.clip_by_global_norm_mistakes(grads, threshold),
         )
 
     def common_factor(example):
         grads, max_norm = example
         clipped, global_norm = student(grads, max_norm)
         true_norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+        problems = {}
+        factor = min(1.0, max_norm / true_norm) if true_norm > 0 else 1.0
+        factors = {k: _factor(clipped[k], g) for k, g in grads.items()}
+        wrong = [key for key, grad in grads.items() if not np.allclose(clipped[key], grad * factor, rtol=1e-9, atol=1e-300)]
+        if wrong:
+            problems["clipped"] = (
+                f"{name}: [{wrong[0]!r}] was scaled by {factors[wrong[0]]}, but every array must be scaled by "
+                f"the same factor min(1, max_norm / global_norm) = {factor:.6g}.\n"
+                "Hint: clipping each array by its own norm is not clipping by the global norm: "
+                "compute one norm over all arrays and one factor from it."
+            )
+        else:
+            again, _ = student(clipped, max_norm)
+            if not all(np.allclose(again[k], clipped[k], rtol=1e-12, atol=0) for k in grads):
+                problems["clipped"] = f"{name}: clipping a clipped gradient set changed it again."
         if not np.isclose(global_norm, true_norm, rtol=1e-12, atol=1e-300):
-            raise CheckFailed(
+            problems["global_norm"] = (
                 f"{name}: returned global_norm = {global_norm:.8g}, but the norm of all "
                 f"the gradients together is {true_norm:.8g} (measure it before clipping)."
             )
-        factor = min(1.0, max_norm / true_norm) if true_norm > 0 else 1.0
-        factors = {k: _factor(clipped[k], g) for k, g in grads.items()}
-        for key, grad in grads.items():
-            if not np.allclose(clipped[key], grad * factor, rtol=1e-9, atol=1e-300):
-                raise CheckFailed(
-                    f"{name}: [{key!r}] was scaled by {factors[key]}, but every array must be scaled by "
-                    f"the same factor min(1, max_norm / global_norm) = {factor:.6g}.\n"
-                    "Hint: clipping each array by its own norm is not clipping by the global norm: "
-                    "compute one norm over all arrays and one factor from it."
-                )
-        again, _ = student(clipped, max_norm)
-        if not all(np.allclose(again[k], clipped[k], rtol=1e-12, atol=0) for k in grads):
-            raise CheckFailed(f"{name}: clipping a clipped gradient set changed it again.")
+        if problems:
+            mistake = MISTAKES.clip_by_global_norm_mistakes(grads, max_norm)(
+                set(problems) - {"clipped"} | {k for k in wrong}, {**clipped, "global_norm": np.asarray(global_norm)}, {}
+            )
+            message = "\n".join(problems.values()) + (f"\nLikely mistake: {mistake.text}" if mistake else "")
+            raise CheckFailed(message, mistake=mistake, outputs=("clipped", "global_norm"), wrong=frozenset(problems))
 
     return grade(
         name,
         [
             _known_answers_case(name, known, 1),
             property_case(
-                "one common factor min(1, max_norm / global_norm), idempotent",
+                "one common factor min(1, max_norm / global_norm), idempotent; global_norm measured before clipping",
                 1,
                 GRADIENT_SETS,
                 common_factor,
-                judges_values=True,
+                fresh=True,
             ),
             _rejects_non_positive(clip_by_global_norm, name, {"W": np.ones(2)}),
+            shape_case(name),
             purity_case(name),
         ],
     )
@@ -362,5 +388,5 @@ def _matches_reference_case(
         )
 
     return Case(
-        "matches the reference above and below the threshold", 1, lambda: run_hidden_cases(name, matches)
+        "matches the reference above and below the threshold", 1, lambda: run_hidden_cases(name, matches), fresh=True
     )

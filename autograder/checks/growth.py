@@ -12,17 +12,24 @@ import numpy as np
 from hypothesis import strategies as st
 
 from autograder.checking import known_answers
-from autograder.checking.blocks import assert_outputs_close, expect_value_error, grade, with_reference
+from autograder.checking.blocks import (
+    assert_known_answers,
+    assert_outputs_close,
+    expect_value_error,
+    grade,
+    with_reference,
+)
 from autograder.checking.case import Case, CheckFailed, call
-from autograder.checking.diagnoses import Diagnosis, known_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
-from autograder.results import Mistake
+from autograder.checking.shape_case import shape_case
+from autograder.checks.diagnosing import mistakes_of
 
 NAME = "growth_factor"
 HINT = "the factor is (norms[0] / norms[T-1]) ** (1 / (T-1)); compute it as exp((log n_0 - log n_{T-1}) / (T-1))."
 RTOL = 1e-9
+MISTAKES = mistakes_of("rnn")
 
 
 def student_factor(growth_factor, norms: np.ndarray, *, allow_warnings: bool = True) -> float:
@@ -35,51 +42,6 @@ def student_factor(growth_factor, norms: np.ndarray, *, allow_warnings: bool = T
     if not np.isfinite(result):
         raise CheckFailed(f"{NAME} returned {result} for positive, finite norms; it must be finite.")
     return float(result)
-
-
-def factor_of(norms: np.ndarray) -> float:
-    """The per-step factor by its definition, in log space (what the laws compare with)."""
-    return float(np.exp((np.log(norms[0]) - np.log(norms[-1])) / (len(norms) - 1)))
-
-
-def growth_factor_mistakes(norms: np.ndarray) -> Diagnosis:
-    """The factor read forwards, the root over T steps, an arithmetic mean, no root at all."""
-    steps = len(norms) - 1
-    with np.errstate(all="ignore"):
-        ratios = norms[:-1] / norms[1:]
-        return known_mistakes(
-            (
-                "factor",
-                (norms[-1] / norms[0]) ** (1 / steps),
-                Mistake(
-                    "factor-forwards-in-time",
-                    "this is the factor going forwards in time (norms[T-1] / norms[0]); the course reads "
-                    "a gradient curve backwards, from the loss at t = T-1 to t = 0: use norms[0] / norms[T-1].",
-                ),
-            ),
-            (
-                "factor",
-                (norms[0] / norms[-1]) ** (1 / len(norms)),
-                Mistake("root-over-T-steps", "T norms are T - 1 steps apart: take the (T-1)-th root, not the T-th."),
-            ),
-            (
-                "factor",
-                np.mean(ratios),
-                Mistake(
-                    "arithmetic-mean-of-ratios",
-                    "this is the arithmetic mean of the ratios; a factor per step is their geometric mean "
-                    "(the product of the ratios, to the power 1 / (T-1)).",
-                ),
-            ),
-            (
-                "factor",
-                norms[0] / norms[-1],
-                Mistake(
-                    "root-not-taken",
-                    "this is the total change over T - 1 steps; take its (T-1)-th root to get one step's factor.",
-                ),
-            ),
-        )
 
 
 GEOMETRIC_CURVES = Examples(st.tuples(st.integers(2, 60), st.floats(0.05, 20.0), st.floats(1e-6, 1e6)))
@@ -100,27 +62,29 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
         return grade(NAME, with_reference("rnn", 1, lambda ref: _hidden(growth_factor, ref)), hidden=True)
 
     def known_answers_match():
-        for example in known_answers.examples_of("rnn", NAME).values():
-            norms = example["norms"]
-            assert_outputs_close(
-                NAME,
-                {"factor": student_factor(growth_factor, norms)},
-                {"factor": example["factor"]},
-                hints={"factor": HINT},
-                diagnose=growth_factor_mistakes(norms),
-                rtol=RTOL,
-                atol=0,
-            )
+        return assert_known_answers(
+            "rnn",
+            NAME,
+            known_answers.examples_of("rnn", NAME),
+            lambda _, example: {"factor": np.asarray(student_factor(growth_factor, example["norms"]))},
+            hints={"factor": HINT},
+            diagnosis=lambda _, example: MISTAKES.growth_factor_mistakes(example["norms"]),
+            rtol=RTOL,
+            atol=0,
+        )
 
     def geometric_and_scale_free(example):
         steps, ratio, scale = example
         norms = scale * ratio ** np.arange(steps - 1, -1, -1.0)
         got = student_factor(growth_factor, norms)
         if not np.isclose(got, ratio, rtol=1e-9, atol=0):
-            hint = growth_factor_mistakes(norms)({"factor"}, {"factor": got}, {"factor": ratio}) or HINT
+            mistake = MISTAKES.growth_factor_mistakes(norms)({"factor"}, {"factor": got}, {"factor": ratio})
             raise CheckFailed(
                 f"{NAME}: for norms[t] = {scale:.6g} * {ratio:.6g} ** (T-1-t), T = {steps}, the factor "
-                f"per step back is {ratio:.10g}, got {got:.10g}.\nHint: {hint}"
+                f"per step back is {ratio:.10g}, got {got:.10g}.\n"
+                + (f"Likely mistake: {mistake.text}\n" if mistake else "")
+                + f"Hint: {HINT}",
+                mistake=mistake,
             )
         rescaled = student_factor(growth_factor, norms * 1e3)
         if not np.isclose(rescaled, got, rtol=1e-9, atol=0):
@@ -135,7 +99,7 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
             got = student_factor(growth_factor, curve, allow_warnings=False)
         except CheckFailed as failure:
             raise failure.amended(advice) from None
-        expected = factor_of(curve)
+        expected = float(np.exp((np.log(curve[0]) - np.log(curve[-1])) / (len(curve) - 1)))
         if not np.isclose(got, expected, rtol=1e-9, atol=0):
             raise CheckFailed(
                 f"{NAME}: for norms from {curve[0]:.3g} to {curve[-1]:.3g} the factor is {expected:.10g}, "
@@ -155,21 +119,23 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
     return grade(
         NAME,
         [
-            Case("known answers", 0.5, known_answers_match, judges_values=True),
+            Case("known answers", 0.5, known_answers_match),
             property_case(
                 "norms[t] = c * r**(T-1-t) gives r, for any c > 0",
                 1,
                 GEOMETRIC_CURVES,
                 geometric_and_scale_free,
-                judges_values=True,
+                fresh=True,
             ),
             property_case(
                 "norms from 1e-300 to 1e300: a finite factor, no warning",
                 0.5,
                 EXTREME_CURVES,
                 extreme_range,
+                fresh=True,
             ),
-            Case("fewer than 2 norms, or a norm <= 0 or NaN, raises ValueError", 0.5, rejects_invalid),
+            Case("fewer than 2 norms, or a norm <= 0 or NaN, raises ValueError", 0.25, rejects_invalid),
+            shape_case(NAME),
             purity_case(NAME),
         ],
     )
@@ -193,7 +159,7 @@ def _hidden(growth_factor, ref) -> list[Case]:
             {"factor": student_factor(growth_factor, norms)},
             {"factor": ref.growth_factor(norms)},
             hints={"factor": HINT},
-            diagnose=growth_factor_mistakes(norms),
+            diagnose=MISTAKES.growth_factor_mistakes(norms),
             rtol=RTOL,
             atol=0,
         )
@@ -203,5 +169,6 @@ def _hidden(growth_factor, ref) -> list[Case]:
             "matches the reference on random curves of length 2 to 200",
             1,
             lambda: run_hidden_cases(NAME, matches),
+            fresh=True,
         )
     ]

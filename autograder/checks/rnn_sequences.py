@@ -13,19 +13,23 @@ from autograder.checking.blocks import (
     assert_outputs_close,
     call_checked,
     call_checked_each,
+    examples_case,
     grade,
     with_reference,
 )
 from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.compare import check_array
-from autograder.checking.diagnoses import forward_first
-from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.hidden_cases import edge_sizes, hidden_inputs, run_hidden_cases, sizes
+from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
+from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import rnn_sequences
-from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATIONS
-from autograder.checks.rnn_mistakes import diagnose_norms, diagnose_rnn_backward, sequence_forward_mistakes
+from autograder.checks.activations import ACTIVATIONS, activation_of
+from autograder.checks.diagnosing import mistakes_of
+from autograder.checks.rnn_steps import LARGEST_PREACTIVATION
 
+MISTAKES = mistakes_of("rnn")
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
 SEQUENCE_GRADIENTS = ("dx", "dh0", "dWx", "dWh", "db")
 
@@ -51,18 +55,25 @@ def random_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) ->
     }
 
 
+def saturating_sequence(rng: np.random.Generator, n: int, t: int, d: int, h: int) -> dict:
+    """Inputs of ``rnn_forward`` whose input terms ``x[:, t] @ Wx + b`` reach about ``LARGEST_PREACTIVATION``, of both signs."""
+    inputs = random_sequence(rng, n, t, d, h)
+    scale = LARGEST_PREACTIVATION / max(np.max(np.abs(inputs["x"] @ inputs["Wx"] + inputs["b"])), 1e-12)
+    return {**inputs, "Wx": inputs["Wx"] * scale, "b": inputs["b"] * scale}
+
+
 def inputs_of(example: dict) -> dict:
     """The arguments of ``rnn_forward`` (but ``activation``) in an example."""
     return {k: example[k] for k in SEQUENCE_INPUTS}
 
 
-def sequence_forward(rnn_forward, inputs: dict, activation: str) -> tuple:
+def sequence_forward(rnn_forward, inputs: dict, activation: str, **options) -> tuple:
     """Call the student's ``rnn_forward`` and check the shape of ``h``; return ``(h, cache)``."""
-    return next(sequence_forward_each(rnn_forward, [inputs], activation))
+    return next(sequence_forward_each(rnn_forward, [inputs], activation, **options))
 
 
 def sequence_forward_each(
-    rnn_forward, points: list[dict], activation: str, *, keep: int | None = None
+    rnn_forward, points: list[dict], activation: str, *, keep: int | None = None, allow_warnings: bool = True
 ) -> Iterator[tuple]:
     """:func:`sequence_forward` of each set of inputs (all of the same shapes), in one round trip to a sandbox."""
     n, t, _ = points[0]["x"].shape
@@ -73,6 +84,7 @@ def sequence_forward_each(
         outputs=("h", "cache"),
         shapes={"h": (n, t, points[0]["Wh"].shape[0])},
         keep=keep,
+        allow_warnings=allow_warnings,
     )
 
 
@@ -88,82 +100,116 @@ def gradient_norms(bptt_gradient_norms, dh_last, cache, steps: int) -> np.ndarra
     return check_array(norms, function="bptt_gradient_norms", output="norms", shape=(steps,))
 
 
-SEQUENCES = Examples(rnn_sequences(), count=8)
-"""Inputs of the causality property of rnn_forward."""
+EDGE_SEQUENCE_SIZES = edge_sizes((3, 4, 2, 3))
+"""Sequence sizes (N, T, D, H) of the edges: all 1, then each size 1 in turn."""
+
+
+def _sequence_edges(*, saturating: bool = False) -> tuple[dict, ...]:
+    """A sequence of each edge size, the activations in turn."""
+    rng = np.random.default_rng(1990)  # Elman, "Finding structure in time"
+    make = saturating_sequence if saturating else random_sequence
+    shapes = EDGE_SEQUENCE_SIZES + ([(3, 4, 2, 3)] * 2 if saturating else [])
+    return tuple({**make(rng, *size), "activation": ACTIVATIONS[i % len(ACTIVATIONS)]} for i, size in enumerate(shapes))
+
+
+SEQUENCES = Examples(rnn_sequences(), count=8, edges=_sequence_edges())
+"""Inputs of the causality property of rnn_forward: every size 1 in turn among the edges."""
+SATURATED_SEQUENCES = [
+    (f"{e['activation']}, N, T, D, H = {(*e['x'].shape, e['Wh'].shape[0])}", e) for e in _sequence_edges(saturating=True)
+]
+"""Sequences whose pre-activations reach |a| = 1000, every size 1 in turn and every activation."""
 
 
 def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
-    """Check ``rnn_forward``: known answers, shapes and causality, purity, the reference."""
+    """Check ``rnn_forward``: known answers, the recurrence and causality, no overflow, purity, the reference."""
     name = "rnn_forward"
     if hidden:
-        return grade(
-            name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True
-        )
-
-    def states_of(_key, example):
-        h, _ = sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))
-        return {"h": h}
+        return grade(name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True)
 
     def known_answers_match():
-        assert_known_answers(
+        return assert_known_answers(
             "rnn",
             name,
             known_answers.examples_of("rnn", name),
-            states_of,
+            lambda _, example: {"h": sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))[0]},
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda _, example: sequence_forward_mistakes(inputs_of(example), str(example["activation"])),
+            diagnosis=lambda _, example: MISTAKES.sequence_forward_mistakes(inputs_of(example), str(example["activation"])),
+            part_of=activation_of,
         )
 
-    def causal(example):
+    def follows_the_recurrence(example, *, allow_warnings: bool = True):
         activation = example["activation"]
 
         def states(inputs):
-            return sequence_forward(rnn_forward, inputs, activation)[0]
+            return sequence_forward(rnn_forward, inputs, activation, allow_warnings=allow_warnings)[0]
 
-        assert_causal(states, inputs_of(example), function=name)
         h = states(inputs_of(example))
         previous = np.concatenate([example["h0"][:, None], h[:, :-1]], axis=1)
         a = example["x"] @ example["Wx"] + previous @ example["Wh"] + example["b"]
+        with np.errstate(over="ignore"):
+            squashed = {"tanh": np.tanh(a), "sigmoid": 0.5 * (1 + np.tanh(a / 2)), "relu": np.maximum(a, 0.0)}
         assert_outputs_close(
             name,
             {"h": h},
-            {"h": ACTIVATION_FUNCTIONS[activation](a)},
+            {"h": squashed[activation]},
             hints=SEQUENCE_HINTS,
-            diagnose=sequence_forward_mistakes(inputs_of(example), activation),
+            diagnose=MISTAKES.sequence_forward_mistakes(inputs_of(example), activation),
         )
+        if allow_warnings:
+            assert_causal(states, inputs_of(example), function=name)
 
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
+            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
             property_case(
-                "h has shape (N, T, H), h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) depends only on "
-                "x[:, :t+1]",
-                0.5,
+                "h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) of shape (N, T, H), depends only on x[:, :t+1], "
+                "for every size (1 included)",
+                0.75,
                 SEQUENCES,
-                causal,
-                judges_values=True,
+                follows_the_recurrence,
+                fresh=True,
+                part_of=activation_of,
             ),
-            purity_case(name),
+            examples_case(
+                "no overflow, nan or warning for pre-activations up to |a| = 1000",
+                0.25,
+                SATURATED_SEQUENCES,
+                partial(follows_the_recurrence, allow_warnings=False),
+                fresh=True,
+                part_of=activation_of,
+            ),
+            shape_case(name),
+            purity_case(name, 0.25),
         ],
     )
 
 
-@hidden_inputs("rnn_forward", cases=3 * len(ACTIVATIONS))
+HIDDEN_SEQUENCE_SIZES = (6, 12, 6, 7)
+"""The largest N, T, D and H of a hidden sequence case."""
+EDGE_SEQUENCES = len(edge_sizes(HIDDEN_SEQUENCE_SIZES))
+HIDDEN_SEQUENCE_CASES = EDGE_SEQUENCES + 3 * len(ACTIVATIONS)
+
+
+@hidden_inputs("rnn_forward", cases=HIDDEN_SEQUENCE_CASES)
 def _sequence_case(rng: np.random.Generator, case: int, *, longest: int = 12) -> dict:
-    """Case k uses activation k % 3; cases 0 to 2 have N = T = D = H = 1, the others random sizes."""
-    n, t, d, h = sizes(rng, (6, longest, 6, 7), edge=case < len(ACTIVATIONS))
-    return {**random_sequence(rng, n, t, d, h), "activation": ACTIVATIONS[case % len(ACTIVATIONS)]}
+    """Case k uses activation k % 3: first every edge size, then two random sizes and a saturating sequence for each activation."""
+    activation = ACTIVATIONS[case % len(ACTIVATIONS)]
+    maxima = (6, longest, 6, 7)
+    if case < EDGE_SEQUENCES:
+        return {**random_sequence(rng, *edge_sizes(maxima)[case]), "activation": activation}
+    make = saturating_sequence if case >= HIDDEN_SEQUENCE_CASES - len(ACTIVATIONS) else random_sequence
+    return {**make(rng, *sizes(rng, maxima)), "activation": activation}
 
 
-@hidden_inputs("rnn_backward", cases=3 * len(ACTIVATIONS))
+@hidden_inputs("rnn_backward", cases=HIDDEN_SEQUENCE_CASES)
 def _backward_case(rng: np.random.Generator, case: int) -> dict:
     example = _sequence_case(rng, case)
     n, t, _ = example["x"].shape
     return {**example, "dh": rng.normal(size=(n, t, example["h0"].shape[1]))}
 
 
-@hidden_inputs("bptt_gradient_norms", cases=3 * len(ACTIVATIONS))
+@hidden_inputs("bptt_gradient_norms", cases=HIDDEN_SEQUENCE_CASES)
 def _norms_case(rng: np.random.Generator, case: int) -> dict:
     example = _sequence_case(rng, case, longest=25)
     return {**example, "dh_last": rng.normal(size=example["h0"].shape)}
@@ -179,16 +225,21 @@ def _forward_hidden(rnn_forward, ref) -> list[Case]:
             {"h": got},
             {"h": expected},
             hints=SEQUENCE_HINTS,
-            diagnose=sequence_forward_mistakes(inputs, activation),
+            diagnose=MISTAKES.sequence_forward_mistakes(inputs, activation),
         )
 
     return [
         Case(
-            "matches the reference for every activation and shape",
+            "matches the reference for every activation and shape, |a| up to 1000",
             1,
-            lambda: run_hidden_cases("rnn_forward", matches),
+            lambda: run_hidden_cases("rnn_forward", matches, part_of=activation_of),
+            fresh=True,
         )
     ]
+
+
+GRADIENT_CHECK_SEQUENCES = ((2, 3, 2, 3),) * 3 + tuple(edge_sizes((2, 2, 2, 2)))
+"""The sizes (N, T, D, H) the gradient check of rnn_backward tries: one per activation, then every size 1 in turn."""
 
 
 def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> float:
@@ -206,20 +257,26 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
         return sequence_backward(rnn_backward, example["dh"], cache)
 
     def known_answers_match():
-        assert_known_answers(
+        return assert_known_answers(
             "rnn",
             name,
             known_answers.examples_of("rnn", name),
             gradients_of,
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda *_: diagnose_rnn_backward,
+            diagnosis=lambda *_: MISTAKES.diagnose_rnn_backward,
+            part_of=activation_of,
         )
 
     def gradients_match_centered_differences():
         rng = np.random.default_rng(8)
-        for activation in ACTIVATIONS:
-            inputs = random_sequence(rng, 2, 4, 3, 4)
-            dh = rng.normal(size=(2, 4, 4))
+        examples = []
+        for i, size in enumerate(GRADIENT_CHECK_SEQUENCES):
+            activation = ACTIVATIONS[i % len(ACTIVATIONS)]
+            dh = rng.normal(size=(size[0], size[1], size[3]))
+            examples.append((f"{activation}, N, T, D, H = {size}", (random_sequence(rng, *size), activation, dh)))
+
+        def matches(example):
+            inputs, activation, dh = example
             assert_matches_centered_differences(
                 name,
                 forward=partial(sequence_forward, rnn_forward, activation=activation),
@@ -229,19 +286,22 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
                 upstream=(dh,),
                 hints=SEQUENCE_HINTS,
                 activation=activation,
-                diagnose=diagnose_rnn_backward,
+                diagnose=MISTAKES.diagnose_rnn_backward,
             )
+
+        return judge_each(examples, matches, part_of=lambda example: example[1])
 
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match, judges_values=True),
+            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
             Case(
-                "every gradient matches centered differences of your rnn_forward",
-                1.5,
+                "every gradient matches centered differences of your rnn_forward, for every size",
+                1.25,
                 gradients_match_centered_differences,
-                judges_values=True,
+                fresh=True,
             ),
+            shape_case(name),
             purity_case(name),
         ],
     )
@@ -250,23 +310,20 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
 def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
     def matches(example):
         inputs, activation, dh = inputs_of(example), example["activation"], example["dh"]
-        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        _, cache = sequence_forward(rnn_forward, inputs, activation)
         grads = sequence_backward(rnn_backward, dh, cache)
-        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
         expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
         assert_outputs_close(
-            "rnn_backward",
-            grads,
-            expected,
-            hints=SEQUENCE_HINTS,
-            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_rnn_backward),
+            "rnn_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=MISTAKES.diagnose_rnn_backward
         )
 
     return [
         Case(
             "matches the reference for every activation and shape",
             2,
-            lambda: run_hidden_cases("rnn_backward", matches),
+            lambda: run_hidden_cases("rnn_backward", matches, part_of=activation_of),
+            fresh=True,
         )
     ]
 
@@ -293,13 +350,13 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
         return gradient_norms(bptt_gradient_norms, example["dh_last"], cache, inputs["x"].shape[1])
 
     def known_answers_match():
-        assert_known_answers(
+        return assert_known_answers(
             "rnn",
             name,
             known_answers.examples_of("rnn", name),
             lambda _, example: {"norms": norms_for(example)},
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda *_: diagnose_norms,
+            diagnosis=lambda *_: MISTAKES.diagnose_norms,
         )
 
     def anchored_norms(example: dict) -> np.ndarray:
@@ -337,21 +394,23 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
     return grade(
         name,
         [
-            Case("known answers for tanh and relu", 0.5, known_answers_match, judges_values=True),
+            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
             property_case(
                 "vanishing: norms[T-1-k] <= beta**k * norms[T-1] when beta = gamma * sigma_max(Wh) < 1",
                 1,
                 VANISHING,
                 vanishing,
-                judges_values=True,
+                fresh=True,
+                part_of=activation_of,
             ),
             property_case(
                 "exploding: norms[T-1-k] = s**k * norms[T-1] for ReLU, positive states, Wh = s * P",
-                1,
+                0.75,
                 EXPLODING,
                 exploding,
-                judges_values=True,
+                fresh=True,
             ),
+            shape_case(name),
             purity_case(name),
         ],
     )
@@ -360,16 +419,12 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
 def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
     def matches(example):
         inputs, activation, dh_last = inputs_of(example), example["activation"], example["dh_last"]
-        h, cache = sequence_forward(rnn_forward, inputs, activation)
+        _, cache = sequence_forward(rnn_forward, inputs, activation)
         got = gradient_norms(bptt_gradient_norms, dh_last, cache, inputs["x"].shape[1])
-        ref_h, ref_cache = ref.rnn_forward(**inputs, activation=activation)
+        _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
         expected = ref.bptt_gradient_norms(dh_last, ref_cache)
         assert_outputs_close(
-            "bptt_gradient_norms",
-            {"norms": got},
-            {"norms": expected},
-            hints=SEQUENCE_HINTS,
-            diagnose=forward_first("rnn_forward", h, ref_h, diagnose_norms),
+            "bptt_gradient_norms", {"norms": got}, {"norms": expected}, hints=SEQUENCE_HINTS, diagnose=MISTAKES.diagnose_norms
         )
 
     return [
@@ -377,5 +432,6 @@ def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
             "matches the reference for every activation and length",
             1,
             lambda: run_hidden_cases("bptt_gradient_norms", matches),
+            fresh=True,
         )
     ]

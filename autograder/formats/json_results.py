@@ -1,7 +1,7 @@
 """This project's own JSON results, described by ``autograder/schemas/results.schema.json``.
 
-Results written before a field existed stay readable: ``cases``, ``student`` and ``submitted_at``
-are optional when read back (a test without ``cases`` is read with none).
+Results written before a field existed stay readable: ``cases``, ``student``, ``submitted_at`` and a
+case's ``inherited_from`` are optional when read back (a test without ``cases`` is read with none).
 """
 
 import dataclasses
@@ -23,6 +23,7 @@ def case_document(case: CaseResult) -> dict:
         "max_score": case.max_points,
         "message": case.message,
         "mistake": mistake_document(case.mistake),
+        "inherited_from": list(case.inherited_from),
     }
 
 
@@ -101,6 +102,7 @@ def test_result(document: dict, seed: int | None) -> TestResult:
             document["hidden"],
             seed if document["hidden"] else None,
             Mistake(case["mistake"]["id"], case["mistake"]["text"]) if case.get("mistake") else None,
+            tuple(case.get("inherited_from", ())),
         )
         for case in document.get("cases", ())
     )

@@ -35,7 +35,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder.checking.case import SandboxFailure
-from autograder.checking.purity import are_call_copies, record
+from autograder.checking.check_run import record
+from autograder.checking.purity import are_call_copies
 from autograder.sandbox.answers import (
     callee_modifications,
     decode_tree,

@@ -3,14 +3,14 @@
 A diagnosis (see :data:`autograder.checking.diagnoses.Diagnosis`) looks at which outputs are wrong and
 what they are, and names the likely mistake: a :class:`~autograder.results.Mistake`, whose id the
 class report counts by. Most diagnoses here are built from the inputs a
-case used: they compute, from the definitions in DESIGN.md, what an output is when a given
+case used: they compute, from the definitions of the course, what an output is when a given
 mistake is made, and name the mistake when the student's output equals it.
 """
 
 import numpy as np
 
 from autograder.checking.diagnoses import Diagnosis, known_mistakes
-from autograder.checks.activations import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
+from autograder.mistakes.definitions import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
 from autograder.results import Mistake
 
 STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
@@ -304,3 +304,73 @@ def clip_by_global_norm_mistakes(grads: dict, max_norm: float) -> Diagnosis:
             if global_norm > max_norm
         ),
     )
+
+
+def derivative_mistakes(a: np.ndarray, activation: str, output: str) -> Diagnosis:
+    """Derivatives taken of the hidden state instead of the pre-activation, and relu'(0) = 1."""
+    mistakes = {
+        "tanh": (
+            1.0 - a**2,
+            Mistake(
+                "derivative-of-the-hidden-state",
+                "you computed 1 - a**2, treating the pre-activation a as if it were h = tanh(a). "
+                "Apply tanh first: 1 - np.tanh(a)**2.",
+            ),
+        ),
+        "sigmoid": (
+            a * (1.0 - a),
+            Mistake(
+                "derivative-of-the-hidden-state",
+                "you computed a * (1 - a), treating the pre-activation a as if it were s = sigmoid(a). "
+                "Apply sigmoid first: s = sigmoid(a), then s * (1 - s).",
+            ),
+        ),
+        "relu": (
+            (a >= 0).astype(np.float64),
+            Mistake("relu-slope-one-at-zero", "relu'(0) must be 0: use a > 0, not a >= 0."),
+        ),
+    }
+    if activation not in mistakes or (activation == "relu" and not np.any(a == 0)):
+        return known_mistakes()
+    mistaken, explanation = mistakes[activation]
+    return known_mistakes((output, mistaken, explanation))
+
+
+def growth_factor_mistakes(norms: np.ndarray) -> Diagnosis:
+    """The factor read forwards, the root over T steps, an arithmetic mean, no root at all."""
+    steps = len(norms) - 1
+    with np.errstate(all="ignore"):
+        ratios = norms[:-1] / norms[1:]
+        return known_mistakes(
+            (
+                "factor",
+                (norms[-1] / norms[0]) ** (1 / steps),
+                Mistake(
+                    "factor-forwards-in-time",
+                    "this is the factor going forwards in time (norms[T-1] / norms[0]); the course reads "
+                    "a gradient curve backwards, from the loss at t = T-1 to t = 0: use norms[0] / norms[T-1].",
+                ),
+            ),
+            (
+                "factor",
+                (norms[0] / norms[-1]) ** (1 / len(norms)),
+                Mistake("root-over-T-steps", "T norms are T - 1 steps apart: take the (T-1)-th root, not the T-th."),
+            ),
+            (
+                "factor",
+                np.mean(ratios),
+                Mistake(
+                    "arithmetic-mean-of-ratios",
+                    "this is the arithmetic mean of the ratios; a factor per step is their geometric mean "
+                    "(the product of the ratios, to the power 1 / (T-1)).",
+                ),
+            ),
+            (
+                "factor",
+                norms[0] / norms[-1],
+                Mistake(
+                    "root-not-taken",
+                    "this is the total change over T - 1 steps; take its (T-1)-th root to get one step's factor.",
+                ),
+            ),
+        )
