@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from autograder.checking.case import Case, CheckFailed, call, report, unpack
-from autograder.checking.running import run_cases
 from autograder.checking.check_run import check_run
+from autograder.checking.running import run_cases
 
 
 def test_not_implemented_says_so():

@@ -10,8 +10,8 @@ from buggy_rnn import backward_overwriting_dWh_each_step, sequence_backward, seq
 
 from autograder import self_check
 from autograder.checking.case import Case, CheckFailed, report
-from autograder.checking.running import run_cases
 from autograder.checking.reference import load_reference
+from autograder.checking.running import run_cases
 from autograder.checks import rnn as checks
 from autograder.grading import notebook_cells
 from autograder.grading.notebook_cells import setup_cells, without_hidden_tests

@@ -22,7 +22,7 @@ from autograder.checking.case import (
     unpack,
 )
 from autograder.checking.changes import PurityError
-from autograder.checking.check_run import is_helper
+from autograder.checking.check_run import ShapeSlip, is_helper, record_slip
 from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.gradcheck import central_difference_of_values, linear_loss, perturbed, relative_error
@@ -126,13 +126,17 @@ def checked_outputs(
     """What a student function returned, as a tuple of ``outputs``, each named in ``shapes`` checked for its shape.
 
     When the function is a helper of the check (not the one it grades), a wrong result sets the
-    example aside rather than failing it (see :class:`autograder.checking.case.SetAside`).
+    example aside rather than failing it (see :class:`autograder.checking.case.SetAside`). A
+    ``cache`` that is None is logged for the function's shape case: nothing can read it.
     """
     shapes = shapes or {}
     try:
+        values = unpack(result, outputs, function=name)
+        if "cache" in outputs and values[outputs.index("cache")] is None:
+            record_slip(ShapeSlip(name, "cache", "None", "a cache for its backward pass", "cache"))
         return tuple(
             check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
-            for output, value in zip(outputs, unpack(result, outputs, function=name))
+            for output, value in zip(outputs, values)
         )
     except CheckFailed as failure:
         if is_helper(name):

@@ -185,13 +185,29 @@ def settle(case: Case, function: str) -> Outcome:
     inside = before & reference.keys()
     second = attempt(case, StandIns(reference, inside=frozenset(inside)))
     if second.share >= 1:
-        return inherited(function, first, second)
+        return inherited(function, first, narrowest(case, reference, second))
     third = None
     if helpers := (first.helpers | second.helpers) & inside:
         third = attempt(case, StandIns(reference, inside=frozenset(inside), instead=frozenset(helpers)))
         if third.share >= 1:
             return inherited(function, first, third)
     return own(function, first, second, third)
+
+
+def narrowest(case: Case, reference: Mapping[str, Callable], passing: Attempt) -> Attempt:
+    """The run with one stand-in alone that passes too, if any (so that the failure is blamed on that one function), else ``passing``."""
+    if len(passing.used) < 2:
+        return passing
+    for name in sorted(passing.used, key=_later_first):
+        alone = attempt(case, StandIns(reference, inside=frozenset({name})))
+        if alone.share >= 1:
+            return alone
+    return passing
+
+
+def _later_first(name: str) -> int:
+    assignment = assignment_of(name)
+    return -STUDENT_FUNCTIONS[assignment].index(name) if assignment else 0
 
 
 def inherited(function: str, first: Attempt, passing: Attempt) -> Outcome:

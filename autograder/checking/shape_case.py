@@ -31,7 +31,14 @@ def shape_case(function: str, points: float = 0.25) -> Case:
 def slip_message(slips: list[ShapeSlip]) -> str:
     """One message for every slip: the first named, with the fix that fits it."""
     first = slips[0]
-    if first.kind == "dtype":
+    if first.kind == "cache":
+        lines = [
+            f"{first.function} returned None as its cache (first seen in the case “{first.case}”): its backward "
+            "pass has nothing to read. Its values were judged as usual, so this is the only case it costs here.",
+            "Fix: return what the backward pass needs as the second value (the inputs, the pre-activations, or "
+            "the list of the step caches).",
+        ]
+    elif first.kind == "dtype":
         lines = [
             f"{first.function}: {first.output} came back as {first.got}, where {first.expected} is documented "
             f"(first seen in the case “{first.case}”).",

@@ -34,10 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from autograder.checking.case import SandboxFailure
-from autograder.checking.check_run import record
+from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
 from autograder.checking.purity import are_call_copies
 from autograder.sandbox.answers import (
+    MAX_CALLEE_REPORTS,
     callee_modifications,
     decode_tree,
     remote_error,
@@ -58,7 +61,7 @@ from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork
 from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
-from autograder.wire import Encoder, UnsafeValue, read_frame, write_frame
+from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, write_frame
 
 WORKER_MODULE = "autograder.sandbox.worker"
 ZYGOTE_MODULE = "autograder.sandbox.zygote"
@@ -251,17 +254,20 @@ class Sandbox:
         """
         skipped = SandboxFailure(f"{name} was not called: an earlier call failed")
         answered = [AnsweredCall(self, name, failure=skipped) for _ in calls]
+        stand_ins = current_stand_ins()
         try:
             request = {**self._call_request(name, calls, cell), "keep": keep}
         except (SandboxFailure, TypeError, RuntimeError) as failure:  # RuntimeError: the process did not start
             for answer in answered:
                 answer.failure = failure
             return answered
+        if stand_ins is not None:
+            request["stand_ins"] = sorted(stand_ins.inside - {name})
         started, waiting = time.monotonic(), 0
         try:
             self._send(request)
             for waiting in range(len(calls)):
-                answer = self._receive(self.limits.seconds_per_call)
+                answer = self._answer_with_stand_ins(stand_ins, started)
                 if answer.get("index") != waiting:
                     raise ProcessEnded("it wrote something else than an answer to the grader's channel")
                 answered[waiting] = self._decoded(name, answer)
@@ -287,6 +293,35 @@ class Sandbox:
             message = f"sent back something that is not plain data ({clipped(str(error), 200)})"
             self._fail_from(answered, waiting, name, message)
         return answered
+
+    def _answer_with_stand_ins(self, stand_ins: StandIns | None, started: float) -> dict:
+        """The next answer to the call in progress, answering meanwhile the calls the student code makes of stand-ins.
+
+        While a case is checked again with the reference standing in for functions the student's
+        code calls (:mod:`autograder.checking.inheritance`), the student process asks the grader
+        for each such call (``{"stand_in": name, "args": ..., "kwargs": ...}``): the grader decodes
+        the arguments (plain data only), checks that they are small (:func:`stand_in_arguments_fit`),
+        computes the reference's answer and sends it back. The call's time runs on meanwhile, and
+        a call makes at most ``MAX_STAND_IN_CALLS`` of them.
+        """
+        asked = 0
+        while True:
+            seconds = self.limits.seconds_per_call - (time.monotonic() - started)
+            answer = self._receive(max(seconds, 0.0))
+            if "stand_in" not in answer:
+                return answer
+            asked += 1
+            name = answer.get("stand_in")
+            if stand_ins is None or name not in stand_ins.inside or asked > MAX_STAND_IN_CALLS:
+                raise ProcessEnded("it asked the grader for a call it may not make")
+            self._send_reply(stand_in_reply(stand_ins, name, answer, self.generation))
+
+    def _send_reply(self, reply: dict) -> None:
+        """Answer the student process within the request in progress (a stand-in's value or error)."""
+        try:
+            write_frame(self._requests, {"seq": self._seq, **reply})
+        except BrokenPipeError:
+            raise ProcessEnded(self._how_it_ended()) from None
 
     def _stop_function(self, name: str, pending: list["AnsweredCall"]) -> None:
         """``name`` took more than its time over all its calls: its later calls, and checks, fail."""
@@ -344,6 +379,8 @@ class Sandbox:
             write_back(kwargs, after_kwargs)
         for modification in callee_modifications(answer.answer.get("callees"), caller=answer.name):
             record(modification)
+        involved = answer.answer.get("involved")
+        note_involved(involved[:MAX_CALLEE_REPORTS] if isinstance(involved, list) else ())
         caught = answer.answer.get("warnings")
         caught = caught if isinstance(caught, list) else []
         for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):
@@ -641,6 +678,50 @@ class AnsweredCall:
     def __call__(self, *args, **kwargs):
         """Take the answer, for the call's own copies of the arguments."""
         return self.sandbox.take_answer(self, args, kwargs)
+
+
+MAX_STAND_IN_CALLS = 10_000
+"""The most calls of stand-ins one call of a student function may make."""
+MAX_STAND_IN_SIDE = 128
+"""The longest axis an array given to a stand-in may have (and at most 3 axes): the reference's answer stays small."""
+
+
+def stand_in_arguments_fit(value, depth: int = 0) -> bool:
+    """Whether the arguments of a stand-in's call are plain data the reference can answer cheaply.
+
+    Arrays of at most 3 axes of at most ``MAX_STAND_IN_SIDE`` entries each, numbers, strings, and
+    tuples, lists and dicts of them, nested at most 4 deep: whatever the student's code asks, the
+    grader computes nothing larger than a few matrix products of such arrays.
+    """
+    if isinstance(value, Handle) or depth > 4:
+        return False
+    if isinstance(value, np.ndarray):
+        return value.ndim <= 3 and all(side <= MAX_STAND_IN_SIDE for side in value.shape)
+    if isinstance(value, (tuple, list)):
+        return len(value) <= 10_000 and all(stand_in_arguments_fit(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return len(value) <= 100 and all(stand_in_arguments_fit(item, depth + 1) for item in value.values())
+    return value is None or isinstance(value, (bool, int, float, str, np.generic))
+
+
+def stand_in_reply(stand_ins: StandIns, name: str, request: dict, generation: int) -> dict:
+    """The reference's answer to a call the student's code made of the stand-in ``name``: ``{"value": ...}`` or ``{"error": ...}``."""
+    try:
+        args, kwargs = decode_tree(request.get("args"), generation), decode_tree(request.get("kwargs"), generation)
+    except (UnsafeValue, TypeError, ValueError, RecursionError):
+        return {"error": "its arguments are not plain data"}
+    if not (isinstance(args, list) and isinstance(kwargs, dict) and stand_in_arguments_fit((args, kwargs))):
+        return {"error": f"arguments too large or not plain data (arrays of at most 3 axes of {MAX_STAND_IN_SIDE})"}
+    stand_ins.used.add(name)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = stand_ins.functions[name](*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the reference refusing student input is the student's error
+        return {"error": f"{type(error).__name__}: {clipped(str(error), 300)}"}
+    encoder = Encoder(generation=generation)
+    tree = encoder.tree(value)
+    return {"error": "the reference returned something that is not plain data"} if encoder.objects else {"value": tree}
 
 
 def json_text(value) -> str:

@@ -24,6 +24,7 @@ Values travel in the safe format of :mod:`autograder.wire`. A student error of a
 """
 
 import builtins
+import contextlib
 import errno
 import inspect
 import json
@@ -38,6 +39,7 @@ import numpy as np
 
 from autograder.checking.case import describe_exception
 from autograder.checking.changes import Modification, PurityError, first_change, own_copies
+from autograder.checking.check_run import check_run
 from autograder.checking.purity import argument_names, calling, monitoring_namespace
 from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
 
@@ -45,28 +47,33 @@ CELL_FILE_PREFIX = "<answer cell "
 MAX_REQUEST_BYTES = 256 * 2**20
 MAX_MESSAGE_CHARACTERS = 2000
 MAX_CALLEE_REPORTS = 20
+_ABSENT = object()
 
 
 class Worker:
     """The namespace student cells run in, and the table of values that stay in this process."""
 
-    def __init__(self, responses: int, *, generation: int = 0) -> None:
+    def __init__(self, responses: int, *, generation: int = 0, requests: int | None = None) -> None:
         self.responses = responses
+        self.requests = requests
         self.namespace: dict = {"__name__": "__main__", "__builtins__": builtins}
         self.encoder = Encoder(generation=generation)
+        self.seq = None
 
     def serve(self, requests: int) -> None:
         """Answer requests until the grader closes its end."""
+        self.requests = requests
         while True:
             try:
                 request = read_frame(requests, max_bytes=MAX_REQUEST_BYTES)
             except EOFError:
                 return
+            self.seq = request.get("seq")
             if request.get("op") == "exec":
-                self.send({"seq": request.get("seq"), **self.exec_cell(request)})
+                self.send({"seq": self.seq, **self.exec_cell(request)})
                 continue
             for index, answer in enumerate(self.calls(request)):
-                self.send({"seq": request.get("seq"), "index": index, **answer})
+                self.send({"seq": self.seq, "index": index, **answer})
 
     def send(self, message: dict) -> None:
         """Write a message to the grader."""
@@ -97,6 +104,7 @@ class Worker:
             name = str(request["name"])
             calls = request["calls"]
             monitor = frozenset(str(callee) for callee in request.get("monitor", []))
+            stand_ins = frozenset(str(callee) for callee in request.get("stand_ins", [])) - {name}
             keep = request.get("keep")
             if not isinstance(calls, list) or not calls or not (keep is None or type(keep) is int):
                 raise TypeError("no calls, or a bad keep")
@@ -104,12 +112,14 @@ class Worker:
             yield {"error": {"type": "GraderError", "description": f"bad request: {error}"}}
             return
         for call in calls:
-            answer = self.call(name, call, monitor, keep=keep)
+            answer = self.call(name, call, monitor, keep=keep, stand_ins=stand_ins)
             yield answer
             if "error" in answer:
                 return
 
-    def call(self, name: str, call: dict, monitor: frozenset[str], *, keep: int | None = None) -> dict:
+    def call(
+        self, name: str, call: dict, monitor: frozenset[str], *, keep: int | None = None, stand_ins: frozenset[str] = frozenset()
+    ) -> dict:
         """Call a function of the namespace on copies of one call's arguments, as the grader would.
 
         The copies matter for values kept here (handles): the function must not change the
@@ -137,10 +147,14 @@ class Worker:
         ):
             warnings.simplefilter("always")
             try:
-                with calling(name), monitoring_namespace(
-                    self.namespace, except_name=name, record=callees.append, names=monitor
+                with (
+                    calling(name),
+                    check_run(name) as seen,
+                    monitoring_namespace(self.namespace, except_name=name, record=callees.append, names=monitor),
+                    self.answered_by_the_grader(stand_ins),
                 ):
                     answer["value"] = self.encoder.tree(kept(function(*args, **kwargs), keep))
+                answer["involved"] = sorted(seen.involved)[:MAX_CALLEE_REPORTS]
             except PurityError as error:
                 answer["error"] = {"type": "PurityError", "description": error.description}
             except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
@@ -153,6 +167,45 @@ class Worker:
         answer["warnings"] = [[type(w.message).__name__, str(w.message)[:MAX_MESSAGE_CHARACTERS]] for w in caught]
         flush_output()
         return answer
+
+    @contextlib.contextmanager
+    def answered_by_the_grader(self, names: frozenset[str]) -> Iterator[None]:
+        """While the call runs, each student function of ``names`` is answered by the grader (the reference).
+
+        The grader asks for this while it checks a case again with the reference standing in for
+        the functions before the one it grades (:mod:`autograder.checking.inheritance`). The
+        arguments go to the grader as plain data, and its answer comes back the same way: a value
+        that is not plain data cannot cross, and the call raises TypeError in the student's code.
+        Every name is put back when the call ends.
+        """
+        swapped = {name: self.namespace.get(name, _ABSENT) for name in sorted(names)}
+        for name in swapped:
+            self.namespace[name] = self.grader_call(name)
+        try:
+            yield
+        finally:
+            for name, original in swapped.items():
+                if original is _ABSENT:
+                    self.namespace.pop(name, None)
+                else:
+                    self.namespace[name] = original
+
+    def grader_call(self, name: str):
+        """A function that asks the grader to answer a call of ``name``, and returns or raises what it answers."""
+
+        def ask(*args, **kwargs):
+            encoder = Encoder(generation=self.encoder.generation)
+            message = {"seq": self.seq, "stand_in": name, "args": encoder.tree(list(args)), "kwargs": encoder.tree(kwargs)}
+            if encoder.objects:
+                raise TypeError(f"{name} can only be given plain data here (numbers, arrays, tuples, lists, dicts)")
+            self.send(message)
+            reply = read_frame(self.requests, max_bytes=MAX_REQUEST_BYTES)
+            if reply.get("seq") != self.seq or "error" in reply or "value" not in reply:
+                raise TypeError(f"{name}: {str(reply.get('error', 'no answer'))[:MAX_MESSAGE_CHARACTERS]}")
+            return value_of(reply["value"], resolve=self.resolve)
+
+        ask.__name__ = ask.__qualname__ = name
+        return ask
 
     def resolve(self, handle: Handle):
         """The object a handle stands for."""
@@ -243,7 +296,7 @@ def serve_confined(requests: int, responses: int, settings: dict, *, scratch: st
         limits=Limits(**settings["limits"]),
     )
     sys.path.insert(0, scratch)
-    worker = Worker(responses, generation=settings["generation"])
+    worker = Worker(responses, generation=settings["generation"], requests=requests)
     worker.send({"hello": {"protections": list(protections), "pid": os.getpid()}})
     worker.serve(requests)
 
