@@ -1,8 +1,10 @@
-"""Write autograder/data/<assignment>.npz: fixed inputs and the reference outputs for them.
+"""Write autograder/data/<assignment>.npz: fixed inputs, the reference outputs for them, and mistakes' signatures.
 
 Run with `make known-answers` after changing a solution notebook, and commit the result. The
 inputs come from fixed seeds; the outputs from the reference functions loaded out of the
-solution notebook, so no expected number is ever typed in by hand.
+solution notebook, so no expected number is ever typed in by hand. Each example also publishes
+what the common mistakes make of its outputs (``autograder.mistakes``), so that a student's copy
+of the checks names those mistakes without computing them.
 """
 
 import argparse
@@ -10,7 +12,9 @@ import argparse
 import numpy as np
 
 from autograder.checking import known_answers
+from autograder.checking.diagnoses import published_signatures
 from autograder.checking.reference import load_reference
+from autograder.mistakes import rnn as mistakes
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 
@@ -65,6 +69,7 @@ def rnn_examples(ref) -> dict:
         examples[f"activation_derivative/{activation}"] = {
             "a": a,
             "out": ref.activation_derivative(a, activation),
+            **published_signatures(mistakes.derivative_signatures(a, activation, f"f'(a) for {activation!r}")),
         }
 
         examples.update(rnn_step_examples(ref, rng, activation, activation))
@@ -82,7 +87,11 @@ def rnn_examples(ref) -> dict:
         "random walk": np.exp(np.cumsum(walk.normal(scale=2.0, size=12))),
     }
     for case, norms in curves.items():
-        examples[f"growth_factor/{case}"] = {"norms": norms, "factor": np.float64(ref.growth_factor(norms))}
+        examples[f"growth_factor/{case}"] = {
+            "norms": norms,
+            "factor": np.float64(ref.growth_factor(norms)),
+            **published_signatures(mistakes.growth_factor_signatures(norms)),
+        }
 
     for case, (scale, threshold) in {"above": (5.0, 2.0), "below": (0.1, 2.0)}.items():
         grads = gradient_set(rng, scale)
@@ -91,11 +100,13 @@ def rnn_examples(ref) -> dict:
             **prefix(grads, "grad_"),
             "threshold": np.float64(threshold / 2),
             **prefix(ref.clip_by_value(grads, threshold / 2), "out_"),
+            **published_signatures(mistakes.clip_by_value_signatures(grads, threshold / 2)),
         }
         examples[f"clip_by_norm/{case}"] = {
             "grad": grads["Wh"],
             "threshold": np.float64(threshold),
             "out": ref.clip_by_norm(grads["Wh"], threshold),
+            **published_signatures(mistakes.clip_by_norm_signatures(grads["Wh"], threshold, "the result")),
         }
         clipped, global_norm = ref.clip_by_global_norm(grads, threshold)
         examples[f"clip_by_global_norm/{case}"] = {
@@ -103,6 +114,7 @@ def rnn_examples(ref) -> dict:
             "threshold": np.float64(threshold),
             **prefix(clipped, "out_"),
             "global_norm": np.float64(global_norm),
+            **published_signatures(mistakes.clip_by_global_norm_signatures(grads, threshold)),
         }
     edges = np.random.default_rng(1)
     for number, (edge, sizes) in enumerate(EDGE_STEPS.items()):
@@ -122,12 +134,18 @@ def rnn_step_examples(ref, rng, key: str, activation: str, sizes=(2, 3, 4)) -> d
     dnext_h = rng.normal(size=next_h.shape)
     grads = ref.rnn_step_backward(dnext_h, cache)
     return {
-        f"rnn_step_forward/{key}": {**inputs, "activation": np.str_(activation), "next_h": next_h},
+        f"rnn_step_forward/{key}": {
+            **inputs,
+            "activation": np.str_(activation),
+            "next_h": next_h,
+            **published_signatures(mistakes.step_forward_signatures(inputs, activation, "next_h")),
+        },
         f"rnn_step_backward/{key}": {
             **inputs,
             "activation": np.str_(activation),
             "dnext_h": dnext_h,
             **dict(zip(("dx", "dprev_h", "dWx", "dWh", "db"), grads)),
+            **published_signatures(mistakes.step_backward_signatures(inputs, activation, dnext_h)),
         },
     }
 
@@ -139,7 +157,12 @@ def rnn_sequence_examples(ref, rng, key: str, activation: str, sizes=(2, 4, 3, 4
     dh = rng.normal(size=h.shape)
     grads = ref.rnn_backward(dh, cache)
     return {
-        f"rnn_forward/{key}": {**inputs, "activation": np.str_(activation), "h": h},
+        f"rnn_forward/{key}": {
+            **inputs,
+            "activation": np.str_(activation),
+            "h": h,
+            **published_signatures(mistakes.sequence_forward_signatures(inputs, activation)),
+        },
         f"rnn_backward/{key}": {
             **inputs,
             "activation": np.str_(activation),

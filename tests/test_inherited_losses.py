@@ -18,8 +18,8 @@ from cascades import CASCADES, Cascade
 from autograder.checking.case import collecting_results, report_text
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
+from autograder.grading import notebook_cells
 from autograder.grading.isolated import grade_submission
-from autograder.grading.notebook_cells import answer_cells, test_cells
 from autograder.instructor.submissions import solution_answers, with_answers, with_mistake
 from autograder.notebook_json import read_notebook
 from autograder.results import SubmissionResult, total_max_points, total_points
@@ -41,10 +41,10 @@ def graded_in_the_namespace(cascade: Cascade) -> dict[str, tuple[float, float, s
     namespace: dict = {"__name__": "__main__", "np": np}
     source = read_notebook(find_solution_notebook(cascade.assignment))
     answers = answers_of(cascade)
-    for cell in answer_cells(source):
+    for cell in notebook_cells.answer_cells(source):
         exec(compile(answers[cell.grade_id], f"<answer cell {cell.grade_id}>", "exec"), namespace)  # noqa: S102
     with collecting_results() as collected, grading_seed(SEED), contextlib.redirect_stdout(io.StringIO()):
-        for cell in test_cells(source):
+        for cell in notebook_cells.test_cells(source):
             exec(compile(cell.source, f"<test cell {cell.grade_id}>", "exec"), namespace)  # noqa: S102
     functions: dict[str, tuple[float, float, str]] = {}
     for results in collected:

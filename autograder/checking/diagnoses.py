@@ -3,7 +3,7 @@
 A diagnosis is called with the names of the wrong outputs and the actual and desired outputs,
 and returns the :class:`~autograder.results.Mistake` it recognises (an id that reports count by,
 and the hint the student reads), or None. The builders here recognise a mistake by the exact
-wrong value it produces, or by a wrong forward pass behind a backward pass.
+wrong value it produces (its signature), computed by the grader or published with a known answer.
 """
 
 from collections.abc import Callable
@@ -14,6 +14,13 @@ from autograder.results import Mistake
 
 Diagnosis = Callable[[set, dict, dict], Mistake | None]
 """``diagnose(wrong_outputs, actual, desired)``: the likely mistake, or None."""
+
+Signature = tuple[str, np.ndarray, Mistake]
+"""``(output, the value that output takes when the mistake is made, the mistake)``."""
+Signatures = tuple[Signature, ...]
+
+SIGNATURE_PREFIX = "signature"
+"""Known-answer examples publish the signatures of common mistakes as entries ``signature<n>:<field>``."""
 
 
 def known_mistakes(
@@ -36,29 +43,30 @@ def known_mistakes(
     return diagnose
 
 
-def forward_first(forward: str, actual, desired: np.ndarray, otherwise: Diagnosis | None = None) -> Diagnosis:
-    """A diagnosis that first says when the student's forward pass is itself wrong on these inputs.
+def published_signatures(signatures: Signatures) -> dict[str, np.ndarray]:
+    """Signatures as entries of a known-answer example (see :func:`published_mistakes`), in order."""
+    entries: dict[str, np.ndarray] = {}
+    for number, (output, value, mistake) in enumerate(signatures):
+        prefix = f"{SIGNATURE_PREFIX}{number:02d}:"
+        entries[prefix + "output"] = np.str_(output)
+        entries[prefix + "value"] = np.asarray(value, dtype=np.float64)
+        entries[prefix + "id"] = np.str_(mistake.id)
+        entries[prefix + "text"] = np.str_(mistake.text)
+    return entries
 
-    A backward pass is checked through the student's own forward cache, so a wrong forward pass
-    can make a right backward pass look wrong: the student should fix the forward pass first.
 
-    Args:
-        forward: the name of the student's forward function.
-        actual: what it returned for the inputs of the failing case (its first output).
-        desired: what the reference returned for them.
-        otherwise: the diagnosis to use when the forward pass is right.
-    """
-
-    def diagnose(wrong: set, actual_outputs: dict, desired_outputs: dict) -> Mistake | None:
-        if not _equals(actual, desired):
-            return Mistake(
-                "forward-pass-wrong",
-                f"your {forward} is wrong on these inputs too, and this backward pass is checked "
-                f"through its cache. Fix {forward} first.",
-            )
-        return otherwise(wrong, actual_outputs, desired_outputs) if otherwise is not None else None
-
-    return diagnose
+def published_mistakes(example: dict, *, otherwise: Diagnosis | None = None) -> Diagnosis:
+    """The diagnosis made of the signatures a known-answer example publishes (no formula needed to read them)."""
+    numbers = sorted({key[len(SIGNATURE_PREFIX) :].split(":", 1)[0] for key in example if key.startswith(SIGNATURE_PREFIX)})
+    signatures = tuple(
+        (
+            str(example[f"{SIGNATURE_PREFIX}{n}:output"]),
+            example[f"{SIGNATURE_PREFIX}{n}:value"],
+            Mistake(str(example[f"{SIGNATURE_PREFIX}{n}:id"]), str(example[f"{SIGNATURE_PREFIX}{n}:text"])),
+        )
+        for n in numbers
+    )
+    return known_mistakes(*signatures, otherwise=otherwise)
 
 
 def _equals(actual, mistaken) -> bool:

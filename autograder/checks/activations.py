@@ -13,6 +13,7 @@ from autograder.checking.blocks import (
 )
 from autograder.checking.case import Case, CheckFailed, call, call_each
 from autograder.checking.compare import LOGISTIC_ATOL, LOGISTIC_RTOL, check_array
+from autograder.checking.diagnoses import known_mistakes, published_mistakes
 from autograder.checking.hidden_cases import edge_sizes, hidden_inputs, run_hidden_cases, signed_spread
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
@@ -180,7 +181,7 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             },
             hints={f"f'(a) for {activation!r}": DERIVATIVE_HINTS[activation] for activation in ACTIVATIONS},
             desired=lambda activation, example: {f"f'(a) for {activation!r}": example["out"]},
-            diagnosis=lambda activation, example: MISTAKES.derivative_mistakes(example["a"], activation, f"f'(a) for {activation!r}"),
+            diagnosis=lambda _, example: published_mistakes(example),
             part_of=activation_of,
         )
 
@@ -207,7 +208,7 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
             raise CheckFailed(f"{name}: relu'(0) must be 0 (use a > 0, not a >= 0).")
         if not np.allclose(got[away_from_kink], slope[away_from_kink], rtol=1e-5, atol=1e-8):
             index = np.argmax(np.abs(got - slope) * away_from_kink)
-            mistake = MISTAKES.derivative_mistakes(a, activation, output)({output}, {output: got}, {})
+            mistake = known_mistakes(*MISTAKES.derivative_signatures(a, activation, output))({output}, {output: got}, {})
             raise CheckFailed(
                 f"{name}: for {activation!r}, f'(a) = {got.flat[index]:.8g} at a = {a.flat[index]:.8g}, "
                 f"but the slope of {activation} there is {slope.flat[index]:.8g}.\n"
@@ -261,7 +262,7 @@ def _derivative_hidden(activation_derivative, ref) -> list[Case]:
             {output: call(activation_derivative, a, activation, name="activation_derivative")},
             {output: ref.activation_derivative(a, activation)},
             hints={output: DERIVATIVE_HINTS[activation]},
-            diagnose=MISTAKES.derivative_mistakes(a, activation, output),
+            diagnose=known_mistakes(*MISTAKES.derivative_signatures(a, activation, output)),
         )
 
     return [

@@ -21,7 +21,7 @@ from autograder.checking.blocks import (
 )
 from autograder.checking.case import Case, CheckFailed, call, unpack
 from autograder.checking.compare import check_array
-from autograder.checking.diagnoses import Diagnosis
+from autograder.checking.diagnoses import Signatures, known_mistakes, published_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases, sizes
 from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
@@ -115,7 +115,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: _clipped_dict(call(clip_by_value, g, c, name=name), g, function=name),
                         lambda g, c: ref.clip_by_value(g, c),
-                        MISTAKES.clip_by_value_mistakes,
+                        MISTAKES.clip_by_value_signatures,
                     )
                 ],
             ),
@@ -127,7 +127,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
         threshold = float(example["threshold"])
         got = _clipped_dict(call(clip_by_value, grads, threshold, name=name), grads, function=name)
         assert_outputs_close(
-            name, got, _expected_of(example), hints={}, diagnose=MISTAKES.clip_by_value_mistakes(grads, threshold)
+            name, got, _expected_of(example), hints={}, diagnose=published_mistakes(example)
         )
 
     def within_range_and_identity_inside(example):
@@ -181,7 +181,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
                         name,
                         lambda g, c: {"grad": student(g["grad"], c)},
                         lambda g, c: {"grad": ref.clip_by_norm(g["grad"], c)},
-                        lambda g, c: MISTAKES.clip_by_norm_mistakes(g["grad"], c, "grad"),
+                        lambda g, c: MISTAKES.clip_by_norm_signatures(g["grad"], c, "grad"),
                         {"grad": CLIP_BY_NORM_HINT},
                     )
                 ],
@@ -196,7 +196,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
             {"the result": student(example["grad"], threshold)},
             {"the result": example["out"]},
             hints={"the result": CLIP_BY_NORM_HINT},
-            diagnose=MISTAKES.clip_by_norm_mistakes(example["grad"], threshold, "the result"),
+            diagnose=published_mistakes(example),
         )
 
     def invariants(example):
@@ -269,7 +269,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
                         name,
                         lambda g, c: both(g, c, student),
                         lambda g, c: both(g, c, ref.clip_by_global_norm),
-                        MISTAKES.clip_by_global_norm_mistakes,
+                        MISTAKES.clip_by_global_norm_signatures,
                         {"global_norm": GLOBAL_NORM_HINT},
                     )
                 ],
@@ -285,7 +285,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
             {**clipped, "global_norm": np.asarray(global_norm)},
             {**_expected_of(example), "global_norm": example["global_norm"]},
             hints={"global_norm": GLOBAL_NORM_HINT},
-            diagnose=MISTAKES.clip_by_global_norm_mistakes(grads, threshold),
+            diagnose=published_mistakes(example),
         )
 
     def common_factor(example):
@@ -313,7 +313,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
                 f"the gradients together is {true_norm:.8g} (measure it before clipping)."
             )
         if problems:
-            mistake = MISTAKES.clip_by_global_norm_mistakes(grads, max_norm)(
+            mistake = known_mistakes(*MISTAKES.clip_by_global_norm_signatures(grads, max_norm))(
                 set(problems) - {"clipped"} | {k for k in wrong}, {**clipped, "global_norm": np.asarray(global_norm)}, {}
             )
             message = "\n".join(problems.values()) + (f"\nLikely mistake: {mistake.text}" if mistake else "")
@@ -372,7 +372,7 @@ def _matches_reference_case(
     name: str,
     student,
     reference,
-    mistakes: Callable[[dict, float], Diagnosis],
+    signatures: Callable[[dict, float], Signatures],
     hints: dict[str, str] | None = None,
 ) -> Case:
     """Compare with the reference on random gradient sets above, at and below the threshold."""
@@ -384,7 +384,7 @@ def _matches_reference_case(
             student(grads, threshold),
             reference(grads, threshold),
             hints=hints or {},
-            diagnose=mistakes(grads, threshold),
+            diagnose=known_mistakes(*signatures(grads, threshold)),
         )
 
     return Case(

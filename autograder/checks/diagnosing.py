@@ -1,19 +1,18 @@
 """The grader's diagnoses of common mistakes, where they are installed.
 
-The diagnoses compute near-answers (:mod:`autograder.mistakes`), so a student's copy of the public
-checks comes without them. :func:`mistakes_of` gives the checks the diagnoses of an assignment
-where the grader has them, and otherwise a stand-in whose every diagnosis recognises nothing:
-the checks grade the same either way, and only the "Likely mistake" lines differ.
+The signatures of common mistakes are computed from the definitions (:mod:`autograder.mistakes`),
+so a student's copy of the public checks comes without them. :func:`mistakes_of` gives the checks
+the module of an assignment where the grader has it, and otherwise a stand-in that gives no
+signature: the checks grade the same either way, and only the "Likely mistake" lines of cases on
+fresh inputs differ (known answers publish their signatures).
 """
 
 import importlib
 from types import ModuleType
 
-from autograder.checking.diagnoses import known_mistakes
-
 
 class NoDiagnoses:
-    """Stands for a module of diagnoses that is not installed: every diagnosis it builds recognises nothing."""
+    """Stands for a module of mistakes that is not installed: every function of it gives no signature."""
 
     def __init__(self, assignment: str) -> None:
         self.assignment = assignment
@@ -21,7 +20,7 @@ class NoDiagnoses:
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        return lambda *args, **kwargs: known_mistakes()
+        return lambda *args, **kwargs: ()
 
 
 def mistakes_of(assignment: str) -> ModuleType | NoDiagnoses:

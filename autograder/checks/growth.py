@@ -20,6 +20,7 @@ from autograder.checking.blocks import (
     with_reference,
 )
 from autograder.checking.case import Case, CheckFailed, call
+from autograder.checking.diagnoses import known_mistakes, published_mistakes
 from autograder.checking.hidden_cases import hidden_inputs, run_hidden_cases
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
@@ -68,7 +69,7 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
             known_answers.examples_of("rnn", NAME),
             lambda _, example: {"factor": np.asarray(student_factor(growth_factor, example["norms"]))},
             hints={"factor": HINT},
-            diagnosis=lambda _, example: MISTAKES.growth_factor_mistakes(example["norms"]),
+            diagnosis=lambda _, example: published_mistakes(example),
             rtol=RTOL,
             atol=0,
         )
@@ -78,7 +79,7 @@ def check_growth_factor(growth_factor, *, hidden: bool = False) -> float:
         norms = scale * ratio ** np.arange(steps - 1, -1, -1.0)
         got = student_factor(growth_factor, norms)
         if not np.isclose(got, ratio, rtol=1e-9, atol=0):
-            mistake = MISTAKES.growth_factor_mistakes(norms)({"factor"}, {"factor": got}, {"factor": ratio})
+            mistake = known_mistakes(*MISTAKES.growth_factor_signatures(norms))({"factor"}, {"factor": got}, {"factor": ratio})
             raise CheckFailed(
                 f"{NAME}: for norms[t] = {scale:.6g} * {ratio:.6g} ** (T-1-t), T = {steps}, the factor "
                 f"per step back is {ratio:.10g}, got {got:.10g}.\n"
@@ -159,7 +160,7 @@ def _hidden(growth_factor, ref) -> list[Case]:
             {"factor": student_factor(growth_factor, norms)},
             {"factor": ref.growth_factor(norms)},
             hints={"factor": HINT},
-            diagnose=MISTAKES.growth_factor_mistakes(norms),
+            diagnose=known_mistakes(*MISTAKES.growth_factor_signatures(norms)),
             rtol=RTOL,
             atol=0,
         )

@@ -19,6 +19,7 @@ from autograder.checking.blocks import (
 )
 from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.compare import check_array
+from autograder.checking.diagnoses import known_mistakes, published_mistakes
 from autograder.checking.hidden_cases import edge_sizes, hidden_inputs, run_hidden_cases, sizes
 from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
@@ -27,6 +28,7 @@ from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import rnn_sequences
 from autograder.checks.activations import ACTIVATIONS, activation_of
 from autograder.checks.diagnosing import mistakes_of
+from autograder.checks.rnn_diagnoses import diagnose_later_steps, diagnose_norms, diagnose_rnn_backward
 from autograder.checks.rnn_steps import LARGEST_PREACTIVATION
 
 MISTAKES = mistakes_of("rnn")
@@ -133,7 +135,7 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             known_answers.examples_of("rnn", name),
             lambda _, example: {"h": sequence_forward(rnn_forward, inputs_of(example), str(example["activation"]))[0]},
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda _, example: MISTAKES.sequence_forward_mistakes(inputs_of(example), str(example["activation"])),
+            diagnosis=lambda _, example: published_mistakes(example, otherwise=diagnose_later_steps),
             part_of=activation_of,
         )
 
@@ -153,7 +155,9 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             {"h": h},
             {"h": squashed[activation]},
             hints=SEQUENCE_HINTS,
-            diagnose=MISTAKES.sequence_forward_mistakes(inputs_of(example), activation),
+            diagnose=known_mistakes(
+                *MISTAKES.sequence_forward_signatures(inputs_of(example), activation), otherwise=diagnose_later_steps
+            ),
         )
         if allow_warnings:
             assert_causal(states, inputs_of(example), function=name)
@@ -225,7 +229,9 @@ def _forward_hidden(rnn_forward, ref) -> list[Case]:
             {"h": got},
             {"h": expected},
             hints=SEQUENCE_HINTS,
-            diagnose=MISTAKES.sequence_forward_mistakes(inputs, activation),
+            diagnose=known_mistakes(
+                *MISTAKES.sequence_forward_signatures(inputs, activation), otherwise=diagnose_later_steps
+            ),
         )
 
     return [
@@ -263,7 +269,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
             known_answers.examples_of("rnn", name),
             gradients_of,
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda *_: MISTAKES.diagnose_rnn_backward,
+            diagnosis=lambda *_: diagnose_rnn_backward,
             part_of=activation_of,
         )
 
@@ -286,7 +292,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
                 upstream=(dh,),
                 hints=SEQUENCE_HINTS,
                 activation=activation,
-                diagnose=MISTAKES.diagnose_rnn_backward,
+                diagnose=diagnose_rnn_backward,
             )
 
         return judge_each(examples, matches, part_of=lambda example: example[1])
@@ -315,7 +321,7 @@ def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
         _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
         expected = dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward(dh, ref_cache)))
         assert_outputs_close(
-            "rnn_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=MISTAKES.diagnose_rnn_backward
+            "rnn_backward", grads, expected, hints=SEQUENCE_HINTS, diagnose=diagnose_rnn_backward
         )
 
     return [
@@ -356,7 +362,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
             known_answers.examples_of("rnn", name),
             lambda _, example: {"norms": norms_for(example)},
             hints=SEQUENCE_HINTS,
-            diagnosis=lambda *_: MISTAKES.diagnose_norms,
+            diagnosis=lambda *_: diagnose_norms,
         )
 
     def anchored_norms(example: dict) -> np.ndarray:
@@ -424,7 +430,7 @@ def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
         _, ref_cache = ref.rnn_forward(**inputs, activation=activation)
         expected = ref.bptt_gradient_norms(dh_last, ref_cache)
         assert_outputs_close(
-            "bptt_gradient_norms", {"norms": got}, {"norms": expected}, hints=SEQUENCE_HINTS, diagnose=MISTAKES.diagnose_norms
+            "bptt_gradient_norms", {"norms": got}, {"norms": expected}, hints=SEQUENCE_HINTS, diagnose=diagnose_norms
         )
 
     return [

@@ -18,6 +18,7 @@ from autograder.checking.blocks import (
     with_reference,
 )
 from autograder.checking.case import Case
+from autograder.checking.diagnoses import known_mistakes, published_mistakes
 from autograder.checking.hidden_cases import edge_sizes, hidden_inputs, run_hidden_cases, sizes
 from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
@@ -26,10 +27,10 @@ from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import rnn_sequences
 from autograder.checks.activations import ACTIVATIONS, activation_of
 from autograder.checks.diagnosing import mistakes_of
+from autograder.checks.rnn_diagnoses import STEP_GRADIENTS, diagnose_step_backward
 
 MISTAKES = mistakes_of("rnn")
 STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
-STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
 LARGEST_PREACTIVATION = 1000.0
 """How large the pre-activations of the steps the forward checks try get: far beyond where exp overflows."""
 
@@ -130,9 +131,7 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
                 "next_h": step_forward(rnn_step_forward, {k: example[k] for k in STEP_INPUTS}, str(example["activation"]))[0]
             },
             hints=STEP_HINTS,
-            diagnosis=lambda _, example: MISTAKES.step_forward_mistakes(
-                {k: example[k] for k in STEP_INPUTS}, str(example["activation"]), "next_h"
-            ),
+            diagnosis=lambda _, example: published_mistakes(example),
             part_of=activation_of,
         )
 
@@ -147,7 +146,7 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             {"next_h": next_h},
             {"next_h": squashed[activation]},
             hints=STEP_HINTS,
-            diagnose=MISTAKES.step_forward_mistakes(inputs, activation, "next_h"),
+            diagnose=known_mistakes(*MISTAKES.step_forward_signatures(inputs, activation, "next_h")),
         )
 
     def rejects_unknown_activation():
@@ -221,7 +220,7 @@ def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
             {"next_h": next_h},
             {"next_h": expected},
             hints=STEP_HINTS,
-            diagnose=MISTAKES.step_forward_mistakes(inputs, activation, "next_h"),
+            diagnose=known_mistakes(*MISTAKES.step_forward_signatures(inputs, activation, "next_h")),
         )
 
     return [
@@ -260,9 +259,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
             known_answers.examples_of("rnn", name),
             gradients_of,
             hints=STEP_HINTS,
-            diagnosis=lambda _, example: MISTAKES.step_backward_mistakes(
-                {k: example[k] for k in STEP_INPUTS}, str(example["activation"]), example["dnext_h"]
-            ),
+            diagnosis=lambda _, example: published_mistakes(example, otherwise=diagnose_step_backward),
             part_of=activation_of,
         )
 
@@ -285,7 +282,9 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
                 upstream=(dnext_h,),
                 hints=STEP_HINTS,
                 activation=activation,
-                diagnose=MISTAKES.step_backward_mistakes(inputs, activation, dnext_h),
+                diagnose=known_mistakes(
+                    *MISTAKES.step_backward_signatures(inputs, activation, dnext_h), otherwise=diagnose_step_backward
+                ),
             )
 
         return judge_each(examples, matches, part_of=lambda example: example[1])
@@ -318,7 +317,9 @@ def _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref) -> list[Case
             grads,
             expected,
             hints=STEP_HINTS,
-            diagnose=MISTAKES.step_backward_mistakes(inputs, activation, dnext_h),
+            diagnose=known_mistakes(
+                    *MISTAKES.step_backward_signatures(inputs, activation, dnext_h), otherwise=diagnose_step_backward
+                ),
         )
 
     return [

@@ -1,27 +1,26 @@
 """Common mistakes in the rnn assignment, recognised by the wrong outputs they produce.
 
-A diagnosis (see :data:`autograder.checking.diagnoses.Diagnosis`) looks at which outputs are wrong and
-what they are, and names the likely mistake: a :class:`~autograder.results.Mistake`, whose id the
-class report counts by. Most diagnoses here are built from the inputs a
-case used: they compute, from the definitions of the course, what an output is when a given
-mistake is made, and name the mistake when the student's output equals it.
+Each function here computes, from the inputs a case used and the definitions of the course, what
+an output is when a given mistake is made: its signatures (see
+:data:`autograder.checking.diagnoses.Signatures`). A check names the mistake when the student's
+output equals one (:func:`autograder.checking.diagnoses.known_mistakes`). The signatures of the
+known-answer examples are published with them (``scripts/make_known_answers.py``), so a student's
+copy of the checks, which lacks this module, still names the mistakes it can see there.
 """
 
 import numpy as np
 
-from autograder.checking.diagnoses import Diagnosis, known_mistakes
+from autograder.checking.diagnoses import Signatures
 from autograder.mistakes.definitions import ACTIVATION_FUNCTIONS, ACTIVATION_SLOPES
 from autograder.results import Mistake
 
-STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
 
-
-def step_forward_mistakes(inputs: dict, activation: str, output: str) -> Diagnosis:
+def step_forward_signatures(inputs: dict, activation: str, output: str) -> Signatures:
     """A missing bias, a missing recurrent term, a missing or wrong activation."""
     x, prev_h, wx, wh, b = (inputs[k] for k in ("x", "prev_h", "Wx", "Wh", "b"))
     f = ACTIVATION_FUNCTIONS
     a = x @ wx + prev_h @ wh + b
-    return known_mistakes(
+    return (
         (
             output,
             f[activation](x @ wx + prev_h @ wh),
@@ -54,13 +53,13 @@ def step_forward_mistakes(inputs: dict, activation: str, output: str) -> Diagnos
     )
 
 
-def step_backward_mistakes(inputs: dict, activation: str, dnext_h: np.ndarray) -> Diagnosis:
+def step_backward_signatures(inputs: dict, activation: str, dnext_h: np.ndarray) -> Signatures:
     """Slips in the five step gradients: f'(a) missing or misplaced, next_h for prev_h, Wh for Wh.T."""
     x, prev_h, wx, wh, b = (inputs[k] for k in ("x", "prev_h", "Wx", "Wh", "b"))
     a = x @ wx + prev_h @ wh + b
     next_h = ACTIVATION_FUNCTIONS[activation](a)
     da = dnext_h * ACTIVATION_SLOPES[activation](a)
-    return known_mistakes(
+    return (
         (
             "dx",
             dnext_h @ wx.T,
@@ -102,27 +101,14 @@ def step_backward_mistakes(inputs: dict, activation: str, dnext_h: np.ndarray) -
                 "db is the mean of da over the batch; it must be the sum over the batch.",
             ),
         ),
-        otherwise=diagnose_step_backward,
     )
 
 
-def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> Mistake | None:
-    """Name the mistake that explains which of the five step gradients are wrong."""
-    if wrong >= set(STEP_GRADIENTS):
-        return Mistake(
-            "every-step-gradient-wrong",
-            "every gradient is wrong, and every one is computed from da = dnext_h * f'(a). "
-            "Check that product first: the activation derivative, evaluated at the "
-            "pre-activation a, for the activation the forward pass used.",
-        )
-    return None
-
-
-def sequence_forward_mistakes(inputs: dict, activation: str) -> Diagnosis:
+def sequence_forward_signatures(inputs: dict, activation: str) -> Signatures:
     """Every step started from h0, or some other way of losing the previous hidden state."""
     x, h0, wx, wh, b = (inputs[k] for k in ("x", "h0", "Wx", "Wh", "b"))
     from_h0 = ACTIVATION_FUNCTIONS[activation](x @ wx + (h0 @ wh)[:, None, :] + b)
-    return known_mistakes(
+    return (
         (
             "h",
             from_h0,
@@ -132,78 +118,12 @@ def sequence_forward_mistakes(inputs: dict, activation: str) -> Diagnosis:
                 "before it produced; only step 0 starts from h0.",
             ),
         ),
-        otherwise=_diagnose_later_steps,
     )
 
 
-def _diagnose_later_steps(wrong: set, actual: dict, desired: dict) -> Mistake | None:
-    got, expected = actual.get("h"), desired.get("h")
-    if "h" not in wrong or not isinstance(got, np.ndarray) or got.shape != expected.shape:
-        return None
-    if expected.shape[1] > 1 and np.allclose(got[:, 0], expected[:, 0], rtol=1e-6, atol=1e-9):
-        return Mistake(
-            "previous-state-not-passed-on",
-            "h[:, 0] is right but later steps are wrong: check how each step receives the previous "
-            "hidden state h[:, t-1].",
-        )
-    return None
-
-
-def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> Mistake | None:
-    """Name the BPTT mistake that explains which outputs are wrong."""
-    if {"dWx", "dWh", "db"} & wrong and not {"dx", "dh0"} & wrong:
-        return Mistake(
-            "weights-not-accumulated",
-            "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
-            "by all time steps, so their gradients must be accumulated (+=) over every step, "
-            "not overwritten by one step's.",
-        )
-    if "dx" in wrong:
-        try:
-            got, expected = np.asarray(actual["dx"], dtype=float), desired["dx"]
-            last_right = np.allclose(got[:, -1], expected[:, -1], rtol=1e-6, atol=1e-9)
-        except (ValueError, TypeError, IndexError):
-            return None
-        if last_right and expected.shape[1] > 1:
-            return Mistake(
-                "no-gradient-from-next-step",
-                "dx is right at the last step but wrong before it: no gradient flows back "
-                "from step t+1. Feed dh[:, t] + dprev_h (from the step after) into the step "
-                "backward, not dh[:, t] alone.",
-            )
-    return None
-
-
-def diagnose_norms(wrong: set, actual: dict, desired: dict) -> Mistake | None:
-    """Recognise norms listed back to front, shifted by one step, or not starting from dh_last."""
-    try:
-        got, expected = np.asarray(actual["norms"], dtype=float), desired["norms"]
-        if got.shape != expected.shape:
-            return None
-        if len(got) > 1 and np.allclose(got[::-1], expected, rtol=1e-6):
-            return Mistake(
-                "norms-in-reverse-order",
-                "your norms are in reverse order: norms[t] belongs to time step t (the loss is at t = T-1).",
-            )
-        if len(got) > 1 and np.allclose(got[1:], expected[:-1], rtol=1e-6):
-            return Mistake(
-                "norms-shifted-by-one-step",
-                "your norms are shifted by one step: norms[t] is the norm of dL/dh_t, taken before "
-                "going back through step t, so norms[T-1] is the norm of dh_last itself.",
-            )
-        if not np.isclose(got[-1], expected[-1], rtol=1e-6):
-            return Mistake(
-                "last-norm-not-of-dh-last",
-                "norms[T-1] must be the norm of dh_last itself, before going back through any step.",
-            )
-    except (ValueError, TypeError):
-        pass
-    return None
-
-
-def clip_by_value_mistakes(grads: dict, clip_value: float) -> Diagnosis:
+def clip_by_value_signatures(grads: dict, clip_value: float) -> Signatures:
     """Clipping on one side only."""
-    return known_mistakes(
+    return (
         *(
             (
                 key,
@@ -223,7 +143,7 @@ def clip_by_value_mistakes(grads: dict, clip_value: float) -> Diagnosis:
     )
 
 
-def clip_by_norm_mistakes(grad: np.ndarray, max_norm: float, output: str) -> Diagnosis:
+def clip_by_norm_signatures(grad: np.ndarray, max_norm: float, output: str) -> Signatures:
     """Rescaling below the threshold, or measuring the norm as the largest entry."""
     norm = np.linalg.norm(grad)
     largest = np.max(np.abs(grad), initial=0.0)
@@ -252,14 +172,14 @@ def clip_by_norm_mistakes(grad: np.ndarray, max_norm: float, output: str) -> Dia
                 ),
             )
         )
-    return known_mistakes(*mistakes)
+    return tuple(mistakes)
 
 
-def clip_by_global_norm_mistakes(grads: dict, max_norm: float) -> Diagnosis:
+def clip_by_global_norm_signatures(grads: dict, max_norm: float) -> Signatures:
     """Clipping each array by its own norm; the global norm summed, or measured after clipping."""
     norms = {key: np.linalg.norm(grad) for key, grad in grads.items()}
     global_norm = np.sqrt(sum(n**2 for n in norms.values()))
-    return known_mistakes(
+    return (
         (
             "global_norm",
             np.minimum(global_norm, max_norm),
@@ -306,7 +226,7 @@ def clip_by_global_norm_mistakes(grads: dict, max_norm: float) -> Diagnosis:
     )
 
 
-def derivative_mistakes(a: np.ndarray, activation: str, output: str) -> Diagnosis:
+def derivative_signatures(a: np.ndarray, activation: str, output: str) -> Signatures:
     """Derivatives taken of the hidden state instead of the pre-activation, and relu'(0) = 1."""
     mistakes = {
         "tanh": (
@@ -331,17 +251,17 @@ def derivative_mistakes(a: np.ndarray, activation: str, output: str) -> Diagnosi
         ),
     }
     if activation not in mistakes or (activation == "relu" and not np.any(a == 0)):
-        return known_mistakes()
+        return ()
     mistaken, explanation = mistakes[activation]
-    return known_mistakes((output, mistaken, explanation))
+    return ((output, mistaken, explanation),)
 
 
-def growth_factor_mistakes(norms: np.ndarray) -> Diagnosis:
+def growth_factor_signatures(norms: np.ndarray) -> Signatures:
     """The factor read forwards, the root over T steps, an arithmetic mean, no root at all."""
     steps = len(norms) - 1
     with np.errstate(all="ignore"):
         ratios = norms[:-1] / norms[1:]
-        return known_mistakes(
+        return (
             (
                 "factor",
                 (norms[-1] / norms[0]) ** (1 / steps),
