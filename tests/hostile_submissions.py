@@ -284,7 +284,7 @@ HOSTILE: dict[str, Hostile] = {
                 return [np.clip(g, -clip_value, clip_value) for g in grads.values()]
             """,
         ),
-        Outcome({"clip_by_norm": 2.5, "clip_by_value": 2.5}, {"clip_by_norm": "nan", "clip_by_value": "list"}),
+        Outcome({"clip_by_norm": 3.0, "clip_by_value": 3.0}, {"clip_by_norm": "nan", "clip_by_value": "list"}),
     ),
     "patches_numpy_and_is_wrong": Hostile(
         "Does patching np.allclose and np.testing hide none of a wrong function's mistakes, and cost the others nothing?",
@@ -301,7 +301,7 @@ HOSTILE: dict[str, Hostile] = {
                 return 2 * grad
             """
         ),
-        Outcome({"clip_by_norm": 2.5}, {"clip_by_norm": "Not equal to tolerance"}),
+        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Not equal to tolerance"}),
     ),
     "replaces_the_autograders_checks": Hostile(
         "Does replacing the autograder's checks in an answer cell (which fools nbgrader) fool the isolated grader?",
@@ -354,7 +354,7 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_norm": 2.5, "clip_by_global_norm": 3.5},
+            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
             {"clip_by_norm": "should be a numpy array", "clip_by_global_norm": "Not equal to tolerance"},
         ),
     ),
@@ -438,7 +438,7 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome(
             {"clip_by_norm": 3.0},
-            {"clip_by_norm": "the result has norm 2 > max_norm = 1"},
+            {"clip_by_norm": "> max_norm = "},
             note="test cells changed in your notebook (the original ones were run): test_clip_by_norm",
         ),
         notebook=with_test_cell("test_clip_by_norm", '"full marks"'),
@@ -543,7 +543,7 @@ HOSTILE: dict[str, Hostile] = {
             ),
         },
         Outcome(
-            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 4.0},
+            {"rnn_step_backward": 5.0},
             {"rnn_step_backward": "its argument `cache` could not be copied (it is nested more than 100 levels"},
         ),
     ),

@@ -98,7 +98,7 @@ class TestExport:
         text, _ = export_text(graded_results, to="csv", policy=self.policy(tmp_path))
         rows = list(csv.DictReader(io.StringIO(text)))
         assert rows[1]["submission"] == "submitted/ben/rnn/rnn.ipynb"
-        assert (rows[1]["autograded_score"], rows[1]["days_late"], rows[1]["penalty_percent"], rows[1]["score"]) == ("5", "1", "10", "4.5")
+        assert (rows[1]["autograded_score"], rows[1]["days_late"], rows[1]["penalty_percent"], rows[1]["score"]) == ("9.15", "1", "10", "8.235")
 
     def test_canvas_has_its_identity_columns_points_possible_and_one_grade_column(self, graded_results):
         """Does the Canvas CSV start with Student, ID, SIS User ID, SIS Login ID, Section, then the assignment?"""
@@ -106,7 +106,7 @@ class TestExport:
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "rnn"]
         assert rows[1][0].strip() == "Points Possible" and rows[1][5] == "10"
-        assert rows[3] == ["ben", "", "", "ben", "", "5"] and missing == []
+        assert rows[3] == ["ben", "", "", "ben", "", "9.15"] and missing == []
 
     def test_a_roster_matches_students_and_lists_those_it_lacks(self, graded_results, tmp_path):
         """With Canvas's own export as roster, do rows carry Canvas's ids, and is a student it lacks named?"""
@@ -118,7 +118,7 @@ class TestExport:
         )
         text, missing = export_text(graded_results, to="canvas", roster=roster, column="rnn (4711)")
         rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0][-1] == "rnn (4711)" and rows[3] == ["Ben", "101", "S1", "ben", "A", "5"]
+        assert rows[0][-1] == "rnn (4711)" and rows[3] == ["Ben", "101", "S1", "ben", "A", "9.15"]
         assert missing == ["ivy"] and len(rows) == 2 + 8
 
     def test_moodle_has_an_identity_column_the_grade_and_feedback(self, graded_results, tmp_path):
@@ -126,7 +126,7 @@ class TestExport:
         text, _ = export_text(graded_results, to="moodle", policy=self.policy(tmp_path))
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["Username", "rnn", "Feedback"]
-        assert rows[2] == ["ben", "4.5", "Autograded 5 / 10; 1 day late: -10%"]
+        assert rows[2] == ["ben", "8.235", "Autograded 9.15 / 10; 1 day late: -10%"]
 
     def test_two_results_of_one_student_are_refused(self, graded_results):
         """Is a student with two results refused, naming both submissions?"""

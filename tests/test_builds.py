@@ -392,11 +392,11 @@ def test_classroom50_result_meets_the_contract(classroom50_results):
 
 
 def test_classroom50_scores_the_reference_fully_the_release_zero_and_a_bug_in_between(classroom50_results):
-    """Are the public points counted in half points (55 for 27.5), and is rnn_backward failed by the bug?"""
+    """Are the public points counted in hundredths (2750 for 27.5), and is rnn_backward failed by the bug?"""
     reference, release, buggy = (classroom50_results[s] for s in ("reference", "release", "buggy"))
-    assert reference["score"] == reference["max-score"] == 2 * PUBLIC_POINTS
+    assert reference["score"] == reference["max-score"] == 100 * PUBLIC_POINTS
     assert sum(t["points"] for t in reference["tests"]) == PUBLIC_POINTS
-    assert release["score"] == 0 and release["max-score"] == 2 * PUBLIC_POINTS
+    assert release["score"] == 0 and release["max-score"] == 100 * PUBLIC_POINTS
     assert 0 < buggy["score"] < buggy["max-score"]
     assert [t["test-name"] for t in buggy["tests"] if not t["passed"]] == ["rnn_backward"]
     assert not [t for t in reference["tests"] if "hidden" in t["test-name"]]

@@ -309,13 +309,13 @@ def test_a_failing_block_names_its_line_and_shows_its_output(tmp_path):
 
 
 def test_nbgrader_gives_the_reference_every_point_and_the_buggy_student_fewer(guide):
-    """Does the gradebook give alice's reference 40 of 40 autograded points, bob's two bugs 31.5?"""
+    """Does the gradebook give alice's reference 40 of 40 autograded points, bob's two bugs 37.15?"""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{guide.course / 'gradebook.db'}") as gradebook:
         submissions = {s: gradebook.find_submission("rnn", s) for s in ("alice", "bob")}
         scores = {s: (sub.code_score, sub.max_code_score) for s, sub in submissions.items()}
-    assert scores == {"alice": (40, 40), "bob": (31.5, 40)}
+    assert scores == {"alice": (40, 40), "bob": (37.15, 40)}
 
 
 def test_export_writes_both_students_to_grades_csv(guide):
@@ -323,7 +323,7 @@ def test_export_writes_both_students_to_grades_csv(guide):
     with open(guide.course / "grades.csv", newline="") as file:
         rows = {row["student_id"]: row for row in csv.DictReader(file) if row["assignment"] == "rnn"}
     scores = {student: (float(row["score"]), float(row["max_score"])) for student, row in rows.items()}
-    assert scores == {"alice": (40, 52), "bob": (31.5, 52)}
+    assert scores == {"alice": (40, 52), "bob": (37.15, 52)}
 
 
 def test_feedback_is_written_for_both_students_without_the_mark_schemes(guide):
@@ -358,10 +358,10 @@ def test_the_gradescope_simulation_gives_alice_every_point(guide):
 
 
 def test_batch_grading_writes_the_gradebook_and_alices_json(guide):
-    """Does `autograder grade` in isolation give alice 40 and bob 31.5, and alice.json her 40?"""
+    """Does `autograder grade` in isolation give alice 40 and bob 37.15, and alice.json her 40?"""
     with open(guide.course / "grades-isolated.csv", newline="") as file:
         scores = {row["submission"]: float(row["score"]) for row in csv.DictReader(file)}
-    assert scores == {"submitted/alice/rnn/rnn.ipynb": 40, "submitted/bob/rnn/rnn.ipynb": 31.5}
+    assert scores == {"submitted/alice/rnn/rnn.ipynb": 40, "submitted/bob/rnn/rnn.ipynb": 37.15}
     alice = json.loads((guide.course / "alice.json").read_text())
     assert (alice["submission"], alice["score"]) == ("submitted/alice/rnn/rnn.ipynb", 40)
 

@@ -75,7 +75,10 @@ def judge_each(
 
     Raises:
         CheckFailed: the first failure's message, with the share of points the case still earns.
-        SetAside: when every example was set aside: the case could not judge the function.
+        SetAside: when most examples were set aside and the others passed: the case could not judge
+            the function. The examples a wrong helper leaves are often degenerate (zero states,
+            dead units), where a function that computes nothing is right too; a case rests on them
+            only while they are the majority.
     """
     first: CheckFailed | None = None
     parts: dict[str, Part] = {}
@@ -94,8 +97,8 @@ def judge_each(
     if first is not None:
         share = sum(part.share for part in parts.values()) / len(parts)
         raise CheckFailed(str(first) + set_aside_note(set_aside, judged), mistake=first.mistake, share=share)
-    if set_aside and not judged:
-        raise SetAside(unjudged_message(set_aside), sources=_sources(set_aside))
+    if set_aside and judged < len(set_aside):
+        raise SetAside(unjudged_message(set_aside, judged), sources=_sources(set_aside))
     return set_aside_note(set_aside, judged).strip() or None
 
 
@@ -124,15 +127,16 @@ def judge_one(judge: Callable[[Example], None], example: Example) -> CheckFailed
 def helper_wrong_message(helpers: tuple[str, ...]) -> str:
     """Why an example was set aside when a helper returned wrong values on it."""
     names = " and ".join(helpers)
-    return f"your {names} returned wrong values on these inputs (its own checks say so)"
+    return f"your {names} returned wrong values on these inputs"
 
 
-def unjudged_message(set_aside: list[tuple[str, SetAside]]) -> str:
-    """What a case says when every one of its examples was set aside."""
+def unjudged_message(set_aside: list[tuple[str, SetAside]], judged: int = 0) -> str:
+    """What a case says when most of its examples were set aside."""
     names = " and ".join(_sources(set_aside)) or "a function it relies on"
     label, failure = set_aside[0]
+    how_many = "every one" if not judged else f"{len(set_aside)} of {len(set_aside) + judged}"
     return (
-        f"This case could not judge your code: it relies on your {names}, which failed on every one of "
+        f"This case could not judge your code: it relies on your {names}, which failed on {how_many} of "
         f"its examples (fix {names} first; its own checks say what is wrong). On {label}: {_first_line(failure)}"
     )
 

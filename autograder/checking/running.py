@@ -18,6 +18,9 @@ from autograder.checking.check_run import CheckRun, check_run
 from autograder.checking.inheritance import Outcome, settle
 from autograder.results import CaseResult
 
+POINTS_DECIMALS = 2
+"""Cases are earned to the hundredth of a point: a share of 5 outputs of 1.25 points is 0.75, not 0.7500001."""
+
 NOT_COUNTED_YET = (
     "Passed, but not counted yet: this case counts once a case above that checks values on fresh "
     "inputs earns points (a function that is not written yet, or returns constants or a table of "
@@ -63,7 +66,7 @@ def run_cases(
         CaseResult(
             function,
             case.name,
-            round(float(case.points) * outcome.share, 6),
+            round(float(case.points) * outcome.share, POINTS_DECIMALS),
             float(case.points),
             outcome.message,
             hidden,

@@ -343,13 +343,15 @@ def _factor(clipped: np.ndarray, grad: np.ndarray) -> str:
     return f"{np.vdot(grad, clipped) / np.vdot(grad, grad):.6g}"
 
 
-CLIPPING_CASES = ((0.1, 5.0), (10.0, 1.0), (1.0, 0.5), (100.0, 3.0))
+CLIPPING_CASES = ((0.1, 5.0), (10.0, 1.0), (0.1, 5.0), (10.0, 1.0), (1.0, 0.5), (100.0, 3.0))
 """The hidden cases' (spread of the entries, threshold): below, above and around the threshold."""
+EDGE_CLIPPING = 2
+"""The first hidden cases clip arrays of size 1 (D = H = 1), below and above the threshold."""
 
 
 def _gradient_set(rng: np.random.Generator, case: int) -> dict:
     scale, threshold = CLIPPING_CASES[case]
-    d, h = sizes(rng, (5, 5))
+    d, h = sizes(rng, (5, 5), edge=case < EDGE_CLIPPING)
     grads = {
         "Wx": rng.normal(scale=scale, size=(d, h)),
         "Wh": rng.normal(scale=scale, size=(h, h)),

@@ -7,20 +7,18 @@ submission instant ``datetime`` (the graded commit's committer date, UTC, ``YYYY
 whole-number ``score`` and ``max-score``, and ``tests``: ``{test-name, passed, score, max-score}``,
 extra fields kept verbatim. The runner gives the identity in environment variables.
 
-Classroom 50 counts whole points and this course gives half points, so scores are counted in
-units of ``1 / unit`` point, the smallest unit that makes every case's points whole (2 for half
-points: rnn's 27.5 public points are 55 there; percentages are unchanged). Each test also carries
+Classroom 50 counts whole points and a case is earned to the hundredth of a point (a share of its
+outputs), so scores are counted in hundredths of a point, the same unit for every submission: rnn's
+27.5 public points are 2750 there; percentages are unchanged. Each test also carries
 ``points`` and ``max_points`` in the course's own points and its ``output``. Written answers
 awaiting a person are left out.
 """
 
 import json
-import math
 import os
 import subprocess
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from fractions import Fraction
 
 from autograder.formats.one_submission import only_result
 from autograder.results import PASSED, PENDING, SubmissionResult
@@ -40,15 +38,8 @@ IDENTITY = {
 INSTANT = "%Y-%m-%dT%H:%M:%SZ"
 
 
-def point_unit(result: SubmissionResult) -> int:
-    """The smallest whole number of units per point that makes every case's and test's points whole."""
-    unit = 1
-    for test in result.tests:
-        values = [test.max_score, test.score] + [case.max_points for case in test.cases]
-        for value in values:
-            denominator = Fraction(value).limit_denominator(100).denominator
-            unit = math.lcm(unit, denominator)
-    return unit
+POINT_UNIT = 100
+"""Classroom 50 counts whole points: scores are counted in hundredths of a point, the precision cases are earned to."""
 
 
 def identity(environ: Mapping[str, str]) -> dict[str, str]:
@@ -86,7 +77,7 @@ def classroom50_result(result: SubmissionResult, *, run: Mapping[str, str], subm
         submitted: the submission instant, ``YYYY-MM-DDTHH:MM:SSZ``.
         graded: when this grading ran, ``YYYY-MM-DDTHH:MM:SSZ``.
     """
-    unit = point_unit(result)
+    unit = POINT_UNIT
     tests = [
         {
             "test-name": test.name,

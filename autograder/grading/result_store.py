@@ -48,7 +48,8 @@ def result_from_document(document: dict) -> SubmissionResult:
 def case_result(document: dict) -> CaseResult:
     """A case :func:`result_document` wrote, its mistake (a dict there) made a Mistake again."""
     mistake = document.get("mistake")
-    return CaseResult(**{**document, "mistake": Mistake(**mistake) if mistake else None})
+    inherited = tuple(document.get("inherited_from", ()))
+    return CaseResult(**{**document, "mistake": Mistake(**mistake) if mistake else None, "inherited_from": inherited})
 
 
 class ResultStore:
