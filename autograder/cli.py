@@ -2,7 +2,7 @@
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
-                 [--seed N] [--seconds-per-call S]
+                 [--seed N] [--seconds-per-call S] [--submitted-at SOURCE]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json] [--results RESULTS.json]
 autograder report RESULTS.json... --output report.html
@@ -72,6 +72,15 @@ def parser() -> argparse.ArgumentParser:
         "--seed",
         type=seed,
         help="the seed of the hidden cases, to reproduce a grading (default: $AUTOGRADER_SEED, else fresh)",
+    )
+    grade.add_argument(
+        "--submitted-at",
+        type=time_source,
+        default="nbgrader",
+        metavar="SOURCE",
+        help="where submission times come from: nbgrader (timestamp.txt in submitted/<student>/<assignment>/, "
+        "the default), gradescope[:PATH] (submission_metadata.json), ci-event (the Actions event's push time), "
+        "grading (now) or an ISO 8601 time; never a file the student wrote",
     )
     grade.add_argument(
         "--seconds-per-call",
@@ -214,6 +223,16 @@ def seed(text: str) -> int:
     return int(text)
 
 
+def time_source(text: str) -> str:
+    """An argument naming where submission times come from (see ``autograder.grading.submission_identity``)."""
+    from autograder.grading.submission_identity import check_time_source
+
+    try:
+        return check_time_source(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def seconds(text: str) -> float:
     """An argument that must be a positive, finite number of seconds."""
     try:
@@ -260,6 +279,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
             store=store,
             scheduler=arguments.scheduler,
             limits=limits_of(arguments),
+            times=arguments.submitted_at,
         )
     return write_results(results, arguments)
 
@@ -276,21 +296,28 @@ def limits_of(arguments: argparse.Namespace):
 def merge_command(arguments: argparse.Namespace) -> int:
     """Combine the JSON outputs of several ``autograder grade`` runs (shards) into one output and gradebook.
 
-    Exit status 2 when a file cannot be read or is not --format json output.
+    Every result is checked against its trusted assignment; one that does not fit (a forged or
+    edited shard) is left out and named on stderr, and the exit status is 1. Exit status 2 when a
+    file cannot be read or is not --format json output.
     """
-    from autograder.formats.json_results import results_from_json
+    from autograder.reports.results_files import read_results
 
-    results = []
-    for path in arguments.results:
-        try:
-            results += results_from_json(path.read_text("utf-8"))
-        except (OSError, ValueError) as error:
-            print(f"autograder merge: {path}: {error}", file=sys.stderr)
-            return 2
+    try:
+        results, left_out = read_results(arguments.results)
+    except ValueError as error:
+        return failed("merge", error)
     if len(results) > 1 and arguments.format in ONE_SUBMISSION:
         print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
         return 2
-    return write_results(results, arguments)
+    status = write_results(results, arguments)
+    return status or said_left_out("merge", left_out)
+
+
+def said_left_out(command: str, left_out: list[str]) -> int:
+    """Name on stderr each result a command left out; exit status 1 when there is one, else 0."""
+    for line in left_out:
+        print(f"autograder {command}: left out {line}", file=sys.stderr)
+    return 1 if left_out else 0
 
 
 def write_results(results: list, arguments: argparse.Namespace) -> int:
@@ -341,36 +368,39 @@ def report_command(arguments: argparse.Namespace) -> int:
     """Write the class report of the results (one assignment): one self-contained HTML page.
 
     The results are files of ``autograder grade --format json`` (or ``merge``, or ``audit --results``);
-    the latest result of each student is reported. Exit status 2 when they cannot be read.
+    the latest result of each student is reported. A result that does not fit its trusted assignment
+    is left out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.class_report import class_report_html
     from autograder.reports.results_files import read_results
 
     try:
-        results = read_results(arguments.results)
+        results, left_out = read_results(arguments.results)
         html = class_report_html(results, sources=[str(path) for path in arguments.results])
     except ValueError as error:
         return failed("report", error)
     write_atomically(arguments.output, html)
     print(f"wrote {arguments.output} ({len(results)} results)")
-    return 0
+    return said_left_out("report", left_out)
 
 
 def feedback_command(arguments: argparse.Namespace) -> int:
     """Write one feedback page per student (HTML or Markdown) into --output-dir.
 
     Each page shows the student's own result only: score per function, every failed case with
-    its message and how to reproduce it, and the notes. Exit status 2 when the results cannot be read.
+    its message and how to reproduce it, and the notes. A result that does not fit its trusted
+    assignment is left out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.feedback import write_feedback
     from autograder.reports.results_files import read_results
 
     try:
-        paths = write_feedback(read_results(arguments.results), arguments.output_dir, format=arguments.format)
+        results, left_out = read_results(arguments.results)
+        paths = write_feedback(results, arguments.output_dir, format=arguments.format)
     except ValueError as error:
         return failed("feedback", error)
     print(f"wrote {len(paths)} pages in {arguments.output_dir}")
-    return 0
+    return said_left_out("feedback", left_out)
 
 
 def similarity_command(arguments: argparse.Namespace) -> int:
@@ -411,7 +441,8 @@ def export_command(arguments: argparse.Namespace) -> int:
     The exported grade is the autograded score less the late penalty (--late-policy); written
     answers are left to the LMS. With --roster (the LMS's own gradebook export) students are
     matched by --match and carry the LMS's ids; students the roster lacks are listed on stderr and
-    left out. Exit status 2 for unreadable input.
+    left out. A result that does not fit its trusted assignment is left out and named (exit status 1);
+    exit status 2 for unreadable input.
     """
     from autograder.reports.late_policy import read_policy
     from autograder.reports.lms_export import export_text
@@ -419,8 +450,9 @@ def export_command(arguments: argparse.Namespace) -> int:
 
     try:
         policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
+        results, left_out = read_results(arguments.results)
         text, missing = export_text(
-            read_results(arguments.results),
+            results,
             to=arguments.to,
             policy=policy,
             roster=arguments.roster,
@@ -435,7 +467,7 @@ def export_command(arguments: argparse.Namespace) -> int:
         print(text, end="")
     else:
         write_atomically(arguments.output, text)
-    return 0
+    return said_left_out("export", left_out)
 
 
 def build_command(arguments: argparse.Namespace) -> int:
@@ -464,7 +496,7 @@ def build_command(arguments: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; return its exit status (0: done, 1: audit found differences, 2: bad usage)."""
+    """Run a command; return its exit status (0: done, 1: audit found differences or results were left out, 2: bad usage)."""
     os.environ.setdefault(
         "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
     )

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from autograder.grading.isolated import (
     UnknownAssignment,
-    find_notebook,
     grade_submission,
     infer_assignment,
     load_assignment,
@@ -29,9 +28,11 @@ from autograder.grading.isolated import (
     written_answers_pending,
 )
 from autograder.grading.result_store import ResultStore
+from autograder.grading.submission_files import CHECKPOINTS, find_notebook, submission_folder
 from autograder.grading.submission_identity import identified
 from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
+from autograder.submission_layout import NBGRADER_SUBMITTED, nbgrader_split
 
 MAX_LANES = 2
 """The most lanes one grading runs its test cells in (see :func:`lanes_for`)."""
@@ -40,25 +41,55 @@ MAX_DEATHS = 2
 
 
 def expand_submissions(arguments: Iterable[str]) -> list[str]:
-    """The submissions named by the arguments, in order, each once.
+    """The submissions named by the arguments, in order, each once: one per student folder.
 
-    A glob pattern stands for what it matches (in sorted order); a directory holding several
-    notebooks stands for each of them; anything else stands for itself (a missing path becomes a
-    result saying so).
+    A glob pattern stands for what it matches (in sorted order). A folder of student folders
+    (nbgrader's ``submitted/``, a folder per student) stands for each student's folder, nbgrader's
+    ``submitted/<student>/`` for each of its assignment folders; a notebook in nbgrader's layout, or
+    matched by a pattern, for its folder. A folder holding a single notebook is named by that
+    notebook, one holding several by itself (graded as one submission, see
+    :func:`autograder.grading.submission_files.find_notebook`). A notebook named outside nbgrader's
+    layout stands for itself, and anything else too (a missing path becomes a result saying so).
     """
     found: list[str] = []
     for argument in arguments:
-        matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else [argument]
-        for match in matches:
-            path = Path(match)
-            notebooks = notebooks_in(path) if path.is_dir() else []
-            found += [str(notebook) for notebook in notebooks] if len(notebooks) > 1 else [match]
+        if glob.has_magic(argument):
+            found += [s for match in sorted(glob.glob(argument, recursive=True)) for s in submissions_at(Path(match), matched=True)]
+        else:
+            found += submissions_at(Path(argument))
     return list(dict.fromkeys(found))
 
 
-def notebooks_in(directory: Path) -> list[Path]:
-    """The notebooks under a directory, checkpoints left out, in sorted order."""
-    return [p for p in sorted(directory.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+def submissions_at(path: Path, *, matched: bool = False) -> list[str]:
+    """The submissions ``path`` stands for (see :func:`expand_submissions`); ``matched`` when a pattern matched it."""
+    absolute = Path(os.path.abspath(path))
+    if nbgrader_split(absolute) is None and path.is_dir() and not path.is_symlink():
+        if absolute.name == NBGRADER_SUBMITTED:
+            return [s for student in subfolders(path) for s in submissions_at(student)]
+        if absolute.parent.name == NBGRADER_SUBMITTED or not holds_a_notebook(path):
+            return [s for folder in subfolders(path) for s in submissions_at(folder, matched=True)]
+    folder, inside = submission_folder(path)
+    if inside and not matched and nbgrader_split(absolute) is None:
+        return [str(path)]
+    given = Path(*path.parts[: len(path.parts) - len(inside)]) if len(path.parts) > len(inside) else Path(".")
+    try:
+        notebooks, passed = folder.notebooks()
+    except OSError:
+        return [str(given)]
+    return [str(given.joinpath(*notebooks[0]))] if len(notebooks) == 1 and not passed else [str(given)]
+
+
+def subfolders(directory: Path) -> list[Path]:
+    """The folders (and links, which grading will refuse) directly in ``directory``, in sorted order."""
+    with os.scandir(directory) as entries:
+        names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False) or e.is_symlink())
+    return [directory / name for name in names if name != CHECKPOINTS]
+
+
+def holds_a_notebook(directory: Path) -> bool:
+    """True when a notebook (a regular file) lies directly in ``directory``: then it is one student's folder."""
+    with os.scandir(directory) as entries:
+        return any(e.name.endswith(".ipynb") and e.is_file(follow_symlinks=False) for e in entries)
 
 
 def grade_one(
@@ -101,6 +132,7 @@ def grade_many(
     on_result: Callable[[SubmissionResult], None] | None = None,
     store: ResultStore | None = None,
     scheduler: str | None = None,
+    times: str = "nbgrader",
 ) -> list[SubmissionResult]:
     """Grade the submissions, ``jobs`` at a time; return their results in the order given.
 
@@ -121,12 +153,13 @@ def grade_many(
         store: where results are kept as they complete; those already there are not graded again.
         scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
             graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
+        times: where the submission times come from (see :func:`autograder.grading.submission_identity.submitted_at`).
     """
     done: dict[str, SubmissionResult] = {}
     keys = {s: store_key(store, s, assignment, limits) for s in submissions} if store is not None else {}
 
     def finish(submission: str, result: SubmissionResult, *, graded: bool = True) -> None:
-        result = identified(result)
+        result = identified(result, times=times)
         done[submission] = result
         if graded and store is not None:
             store.save(keys[submission], result)
@@ -227,8 +260,9 @@ def grade_marked(
 def store_key(store: ResultStore, submission: str, assignment: str | None, limits: Limits | None = None) -> str | None:
     """The key of a submission graded with ``limits`` in ``store`` (None when its notebook or assignment cannot be told)."""
     try:
-        notebook = find_notebook(Path(submission), assignment)
-        trusted = load_assignment(assignment or infer_assignment(notebook, read_submission(notebook)[0]))
-    except (FileNotFoundError, UnknownAssignment):
+        located = find_notebook(submission, assignment)
+        notebook = located.read()
+        trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
+    except (OSError, UnknownAssignment):
         return None
-    return store.key(notebook, trusted.notebook, limits)
+    return store.key(notebook, trusted.notebook, limits, found=located.notes)

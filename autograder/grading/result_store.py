@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder.atomic_files import write_atomically
+from autograder.grading.trusted_results import result_problems
 from autograder.results import CaseResult, Mistake, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
 
@@ -51,6 +52,14 @@ def case_result(document: dict) -> CaseResult:
     return CaseResult(**{**document, "mistake": Mistake(**mistake) if mistake else None})
 
 
+MAX_STORED_BYTES = 64 * 2**20
+"""The most read of one stored result (a real one weighs a few hundred kilobytes)."""
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a result can hold")
+
+
 class ResultStore:
     """A directory of results, one JSON file per graded submission.
 
@@ -62,17 +71,16 @@ class ResultStore:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def key(self, notebook: Path, trusted: Path | None, limits: Limits | None = None) -> str | None:
-        """The key of a submission: its bytes, the trusted notebook's bytes, the grader's version, the limits.
+    def key(
+        self, notebook: bytes, trusted: Path | None, limits: Limits | None = None, *, found: tuple[str, ...] = ()
+    ) -> str:
+        """The key of a submission: its notebook, what else its folder held, the trusted notebook, the version, the limits.
 
-        A batch run again with other limits (``--seconds-per-call``) grades again: a slow function
-        may pass under one and fail under another. None when the notebook cannot be read (such a
-        submission is always graded again).
+        ``found`` are the notes on what else the submission's folder held. A batch run again with other limits (``--seconds-per-call``) grades again: a slow function
+        may pass under one and fail under another.
         """
-        try:
-            digest = hashlib.sha256(notebook.read_bytes())
-        except OSError:
-            return None
+        digest = hashlib.sha256(notebook)
+        digest.update(b"\0" + "\n".join(found).encode("utf-8", "surrogateescape"))
         digest.update(b"\0" + (trusted.read_bytes() if trusted is not None else b""))
         digest.update(b"\0" + grader_version().encode())
         digest.update(b"\0" + repr(limits or Limits()).encode())
@@ -86,12 +94,15 @@ class ResultStore:
         if key is None:
             return None
         try:
-            document = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
+            with open(self.directory / f"{key}.json", "rb") as stream:
+                document = json.loads(stream.read(MAX_STORED_BYTES), parse_constant=_no_constant)
             stored = result_from_document(document)
-            # who and when belong to the submission as given now (the same bytes may be another's)
-            return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
+        if result_problems(stored):  # edited or damaged: graded again
+            return None
+        # who and when belong to the submission as given now (the same bytes may be another's)
+        return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
 
     def save(self, key: str | None, result: SubmissionResult) -> None:
         """Store ``result`` under ``key``, atomically (nothing is stored without a key)."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.formats.gradebook import number
+from autograder.formats.spreadsheet_csv import csv_text
 from autograder.reports.late_policy import LatePolicy
 from autograder.results import SubmissionResult
 
@@ -156,11 +157,8 @@ def canvas_csv(
     exported: list[Grade], *, column: str, roster: dict[str, dict[str, str]] | None = None, match: str = "SIS Login ID"
 ) -> str:
     """Canvas's gradebook import: identity columns, ``Points Possible``, one grade column ``column``."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CANVAS_IDENTITY, column])
     maximum = max((g.maximum for g in exported), default=0.0)
-    writer.writerow(["    Points Possible", "", "", "", "", number(maximum)])
+    rows = [[*CANVAS_IDENTITY, column], ["    Points Possible", "", "", "", "", number(maximum)]]
     for grade in exported:
         if roster is not None:
             if grade.student not in roster:
@@ -168,8 +166,8 @@ def canvas_csv(
             identity = [roster[grade.student].get(name, "") for name in CANVAS_IDENTITY]
         else:
             identity = [grade.student if name in ("Student", match) else "" for name in CANVAS_IDENTITY]
-        writer.writerow([*identity, number(grade.score)])
-    return stream.getvalue()
+        rows.append([*identity, number(grade.score)])
+    return csv_text(rows)
 
 
 def moodle_csv(
@@ -180,10 +178,8 @@ def moodle_csv(
     match: str = "Username",
 ) -> str:
     """Moodle's CSV grade import: the identity column(s), the grade column ``column`` and ``Feedback``."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
     identity = [match] if roster is None else [c for c in roster[0] if c in MOODLE_IDENTITY or c == match]
-    writer.writerow([*identity, column, "Feedback"])
+    rows = [[*identity, column, "Feedback"]]
     for grade in exported:
         if roster is not None:
             if grade.student not in roster[1]:
@@ -191,8 +187,8 @@ def moodle_csv(
             cells = [roster[1][grade.student].get(name, "") for name in identity]
         else:
             cells = [grade.student]
-        writer.writerow([*cells, number(grade.score), feedback_text(grade)])
-    return stream.getvalue()
+        rows.append([*cells, number(grade.score), feedback_text(grade)])
+    return csv_text(rows)
 
 
 MOODLE_IDENTITY = ("First name", "Last name", "ID number", "Username", "Email address")
@@ -211,26 +207,23 @@ def feedback_text(grade: Grade) -> str:
 
 def plain_csv(exported: list[Grade]) -> str:
     """Every exported grade with each step from its result: the traceable record."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for g in exported:
-        writer.writerow(
-            [
-                g.student,
-                g.submission,
-                g.assignment,
-                g.submitted_at or "",
-                number(g.autograded),
-                number(g.maximum),
-                number(g.pending),
-                g.days_late,
-                number(g.penalty),
-                number(g.score),
-                g.note,
-            ]
-        )
-    return stream.getvalue()
+    rows = [
+        [
+            g.student,
+            g.submission,
+            g.assignment,
+            g.submitted_at or "",
+            number(g.autograded),
+            number(g.maximum),
+            number(g.pending),
+            g.days_late,
+            number(g.penalty),
+            number(g.score),
+            g.note,
+        ]
+        for g in exported
+    ]
+    return csv_text([CSV_COLUMNS, *rows])
 
 
 def export_text(
