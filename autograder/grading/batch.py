@@ -66,7 +66,7 @@ def submissions_at(path: Path, *, matched: bool = False) -> list[str]:
     if nbgrader_split(absolute) is None and path.is_dir() and not path.is_symlink():
         if absolute.name == NBGRADER_SUBMITTED:
             return [s for student in subfolders(path) for s in submissions_at(student)]
-        if absolute.parent.name == NBGRADER_SUBMITTED or not holds_a_notebook(path):
+        if absolute.parent.name == NBGRADER_SUBMITTED or not holds_a_notebook(path) and subfolders(path):
             return [s for folder in subfolders(path) for s in submissions_at(folder, matched=True)]
     folder, inside = submission_folder(path)
     if inside and not matched and nbgrader_split(absolute) is None:
@@ -87,9 +87,9 @@ def subfolders(directory: Path) -> list[Path]:
 
 
 def holds_a_notebook(directory: Path) -> bool:
-    """True when a notebook (a regular file) lies directly in ``directory``: then it is one student's folder."""
+    """True when a notebook (or something named like one) lies directly in ``directory``: then it is one student's folder."""
     with os.scandir(directory) as entries:
-        return any(e.name.endswith(".ipynb") and e.is_file(follow_symlinks=False) for e in entries)
+        return any(e.name.endswith(".ipynb") for e in entries)
 
 
 def grade_one(
