@@ -64,6 +64,8 @@ def result_problems(result: SubmissionResult) -> list[str]:
         elif test.cell in cells:
             if test.function not in trusted.functions and test.function != test.cell:
                 problems.append(f"{label} checks {test.function[:80]!r}, which {test.cell} does not grade")
+            elif test.name not in (test.function, f"{test.function} (hidden)"):
+                problems.append(f"{label} is not named after the function it checks")
             if test.status == PENDING or (test.status == PASSED and test.score < test.max_score - TOLERANCE):
                 problems.append(f"{label} is {test.status} with {test.score:g} of {test.max_score:g} points")
         else:

@@ -43,6 +43,10 @@ NOISE = 25
 GUARANTEE = 30
 """copydetect's guarantee threshold: matches at least this long are always found."""
 
+MAX_CELL_CHARACTERS = 20_000
+"""The most of one answer cell compared (a reference answer is a few thousand characters; copydetect
+takes about a second per hundred thousand, so a megabyte-long cell is cut rather than compared)."""
+
 
 @dataclass(frozen=True)
 class Answers:
@@ -127,7 +131,7 @@ def read_answers(submission: str, *, assignment: str | None = None) -> tuple[Ans
         return Answers(student_of(submission, name), submission, {}, note), name
     cells: dict[str, str] = {}
     for cell in notebook_cells.answer_cells(notebook):
-        cells.setdefault(cell.grade_id, safe_text(cell.source))
+        cells.setdefault(cell.grade_id, safe_text(cell.source[:MAX_CELL_CHARACTERS]))
     return Answers(student_of(submission, name), submission, dict(sorted(cells.items()))), name
 
 
