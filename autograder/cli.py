@@ -9,7 +9,7 @@ autograder report RESULTS.json... --output report.html
 autograder feedback RESULTS.json... --output-dir DIR [--format html|markdown]
 autograder similarity SUBMISSION... [--output PATH] [--format html|json] [--threshold T] [--top N]
 autograder export RESULTS.json... --to canvas|moodle|csv [--output PATH] [--late-policy late.toml]
-                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME]
+                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME] [--times CSV [--time-column NAME]]
 autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
 autograder build gradescope ASSIGNMENT OUT.zip
 """
@@ -155,6 +155,13 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--roster", type=Path, metavar="CSV", help="the LMS's own gradebook export, to match students")
     export.add_argument("--match", metavar="COLUMN", help="the roster column holding the student ids of the results")
     export.add_argument("--column", metavar="NAME", help="the grade column's name (default: the assignment id)")
+    export.add_argument(
+        "--times",
+        type=Path,
+        metavar="CSV",
+        help="submission times you give, instead of the results': a CSV with columns student and --time-column",
+    )
+    export.add_argument("--time-column", default="submitted_at", metavar="NAME", help="the times' column (default: submitted_at)")
     export.set_defaults(run=export_command)
 
 
@@ -438,18 +445,20 @@ def similarity_command(arguments: argparse.Namespace) -> int:
 def export_command(arguments: argparse.Namespace) -> int:
     """Write the grades for an LMS's gradebook import (Canvas, Moodle) or as a traceable CSV.
 
-    The exported grade is the autograded score less the late penalty (--late-policy); written
-    answers are left to the LMS. With --roster (the LMS's own gradebook export) students are
+    The exported grade is the autograded score less the late penalty (--late-policy), counted from
+    the results' submission times or the times --times gives; written answers are left to the LMS.
+    With --roster (the LMS's own gradebook export) students are
     matched by --match and carry the LMS's ids; students the roster lacks are listed on stderr and
     left out. A result that does not fit its trusted assignment is left out and named (exit status 1);
     exit status 2 for unreadable input.
     """
     from autograder.reports.late_policy import read_policy
-    from autograder.reports.lms_export import export_text
+    from autograder.reports.lms_export import export_text, read_times
     from autograder.reports.results_files import read_results
 
     try:
         policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
+        times = read_times(arguments.times, column=arguments.time_column) if arguments.times is not None else None
         results, left_out = read_results(arguments.results)
         text, missing = export_text(
             results,
@@ -458,6 +467,7 @@ def export_command(arguments: argparse.Namespace) -> int:
             roster=arguments.roster,
             match=arguments.match,
             column=arguments.column,
+            times=times,
         )
     except ValueError as error:
         return failed("export", error)

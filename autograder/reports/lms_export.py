@@ -23,13 +23,14 @@ map the assignment's column to a grade item and ``Feedback`` to its feedback.
 """
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.formats.gradebook import number
 from autograder.formats.spreadsheet_csv import csv_text
-from autograder.reports.late_policy import LatePolicy
+from autograder.reports.late_policy import LatePolicy, parse_time
 from autograder.results import SubmissionResult
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -52,6 +53,10 @@ CSV_COLUMNS = (
     "note",
 )
 """The columns of the plain ``csv`` export."""
+
+
+NO_TIME = "submission time unknown: no late penalty applied"
+"""The note of a grade whose result has no submission time from a source the student cannot write."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def grades(results: list[SubmissionResult], *, policy: LatePolicy | None = None)
         autograded = round(result.score, 6)
         days, penalty, note = 0, 0.0, ""
         if policy is not None and result.submitted_at is None:
-            note = "submission time unknown: no late penalty applied"
+            note = NO_TIME
         elif policy is not None:
             try:
                 days = policy.days_late(result.submitted_at)
@@ -146,6 +151,41 @@ def read_roster(path: str | Path, match: str) -> tuple[list[str], dict[str, dict
         raise ValueError(f"{path}: no column {match!r} to match students by (columns: {', '.join(columns)})")
     rows = {row[match].strip(): row for row in reader if (row.get(match) or "").strip()}
     return columns, rows
+
+
+def read_times(path: str | Path, *, column: str = "submitted_at", match: str = "student") -> dict[str, str]:
+    """The submission times an instructor gives, by student: column ``column`` of a CSV, students in ``match``.
+
+    The times are the instructor's (an LMS's submission report, a log of the exchange), used as they
+    are: a student the file does not name has no time, and no late penalty.
+
+    Raises:
+        ValueError: when the file cannot be read, lacks a column, or holds a cell that is not a time.
+    """
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read ({error})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = list(reader.fieldnames or [])
+    for needed in (match, column):
+        if needed not in columns:
+            raise ValueError(f"{path}: no column {needed!r} (columns: {', '.join(columns)})")
+    times = {}
+    for line, row in enumerate(reader, 2):
+        student, moment = (row.get(match) or "").strip(), (row.get(column) or "").strip()
+        if not student or not moment:
+            continue
+        try:
+            times[student] = parse_time(moment).isoformat(timespec="seconds")
+        except ValueError:
+            raise ValueError(f"{path}: line {line}: {moment[:60]!r} is not an ISO 8601 time") from None
+    return times
+
+
+def with_times(results: list[SubmissionResult], times: dict[str, str]) -> list[SubmissionResult]:
+    """The results with the instructor's times in place of their own (none for a student the times lack)."""
+    return [dataclasses.replace(r, student=r.student_id, submitted_at=times.get(r.student_id)) for r in results]
 
 
 def unmatched(exported: list[Grade], roster: dict[str, dict[str, str]] | None) -> list[str]:
@@ -234,6 +274,7 @@ def export_text(
     roster: str | Path | None = None,
     match: str | None = None,
     column: str | None = None,
+    times: dict[str, str] | None = None,
 ) -> tuple[str, list[str]]:
     """The export for ``to`` (``canvas``, ``moodle`` or ``csv``), and the students the roster lacks.
 
@@ -245,13 +286,14 @@ def export_text(
         match: the roster column holding the results' student ids (default by LMS).
         column: the name of the grade column (default: the assignment id; for Canvas, name an
             existing assignment as Canvas exported it, ``rnn (12345)``).
+        times: the instructor's submission times by student (:func:`read_times`), used instead of the results'.
 
     Raises:
         ValueError: for an unknown target, an unreadable roster, or results :func:`grades` refuses.
     """
     if to not in ("canvas", "moodle", "csv"):
         raise ValueError(f"--to must be canvas, moodle or csv, got {to!r}")
-    exported = grades(results, policy=policy)
+    exported = grades(results if times is None else with_times(results, times), policy=policy)
     if to == "csv":
         return plain_csv(exported), []
     match = match or DEFAULT_MATCH[to]
