@@ -6,6 +6,7 @@ are optional when read back (a test without ``cases`` is read with none).
 
 import json
 
+from autograder.result_signature import KEY_VARIABLE, configured_key, signed, signed_by
 from autograder.results import FAILED, PASSED, PENDING, CaseResult, Mistake, SubmissionResult, TestResult
 
 
@@ -57,8 +58,13 @@ def submission_document(result: SubmissionResult) -> dict:
 
 
 def results_json(results: list[SubmissionResult]) -> str:
-    """One object for one submission, a list of objects for several (or none)."""
-    documents = [submission_document(result) for result in results]
+    """One object for one submission, a list of objects for several (or none).
+
+    Each is signed with the instructor's key when ``AUTOGRADER_RESULTS_KEY`` is set
+    (:mod:`autograder.result_signature`).
+    """
+    key = configured_key()
+    documents = [signed(submission_document(result), key) for result in results]
     document = documents[0] if len(documents) == 1 else documents
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -75,11 +81,12 @@ def results_from_json(text: str) -> list[SubmissionResult]:
     return results
 
 
-def parse_results(text: str) -> tuple[list[SubmissionResult], list[str]]:
+def parse_results(text: str, *, key: bytes | None = None) -> tuple[list[SubmissionResult], list[str]]:
     """The results in a document :func:`results_json` wrote, and one line for each entry that is not a result.
 
     Every field is checked for its type (texts, finite non-negative points, a known status); an entry
-    that fails is left out, so that one odd result never stops a class-wide command.
+    that fails is left out, so that one odd result never stops a class-wide command. With ``key``,
+    an entry not signed with it is left out too.
 
     Raises:
         ValueError: when the text is not JSON, or neither a result object nor a list of them.
@@ -91,11 +98,14 @@ def parse_results(text: str) -> tuple[list[SubmissionResult], list[str]]:
     documents = document if isinstance(document, list) else [document]
     results, refused = [], []
     for index, entry in enumerate(documents, 1):
+        label = entry.get("submission") if isinstance(entry, dict) else None
+        named = f" ({label[:200]!r})" if isinstance(label, str) else ""
+        if key is not None and not signed_by(entry, key):
+            refused.append(f"result {index}{named} is not signed with {KEY_VARIABLE}")
+            continue
         try:
             results.append(submission_result(entry))
         except ValueError as error:
-            label = entry.get("submission") if isinstance(entry, dict) else None
-            named = f" ({label[:200]!r})" if isinstance(label, str) else ""
             refused.append(f"result {index}{named} is not autograder grade --format json output: {error}")
     return results, refused
 

@@ -5,7 +5,9 @@ it is graded, written atomically, under a key made of the notebook's bytes, the 
 its assignment, the grader's version and the limits of the student processes. Run again (after
 Ctrl-C, a killed worker, a lost node), the batch loads what is stored and grades only the rest; a
 changed notebook, a changed course, a new grader or other limits make a new key, so nothing stale
-is reused.
+is reused. An entry is signed (:mod:`autograder.result_signature`: the instructor's key, else the
+user's own) and checked against the trusted assignment when it is loaded; an edited, foreign or
+impossible entry is graded again, never served.
 """
 
 import dataclasses
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from autograder.atomic_files import write_atomically
 from autograder.grading.trusted_results import result_problems
+from autograder.result_signature import FIELD, configured_key, signed, signed_by, user_key
 from autograder.results import CaseResult, Mistake, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
 
@@ -70,6 +73,7 @@ class ResultStore:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.signing_key = configured_key() or user_key()
 
     def key(
         self, notebook: bytes, trusted: Path | None, limits: Limits | None = None, *, found: tuple[str, ...] = ()
@@ -96,10 +100,12 @@ class ResultStore:
         try:
             with open(self.directory / f"{key}.json", "rb") as stream:
                 document = json.loads(stream.read(MAX_STORED_BYTES), parse_constant=_no_constant)
-            stored = result_from_document(document)
+            if not signed_by(document, self.signing_key):  # edited, or by another key: graded again
+                return None
+            stored = result_from_document({k: v for k, v in document.items() if k != FIELD})
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
-        if result_problems(stored):  # edited or damaged: graded again
+        if result_problems(stored):  # impossible for the trusted assignment: graded again
             return None
         # who and when belong to the submission as given now (the same bytes may be another's)
         return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
@@ -107,4 +113,5 @@ class ResultStore:
     def save(self, key: str | None, result: SubmissionResult) -> None:
         """Store ``result`` under ``key``, atomically (nothing is stored without a key)."""
         if key is not None:
-            write_atomically(self.directory / f"{key}.json", json.dumps(result_document(result)) + "\n")
+            document = signed(result_document(result), self.signing_key)
+            write_atomically(self.directory / f"{key}.json", json.dumps(document) + "\n")

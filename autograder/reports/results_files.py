@@ -4,14 +4,16 @@
 nbgrader's student ids and submission times), and so does ``autograder merge``. A results file is
 data anyone who can write it can edit, so every result read is checked, its fields for their types
 (:func:`autograder.formats.json_results.parse_results`) and its points against the trusted
-assignment (:mod:`autograder.grading.trusted_results`); one that fails is left out and named, and the
-others are used.
+assignment (:mod:`autograder.grading.trusted_results`), and its signature when the instructor's
+key is set (:mod:`autograder.result_signature`); one that fails is left out and named, and the others
+are used.
 """
 
 from pathlib import Path
 
 from autograder.formats.json_results import parse_results
 from autograder.grading.trusted_results import vouched
+from autograder.result_signature import configured_key
 from autograder.results import SubmissionResult
 
 
@@ -34,7 +36,7 @@ def read_results(paths: list[Path]) -> tuple[list[SubmissionResult], list[str]]:
         except (OSError, UnicodeDecodeError) as error:
             raise ResultsUnreadable(f"{path}: cannot be read ({error.__class__.__name__}: {error})") from None
         try:
-            parsed, malformed = parse_results(text)
+            parsed, malformed = parse_results(text, key=configured_key())
         except ValueError as error:
             raise ResultsUnreadable(f"{path}: {error}") from None
         kept, impossible = vouched(parsed)
