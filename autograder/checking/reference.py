@@ -8,14 +8,23 @@ Where the solutions are looked for, first match wins:
 
 1. the environment variable ``AUTOGRADER_SOLUTIONS``: a ``solutions/`` directory or a course
    directory that contains one;
-2. the current directory and its parents: any nbgrader course directory made from this
-   repository (nbgrader autograde runs notebooks in ``autograded/<student>/<assignment>/``);
+2. the current directory and its parents that are nbgrader course directories (they hold
+   ``nbgrader_config.py``; nbgrader autograde runs notebooks in ``autograded/<student>/<assignment>/``):
+   a folder of student folders, one of which a student named ``solutions``, is none;
 3. the checkout this package was imported from.
+
+Never from inside a folder being graded: a grader running in a student's checkout (a CI job, Classroom
+50) would otherwise find a ``solutions/`` the student committed there, take its test cells as the
+trusted ones and run them in the grader's own process. Grading marks the submission's folder with
+:func:`distrusting`, and no notebook inside it (by its path or where its links lead) is found.
 """
 
+import contextlib
 import functools
 import os
 import types
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +32,36 @@ import numpy as np
 from autograder.notebook_json import NotebookNode, read_notebook
 
 ENVIRONMENT_VARIABLE = "AUTOGRADER_SOLUTIONS"
+COURSE_MARK = "nbgrader_config.py"
+"""The file that makes a directory an nbgrader course: only beside it is a ``solutions/`` found from the current directory."""
 
 
 class SolutionsNotFound(LookupError):
     """The solution notebook of an assignment could not be found."""
+
+
+_distrusted: ContextVar[tuple[str, ...]] = ContextVar("distrusted_folders", default=())
+
+
+@contextlib.contextmanager
+def distrusting(*folders: str | os.PathLike) -> Iterator[None]:
+    """Within (and in the threads started with a copy of this context): nothing is found inside ``folders``."""
+    token = _distrusted.set(_distrusted.get() + tuple(os.path.realpath(folder) for folder in folders))
+    try:
+        yield
+    finally:
+        _distrusted.reset(token)
+
+
+def distrusted_folders() -> tuple[str, ...]:
+    """The folders nothing trusted may come from here (the submissions being graded), resolved."""
+    return _distrusted.get()
+
+
+def trusted_path(notebook: Path) -> bool:
+    """True when ``notebook`` lies outside every distrusted folder, as named and where its links lead."""
+    places = {os.path.abspath(notebook), os.path.realpath(notebook)}
+    return not any(place == folder or place.startswith(folder.rstrip(os.sep) + os.sep) for folder in _distrusted.get() for place in places)
 
 
 def candidate_directories() -> list[Path]:
@@ -37,7 +72,7 @@ def candidate_directories() -> list[Path]:
         path = Path(configured).expanduser()
         candidates += [path, path / "solutions"]
     cwd = Path.cwd().resolve()
-    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents)]
+    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents) if (parent / COURSE_MARK).is_file()]
     candidates.append(Path(__file__).resolve().parents[2] / "solutions")
     return candidates
 
@@ -46,7 +81,7 @@ def find_solution_notebook(assignment: str) -> Path:
     """The path of ``<assignment>.ipynb`` in the first solutions directory that has it."""
     for directory in candidate_directories():
         notebook = directory / assignment / f"{assignment}.ipynb"
-        if notebook.is_file():
+        if notebook.is_file() and trusted_path(notebook):
             return notebook
     raise SolutionsNotFound(
         f"The solutions of '{assignment}' were not found, so the hidden checks cannot run. "
@@ -71,7 +106,7 @@ def find_release_notebook(assignment: str) -> Path:
     """The path of the released ``<assignment>.ipynb`` (public tests only)."""
     for directory in release_directories():
         notebook = directory / assignment / f"{assignment}.ipynb"
-        if notebook.is_file():
+        if notebook.is_file() and trusted_path(notebook):
             return notebook
     raise SolutionsNotFound(f"No assignment '{assignment}' is known: neither its solutions nor its release were found.")
 

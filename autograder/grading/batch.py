@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from autograder.checking.reference import distrusting
 from autograder.grading.isolated import (
     UnknownAssignment,
     grade_submission,
@@ -93,11 +94,20 @@ def holds_a_notebook(directory: Path) -> bool:
 
 
 def grade_one(
-    submission: str, assignment: str | None, limits: Limits | None, seed: int | None = None, lanes: int = 1
+    submission: str,
+    assignment: str | None,
+    limits: Limits | None,
+    seed: int | None = None,
+    lanes: int = 1,
+    distrusted: tuple[str, ...] = (),
 ) -> SubmissionResult:
-    """Grade a submission; anything that goes wrong (even in the grader) is a result with a note."""
+    """Grade a submission; anything that goes wrong (even in the grader) is a result with a note.
+
+    ``distrusted`` are the folders of the whole batch: no trusted notebook is taken from any of them.
+    """
     try:
-        return grade_submission(submission, assignment=assignment, limits=limits, seed=seed, lanes=lanes)
+        with distrusting(*distrusted):
+            return grade_submission(submission, assignment=assignment, limits=limits, seed=seed, lanes=lanes)
     except UnknownAssignment as error:
         return SubmissionResult(submission, assignment or "?", (), (str(error),))
     except Exception as error:  # noqa: BLE001 - one submission must never stop a batch
@@ -155,6 +165,33 @@ def grade_many(
             graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
         times: where the submission times come from (see :func:`autograder.grading.submission_identity.submitted_at`).
     """
+    folders = batch_folders(submissions)
+    with distrusting(*folders):
+        return _grade_many(submissions, assignment, jobs, limits, seeds, on_result, store, scheduler, times, folders)
+
+
+def batch_folders(submissions: Sequence[str]) -> tuple[str, ...]:
+    """The folder of every submission of a batch: no trusted notebook may come from any of them.
+
+    A grader run inside one student's folder (a CI checkout), or in a folder holding a student
+    named ``solutions``, would otherwise take that student's notebook for the course's.
+    """
+    return tuple(dict.fromkeys(str(submission_folder(submission)[0].path) for submission in submissions))
+
+
+def _grade_many(
+    submissions: Sequence[str],
+    assignment: str | None,
+    jobs: int,
+    limits: Limits | None,
+    seeds: Sequence[int | None] | None,
+    on_result: Callable[[SubmissionResult], None] | None,
+    store: ResultStore | None,
+    scheduler: str | None,
+    times: str,
+    folders: tuple[str, ...],
+) -> list[SubmissionResult]:
+    """:func:`grade_many`, with the batch's folders ``folders`` distrusted here and in every grading process."""
     done: dict[str, SubmissionResult] = {}
     keys = {s: store_key(store, s, assignment, limits) for s in submissions} if store is not None else {}
 
@@ -174,12 +211,12 @@ def grade_many(
     if scheduler is not None:
         from autograder.grading.dask_cluster import grade_on_cluster
 
-        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of)
+        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of, distrusted=folders)
     elif jobs <= 1:
         for submission in pending:
             finish(submission, grade_one(submission, assignment, limits, seed_of.get(submission), lanes_for(1)))
     else:
-        grade = functools.partial(grade_with_seed, seed_of, lanes_for(jobs))
+        grade = functools.partial(grade_with_seed, seed_of, lanes_for(jobs), folders)
         grade_in_pool(pending, assignment, jobs, limits, finish, grade=grade)
     return [done[submission] for submission in submissions]
 
@@ -243,10 +280,18 @@ def lanes_for(jobs: int) -> int:
 
 
 def grade_with_seed(
-    seeds: dict[str, int | None], lanes: int, submission: str, assignment: str | None, limits: Limits | None
+    seeds: dict[str, int | None],
+    lanes: int,
+    distrusted: tuple[str, ...],
+    submission: str,
+    assignment: str | None,
+    limits: Limits | None,
 ) -> SubmissionResult:
-    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none), in ``lanes``."""
-    return grade_one(submission, assignment, limits, seeds.get(submission), lanes)
+    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none), in ``lanes``.
+
+    No trusted notebook is taken from the folders ``distrusted`` (the batch's).
+    """
+    return grade_one(submission, assignment, limits, seeds.get(submission), lanes, distrusted)
 
 
 def grade_marked(
@@ -262,7 +307,8 @@ def store_key(store: ResultStore, submission: str, assignment: str | None, limit
     try:
         located = find_notebook(submission, assignment)
         notebook = located.read()
-        trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
+        with distrusting(located.folder.path):
+            trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
     except (OSError, UnknownAssignment):
         return None
     return store.key(notebook, trusted.notebook, limits, found=located.notes)

@@ -27,13 +27,20 @@ from autograder.checking.case import collecting_results, describe_exception, rep
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
     SolutionsNotFound,
+    distrusted_folders,
+    distrusting,
     find_release_notebook,
     find_solution_notebook,
     known_assignments,
 )
 from autograder.grading import notebook_cells
 from autograder.grading.notebook_cells import NotebookCell
-from autograder.grading.submission_files import RefusedFile, SubmittedNotebook, find_notebook
+from autograder.grading.submission_files import (
+    RefusedFile,
+    SubmittedNotebook,
+    find_notebook,
+    submission_folder,
+)
 from autograder.notebook_json import NotebookNode, notebook_from_text, read_notebook
 from autograder.results import (
     FAILED,
@@ -84,13 +91,18 @@ class Assignment:
         return sorted(self.notebook.parent.glob("*.py"))
 
 
-@functools.lru_cache(maxsize=8)
 def load_assignment(name: str) -> Assignment:
-    """The trusted copy of assignment ``name``: its source if found, else its release.
+    """The trusted copy of assignment ``name``: its source if found, else its release, never from a folder being graded.
 
     Raises:
         UnknownAssignment: when neither is found.
     """
+    return _trusted_copy(name, distrusted_folders())
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_copy(name: str, distrusted: tuple[str, ...]) -> Assignment:
+    """:func:`load_assignment` for the folders ``distrusted`` (a cache entry per set of them)."""
     try:
         path, hidden = find_solution_notebook(name), True
     except SolutionsNotFound:
@@ -112,6 +124,9 @@ def load_assignment(name: str) -> Assignment:
             f: cell.grade_id for cell in answers for f in notebook_cells.defined_functions(cell.source)
         },
     )
+
+
+load_assignment.cache_clear = _trusted_copy.cache_clear  # the audit and the tests forget what was loaded
 
 
 def infer_assignment(path: Path, notebook: NotebookNode | None) -> str:
@@ -170,12 +185,17 @@ def grade_submission(
     Raises:
         UnknownAssignment: when the assignment cannot be told or is not known.
     """
-    given = str(submission)
+    with distrusting(submission_folder(submission)[0].path):
+        return _grade(str(submission), assignment, limits, seed, lanes)
+
+
+def _grade(given: str, assignment: str | None, limits: Limits | None, seed: int | None, lanes: int) -> SubmissionResult:
+    """:func:`grade_submission`, the trusted copy of the assignment never taken from the submission's folder."""
     found: tuple[str, ...] = ()
     try:
-        located = find_notebook(submission, assignment)
+        located = find_notebook(given, assignment)
     except OSError as error:
-        path, notebook, unreadable = Path(submission), None, str(error)
+        path, notebook, unreadable = Path(given), None, str(error)
     else:
         path, found = located.path, located.notes
         notebook, unreadable = read_submission(located)
@@ -229,7 +249,8 @@ def prepare(submission: str | Path, *, assignment: str | None = None) -> None:
     """
     try:
         located = find_notebook(submission, assignment)
-        trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
+        with distrusting(located.folder.path):
+            trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
     except (OSError, UnknownAssignment):
         return
     start_zygote(trusted, Limits())
