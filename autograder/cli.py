@@ -19,6 +19,8 @@ import atexit
 import contextlib
 import json
 import os
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -505,11 +507,30 @@ def build_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def private_cache(name: str) -> Path:
+    """A cache directory only this user can write: ``~/.cache/autograder/<name>``, else a fresh temporary one.
+
+    Never a fixed name in the shared temporary directory: on a shared server (a JupyterHub with
+    nbgrader) another user could make it first and fill it, and Hypothesis reads back what it
+    caches there (the constants it mixes into the examples the checks draw).
+    """
+    place = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autograder" / name
+    try:
+        place.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = place.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022:
+            return place
+    except OSError:
+        pass
+    fresh = Path(tempfile.mkdtemp(prefix=f"autograder-{name}-"))
+    atexit.register(shutil.rmtree, fresh, ignore_errors=True)
+    return fresh
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; return its exit status (0: done, 1: audit found differences or results were left out, 2: bad usage)."""
-    os.environ.setdefault(
-        "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
-    )
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(private_cache("hypothesis"))
     arguments = parser().parse_args(argv)
     return arguments.run(arguments)
 

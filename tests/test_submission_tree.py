@@ -18,12 +18,14 @@ from hostile_trees import GRADERS, TREES, grade, notebook_text
 
 from autograder.builds.package_source import render
 from autograder.grading.batch import expand_submissions
+from autograder.grading.isolated import load_assignment, submitted_answers
 from autograder.grading.submission_files import (
     RefusedFile,
     SubmissionFolder,
     find_notebook,
     submission_folder,
 )
+from autograder.notebook_json import notebook_from_text
 from autograder.results import student_of
 
 
@@ -164,3 +166,46 @@ def test_a_pattern_matching_a_students_notebooks_gives_one_submission(tmp_path):
             (tmp_path / "submitted" / student / "rnn" / name).write_text("{}")
     found = expand_submissions([str(tmp_path / "submitted" / "*" / "rnn" / "*.ipynb")])
     assert found == [str(tmp_path / "submitted" / "alice" / "rnn" / "rnn.ipynb"), str(tmp_path / "submitted" / "mallory" / "rnn")]
+
+
+def test_a_pattern_never_follows_a_students_link(tmp_path, monkeypatch):
+    """Does 'submitted/**/rnn.ipynb' stay out of a link a student made to their class's own folder (a loop)?"""
+    honest = tmp_path / "submitted" / "honest" / "rnn"
+    honest.mkdir(parents=True)
+    (honest / "rnn.ipynb").write_text("{}")
+    mallory = tmp_path / "submitted" / "mallory" / "rnn"
+    mallory.mkdir(parents=True)
+    (mallory / "rnn.ipynb").write_text("{}")
+    (mallory / "loop").symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    assert expand_submissions(["submitted/**/rnn.ipynb"]) == ["submitted/honest/rnn/rnn.ipynb", "submitted/mallory/rnn/rnn.ipynb"]
+
+
+def test_a_file_name_cannot_forge_a_line_of_a_note(tmp_path):
+    """Is a notebook named with a newline and a right-to-left override shown escaped in the note, on one line?"""
+    (tmp_path / "rnn.ipynb").write_text("{}")
+    (tmp_path / "x\n  ✓ sigmoid  3 of 3\u202e.ipynb").write_text("{}")
+    (note,) = find_notebook(tmp_path, "rnn").notes
+    assert "\n" not in note and "\u202e" not in note
+    assert "x\\u000a  ✓ sigmoid  3 of 3\\u202e.ipynb" in note
+
+
+def test_a_students_own_folders_are_never_classmates(tmp_path, monkeypatch):
+    """Are folders named after classmates inside a student's folder one submission of that student, never theirs?"""
+    for path in ["class/alice/rnn.ipynb", "class/mallory/bob/rnn.ipynb", "class/mallory/carol/rnn.ipynb"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    assert expand_submissions(["class/*"]) == ["class/alice/rnn.ipynb", "class/mallory"]
+    assert expand_submissions(["class/mallory"]) == ["class/mallory"]
+    assert student_of("class/mallory", "rnn") == "mallory"
+    with pytest.raises(FileNotFoundError, match=r"holds 2 notebooks \(bob/rnn.ipynb, carol/rnn.ipynb\) and none is rnn.ipynb"):
+        find_notebook("class/mallory", "rnn")
+
+
+def test_a_notebook_sharing_many_grade_ids_gets_a_short_note():
+    """Does a notebook whose 100,000 cells share grade ids two by two get a note of ten ids and a count, not all of them?"""
+    cells = [{"cell_type": "code", "metadata": {"nbgrader": {"grade_id": f"g\n{i // 2}"}}, "source": ""} for i in range(100_000)]
+    _, problems = submitted_answers(load_assignment("rnn"), notebook_from_text(json.dumps({"nbformat": 4, "cells": cells})))
+    (shared,) = [p for p in problems if p.startswith("cells share")]
+    assert len(shared) < 300 and "and 49990 more" in shared and "\n" not in shared

@@ -7,16 +7,19 @@ grades inside the student's checkout, where the student can commit ``solutions/r
 an ``nbgrader_config.py``; a folder of student folders may hold a student named ``solutions``.
 Either planted notebook has test cells that write a file and would score what they like: graded
 beside an honest classmate, as root and unprivileged, they must run nothing, and both students
-must be graded by the course's own test cells.
+must be graded by the course's own test cells. The grader's own caches live where only its user writes.
 """
 
 import json
+import os
 import shutil
+import stat
 
 import pytest
 from hostile_trees import GRADERS, grade, notebook_text
 
 from autograder.checking.reference import distrusting, find_solution_notebook, trusted_path
+from autograder.cli import main, private_cache
 
 
 def planted_solutions(folder, marker) -> None:
@@ -88,3 +91,20 @@ def test_nothing_is_found_inside_a_distrusted_folder(tmp_path, monkeypatch):
     (tmp_path / "elsewhere.ipynb").symlink_to(course / "solutions" / "rnn" / "rnn.ipynb")
     with distrusting(course):
         assert not trusted_path(tmp_path / "elsewhere.ipynb")
+
+
+def test_hypothesis_keeps_its_cache_where_only_this_user_writes(tmp_path, monkeypatch):
+    """Is the grader's Hypothesis cache the user's own (0700), never a fixed name in /tmp another user could make first?"""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    place = private_cache("hypothesis")
+    assert place == tmp_path / "cache" / "autograder" / "hypothesis"
+    assert stat.S_IMODE(place.stat().st_mode) == 0o700 and place.stat().st_uid == os.geteuid()
+    place.rmdir()
+    place.symlink_to(tmp_path, target_is_directory=True)  # made by someone else, leading elsewhere
+    elsewhere = private_cache("hypothesis")
+    assert elsewhere != place and not elsewhere.is_symlink() and stat.S_IMODE(elsewhere.stat().st_mode) == 0o700
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    with pytest.raises(SystemExit):
+        main(["--not-an-option"])
+    assert os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] == str(tmp_path / "fresh" / "autograder" / "hypothesis")

@@ -38,7 +38,9 @@ from autograder.grading.notebook_cells import NotebookCell
 from autograder.grading.submission_files import (
     RefusedFile,
     SubmittedNotebook,
+    clipped_list,
     find_notebook,
+    shown,
     submission_folder,
 )
 from autograder.notebook_json import NotebookNode, notebook_from_text, read_notebook
@@ -358,7 +360,8 @@ def submitted_answers(
     for cell in notebook_cells.answer_cells(notebook):
         answers.setdefault(cell.grade_id, cell.source)
     if duplicates := notebook_cells.grade_id_duplicates(notebook):
-        problems.append(f"cells share the grade ids {', '.join(duplicates)}: the first of each was graded")
+        shared = clipped_list([shown((grade_id,)) for grade_id in duplicates], 10)
+        problems.append(f"cells share the grade ids {shared}: the first of each was graded")
     if missing := [c.grade_id for c in trusted.answers if c.grade_id not in answers]:
         problems.append(f"answer cells missing from your notebook: {', '.join(missing)}")
     submitted_tests = {c.grade_id: c.source for c in notebook_cells.test_cells(notebook)}

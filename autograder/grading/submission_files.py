@@ -13,6 +13,7 @@ up to a limit. A walk of the folder looks at :data:`MAX_ENTRIES` entries at most
 """
 
 import os
+import re
 import stat
 from collections import deque
 from collections.abc import Iterator
@@ -33,6 +34,17 @@ CHECKPOINTS = ".ipynb_checkpoints"
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Characters that would hide or rewrite a name in a note: controls (a newline forging a line of the
+text report), zero-widths and the bidirectional overrides that reorder what a reader sees."""
+
+
+def shown(parts: tuple[str, ...] | list[str]) -> str:
+    """A path of a submission as a note shows it: its parts joined by ``/``, every hiding character as ``\\uXXXX``, cut at 200."""
+    text = _UNSEEN.sub(lambda match: f"\\u{ord(match.group()):04x}", "/".join(parts))
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 class RefusedFile(OSError):
@@ -65,12 +77,12 @@ class SubmissionFolder:
             FileNotFoundError: when it does not exist.
         """
         if not relative or any(part in ("", ".", "..") or "/" in part for part in relative):
-            raise RefusedFile(f"{'/'.join(relative)!r} is not a path inside the submission")
+            raise RefusedFile(f"{shown(relative)!r} is not a path inside the submission")
         with self._opened(relative[:-1]) as directory:
-            handle = _open(relative[-1], _FILE, directory, "/".join(relative))
+            handle = _open(relative[-1], _FILE, directory, shown(relative))
         with os.fdopen(handle, "rb") as stream:
             info = os.fstat(stream.fileno())
-            name = "/".join(relative)
+            name = shown(relative)
             if not stat.S_ISREG(info.st_mode):
                 raise RefusedFile(f"{name} is not a regular file ({_kind(info.st_mode)}): not read")
             if info.st_nlink > 1:
@@ -110,7 +122,7 @@ class SubmissionFolder:
         while pending:
             below = pending.popleft()
             if len(below) > MAX_DEPTH:
-                passed.append(f"{'/'.join(below)}: deeper than {MAX_DEPTH} folders, not looked into")
+                passed.append(f"{shown(below)}: deeper than {MAX_DEPTH} folders, not looked into")
                 continue
             listed = []
             with self._opened(below) as directory, os.scandir(directory) as entries:
@@ -123,7 +135,7 @@ class SubmissionFolder:
                     listed.append(entry)
             for entry in sorted(listed, key=lambda entry: entry.name):
                 relative = (*below, entry.name)
-                name = "/".join(relative)
+                name = shown(relative)
                 if entry.is_symlink():
                     if entry.name.endswith(".ipynb") or entry.name == CHECKPOINTS:
                         passed.append(f"{name} is a symbolic link: not followed")
@@ -148,7 +160,7 @@ class SubmissionFolder:
             walked: list[str] = []
             for part in (*self.parts, *below):
                 walked.append(part)
-                inner = _open(part, _DIRECTORY, handle, "/".join(walked), folder=True, inside=len(walked) > len(self.parts))
+                inner = _open(part, _DIRECTORY, handle, shown(walked), folder=True, inside=len(walked) > len(self.parts))
                 os.close(handle)
                 handle = inner
             yield handle
@@ -259,7 +271,7 @@ def find_notebook(submission: str | Path, assignment: str | None = None) -> Subm
         raise FileNotFoundError(f"{submission} does not exist") from None
     except NotADirectoryError:
         raise FileNotFoundError(f"{submission} is neither a notebook nor a folder") from None
-    names = ["/".join(relative) for relative in notebooks]
+    names = [shown(relative) for relative in notebooks]
     preferred = (f"{assignment}.ipynb",)
     if assignment and preferred in notebooks:
         chosen = preferred
@@ -271,9 +283,9 @@ def find_notebook(submission: str | Path, assignment: str | None = None) -> Subm
         why = f" ({clipped_list(passed)})" if passed else ""
         raise FileNotFoundError(f"{submission} holds {held}{why}: nothing was graded")
     notes = []
-    if others := [name for name in names if name != "/".join(chosen)]:
+    if others := [shown(relative) for relative in notebooks if relative != chosen]:
         notes.append(
-            f"your submission holds {len(notebooks)} notebooks: {'/'.join(chosen)} was graded, "
+            f"your submission holds {len(notebooks)} notebooks: {shown(chosen)} was graded, "
             f"not {clipped_list(others)}"
         )
     if passed:
@@ -281,7 +293,7 @@ def find_notebook(submission: str | Path, assignment: str | None = None) -> Subm
     return SubmittedNotebook(folder, chosen, tuple(notes))
 
 
-def clipped_list(items: list[str], shown: int = 5) -> str:
-    """The first ``shown`` items joined by commas, and how many more there are."""
-    text = ", ".join(item[:120] for item in items[:shown])
-    return text + (f" and {len(items) - shown} more" if len(items) > shown else "")
+def clipped_list(items: list[str], count: int = 5) -> str:
+    """The first ``count`` items joined by commas, and how many more there are."""
+    text = ", ".join(items[:count])
+    return text + (f" and {len(items) - count} more" if len(items) > count else "")
