@@ -18,7 +18,12 @@ import stat
 import pytest
 from hostile_trees import GRADERS, grade, notebook_text
 
-from autograder.checking.reference import distrusting, find_solution_notebook, trusted_path
+from autograder.checking.reference import (
+    ENVIRONMENT_VARIABLE,
+    distrusting,
+    find_solution_notebook,
+    trusted_path,
+)
 from autograder.cli import main, private_cache
 
 
@@ -85,6 +90,7 @@ def test_nothing_is_found_inside_a_distrusted_folder(tmp_path, monkeypatch):
     course = tmp_path / "course"
     planted_solutions(course, tmp_path / "marker")
     monkeypatch.chdir(course)
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
     assert find_solution_notebook("rnn") == course / "solutions" / "rnn" / "rnn.ipynb"
     with distrusting(course):
         assert find_solution_notebook("rnn") != course / "solutions" / "rnn" / "rnn.ipynb"

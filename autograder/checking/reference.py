@@ -8,15 +8,16 @@ Where the solutions are looked for, first match wins:
 
 1. the environment variable ``AUTOGRADER_SOLUTIONS``: a ``solutions/`` directory or a course
    directory that contains one;
-2. the current directory and its parents that are nbgrader course directories (they hold
-   ``nbgrader_config.py``; nbgrader autograde runs notebooks in ``autograded/<student>/<assignment>/``):
-   a folder of student folders, one of which a student named ``solutions``, is none;
+2. the current directory and its parents: any nbgrader course directory made from this
+   repository (nbgrader autograde runs notebooks in ``autograded/<student>/<assignment>/``);
 3. the checkout this package was imported from.
 
-Never from inside a folder being graded: a grader running in a student's checkout (a CI job, Classroom
-50) would otherwise find a ``solutions/`` the student committed there, take its test cells as the
-trusted ones and run them in the grader's own process. Grading marks the submission's folder with
-:func:`distrusting`, and no notebook inside it (by its path or where its links lead) is found.
+While grading, never from inside a folder being graded: a grader running in a student's checkout (a
+CI job, Classroom 50) would otherwise find a ``solutions/`` the student committed there, take its test
+cells as the trusted ones and run them in the grader's own process. Grading marks the folders of its
+batch with :func:`distrusting`; then a ``solutions/`` around the current directory counts only in an
+nbgrader course directory (beside ``nbgrader_config.py``) outside all of them (:func:`course_around`).
+The grader's own checkout and package count always: whoever can write them controls the grader anyway.
 """
 
 import contextlib
@@ -72,16 +73,29 @@ def candidate_directories() -> list[Path]:
         path = Path(configured).expanduser()
         candidates += [path, path / "solutions"]
     cwd = Path.cwd().resolve()
-    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents) if (parent / COURSE_MARK).is_file()]
+    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents) if course_around(parent)]
     candidates.append(Path(__file__).resolve().parents[2] / "solutions")
     return candidates
+
+
+def course_around(directory: Path) -> bool:
+    """True when ``directory``, around the current one, may hold the course's ``solutions/``.
+
+    Always in a notebook's kernel (nothing is being graded here: nbgrader autograde runs notebooks
+    in ``autograded/<student>/<assignment>/``). While grading, only an nbgrader course directory (it
+    holds ``nbgrader_config.py``) outside every folder being graded: the grader may run inside a
+    student's checkout, or in a folder of students one of whom is named ``solutions``.
+    """
+    if not _distrusted.get():
+        return True
+    return (directory / COURSE_MARK).is_file() and trusted_path(directory / "solutions")
 
 
 def find_solution_notebook(assignment: str) -> Path:
     """The path of ``<assignment>.ipynb`` in the first solutions directory that has it."""
     for directory in candidate_directories():
         notebook = directory / assignment / f"{assignment}.ipynb"
-        if notebook.is_file() and trusted_path(notebook):
+        if notebook.is_file():
             return notebook
     raise SolutionsNotFound(
         f"The solutions of '{assignment}' were not found, so the hidden checks cannot run. "
@@ -106,7 +120,7 @@ def find_release_notebook(assignment: str) -> Path:
     """The path of the released ``<assignment>.ipynb`` (public tests only)."""
     for directory in release_directories():
         notebook = directory / assignment / f"{assignment}.ipynb"
-        if notebook.is_file() and trusted_path(notebook):
+        if notebook.is_file():
             return notebook
     raise SolutionsNotFound(f"No assignment '{assignment}' is known: neither its solutions nor its release were found.")
 
