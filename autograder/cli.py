@@ -265,7 +265,8 @@ def grade_command(arguments: argparse.Namespace) -> int:
         from autograder.grading.isolated import prepare
 
         prepare(arguments.submissions[0], assignment=arguments.assignment)  # its zygote starts while we import
-    from autograder.grading.batch import expand_submissions, grade_many
+    from autograder.grading.batch import grade_many
+    from autograder.grading.batch_submissions import expand_submissions
     from autograder.grading.progress import progress_bar
     from autograder.grading.result_store import ResultStore
 
@@ -419,7 +420,7 @@ def similarity_command(arguments: argparse.Namespace) -> int:
     pairs and the cells of the most similar side by side, shared code highlighted; json: the pairs
     with their scores. Exit status 2 when fewer than two submissions can be read.
     """
-    from autograder.grading.batch import expand_submissions
+    from autograder.grading.batch_submissions import expand_submissions
     from autograder.reports import similarity
 
     threshold = similarity.THRESHOLD if arguments.threshold is None else arguments.threshold

@@ -17,7 +17,7 @@ from hostile_submissions import SOLUTIONS
 from hostile_trees import GRADERS, TREES, grade, notebook_text
 
 from autograder.builds.package_source import render
-from autograder.grading.batch import expand_submissions
+from autograder.grading.batch_submissions import expand_submissions
 from autograder.grading.isolated import load_assignment, submitted_answers
 from autograder.grading.submission_files import (
     RefusedFile,
