@@ -2,14 +2,14 @@
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
-                 [--seed N] [--seconds-per-call S]
+                 [--seed N] [--seconds-per-call S] [--submitted-at SOURCE]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json] [--results RESULTS.json]
 autograder report RESULTS.json... --output report.html
 autograder feedback RESULTS.json... --output-dir DIR [--format html|markdown]
 autograder similarity SUBMISSION... [--output PATH] [--format html|json] [--threshold T] [--top N]
 autograder export RESULTS.json... --to canvas|moodle|csv [--output PATH] [--late-policy late.toml]
-                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME]
+                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME] [--times CSV [--time-column NAME]]
 autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
 autograder build gradescope ASSIGNMENT OUT.zip
 """
@@ -19,6 +19,8 @@ import atexit
 import contextlib
 import json
 import os
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -72,6 +74,15 @@ def parser() -> argparse.ArgumentParser:
         "--seed",
         type=seed,
         help="the seed of the hidden cases, to reproduce a grading (default: $AUTOGRADER_SEED, else fresh)",
+    )
+    grade.add_argument(
+        "--submitted-at",
+        type=time_source,
+        default="nbgrader",
+        metavar="SOURCE",
+        help="where submission times come from: nbgrader (timestamp.txt in submitted/<student>/<assignment>/, "
+        "the default), gradescope[:PATH] (submission_metadata.json), ci-event (the Actions event's push time), "
+        "grading (now) or an ISO 8601 time; never a file the student wrote",
     )
     grade.add_argument(
         "--seconds-per-call",
@@ -146,6 +157,13 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--roster", type=Path, metavar="CSV", help="the LMS's own gradebook export, to match students")
     export.add_argument("--match", metavar="COLUMN", help="the roster column holding the student ids of the results")
     export.add_argument("--column", metavar="NAME", help="the grade column's name (default: the assignment id)")
+    export.add_argument(
+        "--times",
+        type=Path,
+        metavar="CSV",
+        help="submission times you give, instead of the results': a CSV with columns student and --time-column",
+    )
+    export.add_argument("--time-column", default="submitted_at", metavar="NAME", help="the times' column (default: submitted_at)")
     export.set_defaults(run=export_command)
 
 
@@ -214,6 +232,16 @@ def seed(text: str) -> int:
     return int(text)
 
 
+def time_source(text: str) -> str:
+    """An argument naming where submission times come from (see ``autograder.grading.submission_identity``)."""
+    from autograder.grading.submission_identity import check_time_source
+
+    try:
+        return check_time_source(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def seconds(text: str) -> float:
     """An argument that must be a positive, finite number of seconds."""
     try:
@@ -237,7 +265,8 @@ def grade_command(arguments: argparse.Namespace) -> int:
         from autograder.grading.isolated import prepare
 
         prepare(arguments.submissions[0], assignment=arguments.assignment)  # its zygote starts while we import
-    from autograder.grading.batch import expand_submissions, grade_many
+    from autograder.grading.batch import grade_many
+    from autograder.grading.batch_submissions import expand_submissions
     from autograder.grading.progress import progress_bar
     from autograder.grading.result_store import ResultStore
 
@@ -260,6 +289,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
             store=store,
             scheduler=arguments.scheduler,
             limits=limits_of(arguments),
+            times=arguments.submitted_at,
         )
     return write_results(results, arguments)
 
@@ -276,21 +306,28 @@ def limits_of(arguments: argparse.Namespace):
 def merge_command(arguments: argparse.Namespace) -> int:
     """Combine the JSON outputs of several ``autograder grade`` runs (shards) into one output and gradebook.
 
-    Exit status 2 when a file cannot be read or is not --format json output.
+    Every result is checked against its trusted assignment; one that does not fit (a forged or
+    edited shard) is left out and named on stderr, and the exit status is 1. Exit status 2 when a
+    file cannot be read or is not --format json output.
     """
-    from autograder.formats.json_results import results_from_json
+    from autograder.reports.results_files import read_results
 
-    results = []
-    for path in arguments.results:
-        try:
-            results += results_from_json(path.read_text("utf-8"))
-        except (OSError, ValueError) as error:
-            print(f"autograder merge: {path}: {error}", file=sys.stderr)
-            return 2
+    try:
+        results, left_out = read_results(arguments.results)
+    except ValueError as error:
+        return failed("merge", error)
     if len(results) > 1 and arguments.format in ONE_SUBMISSION:
         print(f"autograder: --format {arguments.format} takes a single submission", file=sys.stderr)
         return 2
-    return write_results(results, arguments)
+    status = write_results(results, arguments)
+    return status or said_left_out("merge", left_out)
+
+
+def said_left_out(command: str, left_out: list[str]) -> int:
+    """Name on stderr each result a command left out; exit status 1 when there is one, else 0."""
+    for line in left_out:
+        print(f"autograder {command}: left out {line}", file=sys.stderr)
+    return 1 if left_out else 0
 
 
 def write_results(results: list, arguments: argparse.Namespace) -> int:
@@ -341,36 +378,39 @@ def report_command(arguments: argparse.Namespace) -> int:
     """Write the class report of the results (one assignment): one self-contained HTML page.
 
     The results are files of ``autograder grade --format json`` (or ``merge``, or ``audit --results``);
-    the latest result of each student is reported. Exit status 2 when they cannot be read.
+    the latest result of each student is reported. A result that does not fit its trusted assignment
+    is left out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.class_report import class_report_html
     from autograder.reports.results_files import read_results
 
     try:
-        results = read_results(arguments.results)
+        results, left_out = read_results(arguments.results)
         html = class_report_html(results, sources=[str(path) for path in arguments.results])
     except ValueError as error:
         return failed("report", error)
     write_atomically(arguments.output, html)
     print(f"wrote {arguments.output} ({len(results)} results)")
-    return 0
+    return said_left_out("report", left_out)
 
 
 def feedback_command(arguments: argparse.Namespace) -> int:
     """Write one feedback page per student (HTML or Markdown) into --output-dir.
 
     Each page shows the student's own result only: score per function, every failed case with
-    its message and how to reproduce it, and the notes. Exit status 2 when the results cannot be read.
+    its message and how to reproduce it, and the notes. A result that does not fit its trusted
+    assignment is left out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.feedback import write_feedback
     from autograder.reports.results_files import read_results
 
     try:
-        paths = write_feedback(read_results(arguments.results), arguments.output_dir, format=arguments.format)
+        results, left_out = read_results(arguments.results)
+        paths = write_feedback(results, arguments.output_dir, format=arguments.format)
     except ValueError as error:
         return failed("feedback", error)
     print(f"wrote {len(paths)} pages in {arguments.output_dir}")
-    return 0
+    return said_left_out("feedback", left_out)
 
 
 def similarity_command(arguments: argparse.Namespace) -> int:
@@ -380,7 +420,7 @@ def similarity_command(arguments: argparse.Namespace) -> int:
     pairs and the cells of the most similar side by side, shared code highlighted; json: the pairs
     with their scores. Exit status 2 when fewer than two submissions can be read.
     """
-    from autograder.grading.batch import expand_submissions
+    from autograder.grading.batch_submissions import expand_submissions
     from autograder.reports import similarity
 
     threshold = similarity.THRESHOLD if arguments.threshold is None else arguments.threshold
@@ -408,24 +448,29 @@ def similarity_command(arguments: argparse.Namespace) -> int:
 def export_command(arguments: argparse.Namespace) -> int:
     """Write the grades for an LMS's gradebook import (Canvas, Moodle) or as a traceable CSV.
 
-    The exported grade is the autograded score less the late penalty (--late-policy); written
-    answers are left to the LMS. With --roster (the LMS's own gradebook export) students are
+    The exported grade is the autograded score less the late penalty (--late-policy), counted from
+    the results' submission times or the times --times gives; written answers are left to the LMS.
+    With --roster (the LMS's own gradebook export) students are
     matched by --match and carry the LMS's ids; students the roster lacks are listed on stderr and
-    left out. Exit status 2 for unreadable input.
+    left out. A result that does not fit its trusted assignment is left out and named (exit status 1);
+    exit status 2 for unreadable input.
     """
     from autograder.reports.late_policy import read_policy
-    from autograder.reports.lms_export import export_text
+    from autograder.reports.lms_export import export_text, read_times
     from autograder.reports.results_files import read_results
 
     try:
         policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
+        times = read_times(arguments.times, column=arguments.time_column) if arguments.times is not None else None
+        results, left_out = read_results(arguments.results)
         text, missing = export_text(
-            read_results(arguments.results),
+            results,
             to=arguments.to,
             policy=policy,
             roster=arguments.roster,
             match=arguments.match,
             column=arguments.column,
+            times=times,
         )
     except ValueError as error:
         return failed("export", error)
@@ -435,7 +480,7 @@ def export_command(arguments: argparse.Namespace) -> int:
         print(text, end="")
     else:
         write_atomically(arguments.output, text)
-    return 0
+    return said_left_out("export", left_out)
 
 
 def build_command(arguments: argparse.Namespace) -> int:
@@ -463,11 +508,30 @@ def build_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def private_cache(name: str) -> Path:
+    """A cache directory only this user can write: ``~/.cache/autograder/<name>``, else a fresh temporary one.
+
+    Never a fixed name in the shared temporary directory: on a shared server (a JupyterHub with
+    nbgrader) another user could make it first and fill it, and Hypothesis reads back what it
+    caches there (the constants it mixes into the examples the checks draw).
+    """
+    place = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autograder" / name
+    try:
+        place.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = place.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022:
+            return place
+    except OSError:
+        pass
+    fresh = Path(tempfile.mkdtemp(prefix=f"autograder-{name}-"))
+    atexit.register(shutil.rmtree, fresh, ignore_errors=True)
+    return fresh
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; return its exit status (0: done, 1: audit found differences, 2: bad usage)."""
-    os.environ.setdefault(
-        "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "autograder-hypothesis")
-    )
+    """Run a command; return its exit status (0: done, 1: audit found differences or results were left out, 2: bad usage)."""
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(private_cache("hypothesis"))
     arguments = parser().parse_args(argv)
     return arguments.run(arguments)
 

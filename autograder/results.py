@@ -5,8 +5,8 @@ a message or a name that came from a submission can reach any output format with
 """
 
 from dataclasses import dataclass, fields
-from pathlib import PurePath
 
+from autograder.submission_layout import student_of
 from autograder.text_safety import safe_text
 
 
@@ -184,21 +184,3 @@ class SubmissionResult:
     def pending_score(self) -> float:
         """Points of the written answers that await a human grader."""
         return round(sum(test.max_score for test in self.tests if test.status == PENDING), 6)
-
-
-def student_of(submission: str, assignment: str) -> str:
-    """Who submitted a notebook, told from its path the way nbgrader and a batch of folders lay it out.
-
-    ``submitted/alice/rnn/rnn.ipynb`` and ``submitted/alice/rnn`` (nbgrader) give ``alice``, as do
-    ``alice/rnn.ipynb`` (a folder per student) and ``alice.ipynb`` (a notebook per student): the
-    notebook's name unless it is the assignment's, else the nearest folder not named after the
-    assignment.
-    """
-    path = PurePath(submission)
-    if path.suffix == ".ipynb":
-        if path.stem != assignment:
-            return path.stem
-        path = path.parent
-    if path.name == assignment and path.parent.name:
-        path = path.parent
-    return path.name or submission

@@ -11,6 +11,7 @@ it arrives from the student process, so that no submission can:
 * flood an output (every text is cut to a length).
 """
 
+import html
 import re
 
 MAX_TEXT = 2000
@@ -19,7 +20,7 @@ MAX_TEXT = 2000
 _ESCAPE_SEQUENCES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_CI_COMMAND = re.compile(r"^(\s*)(::|##\[|##vso\[)", re.MULTILINE)
+_CI_COMMAND = re.compile(r"^([^\S\n]*)(::|##\[|##vso\[)", re.MULTILINE)
 _LINE_SEPARATORS = re.compile(r"[\u2028\u2029\u0085]")
 
 
@@ -43,3 +44,18 @@ def clipped(text: object, limit: int = MAX_TEXT) -> str:
     text = text if isinstance(text, str) else "" if text is None else repr(text)[: limit + 1]
     text = safe_text(text[: limit + 1])
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@])")
+"""What Markdown (GitHub's, with its extensions) could read as syntax: links, images, emphasis, table
+cells, headings, lists, and the ``:`` and ``.`` of bare URLs and ``www.`` names it would turn into links."""
+
+
+def markdown_inline(text: object) -> str:
+    """``text`` as inert inline Markdown, on one line: HTML as entities, Markdown's punctuation escaped.
+
+    No link, image, emphasis, heading, list, table cell or autolinked URL can come of it:
+    ``![x](https://evil/x.png)`` shows as those characters.
+    """
+    escaped = html.escape(" ".join(safe_text(text).split()), quote=False)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped)

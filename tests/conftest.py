@@ -90,6 +90,8 @@ LONGEST_FIRST = [
     "test_course_claims",
     "test_grade_cli",
     "test_lanes",
+    "test_submission_tree",
+    "test_merged_results",
 ]
 """The modules measured to take longest (``make test`` prints the slowest tests), longest first.
 

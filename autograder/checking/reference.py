@@ -11,11 +11,21 @@ Where the solutions are looked for, first match wins:
 2. the current directory and its parents: any nbgrader course directory made from this
    repository (nbgrader autograde runs notebooks in ``autograded/<student>/<assignment>/``);
 3. the checkout this package was imported from.
+
+While grading, never from inside a folder being graded: a grader running in a student's checkout (a
+CI job, Classroom 50) would otherwise find a ``solutions/`` the student committed there, take its test
+cells as the trusted ones and run them in the grader's own process. Grading marks the folders of its
+batch with :func:`distrusting`; then a ``solutions/`` around the current directory counts only in an
+nbgrader course directory (beside ``nbgrader_config.py``) outside all of them (:func:`course_around`).
+The grader's own checkout and package count always: whoever can write them controls the grader anyway.
 """
 
+import contextlib
 import functools
 import os
 import types
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +33,36 @@ import numpy as np
 from autograder.notebook_json import NotebookNode, read_notebook
 
 ENVIRONMENT_VARIABLE = "AUTOGRADER_SOLUTIONS"
+COURSE_MARK = "nbgrader_config.py"
+"""The file that makes a directory an nbgrader course: only beside it is a ``solutions/`` found from the current directory."""
 
 
 class SolutionsNotFound(LookupError):
     """The solution notebook of an assignment could not be found."""
+
+
+_distrusted: ContextVar[tuple[str, ...]] = ContextVar("distrusted_folders", default=())
+
+
+@contextlib.contextmanager
+def distrusting(*folders: str | os.PathLike) -> Iterator[None]:
+    """Within (and in the threads started with a copy of this context): nothing is found inside ``folders``."""
+    token = _distrusted.set(_distrusted.get() + tuple(os.path.realpath(folder) for folder in folders))
+    try:
+        yield
+    finally:
+        _distrusted.reset(token)
+
+
+def distrusted_folders() -> tuple[str, ...]:
+    """The folders nothing trusted may come from here (the submissions being graded), resolved."""
+    return _distrusted.get()
+
+
+def trusted_path(notebook: Path) -> bool:
+    """True when ``notebook`` lies outside every distrusted folder, as named and where its links lead."""
+    places = {os.path.abspath(notebook), os.path.realpath(notebook)}
+    return not any(place == folder or place.startswith(folder.rstrip(os.sep) + os.sep) for folder in _distrusted.get() for place in places)
 
 
 def candidate_directories() -> list[Path]:
@@ -37,9 +73,22 @@ def candidate_directories() -> list[Path]:
         path = Path(configured).expanduser()
         candidates += [path, path / "solutions"]
     cwd = Path.cwd().resolve()
-    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents)]
+    candidates += [parent / "solutions" for parent in (cwd, *cwd.parents) if course_around(parent)]
     candidates.append(Path(__file__).resolve().parents[2] / "solutions")
     return candidates
+
+
+def course_around(directory: Path) -> bool:
+    """True when ``directory``, around the current one, may hold the course's ``solutions/``.
+
+    Always in a notebook's kernel (nothing is being graded here: nbgrader autograde runs notebooks
+    in ``autograded/<student>/<assignment>/``). While grading, only an nbgrader course directory (it
+    holds ``nbgrader_config.py``) outside every folder being graded: the grader may run inside a
+    student's checkout, or in a folder of students one of whom is named ``solutions``.
+    """
+    if not _distrusted.get():
+        return True
+    return (directory / COURSE_MARK).is_file() and trusted_path(directory / "solutions")
 
 
 def find_solution_notebook(assignment: str) -> Path:

@@ -3,7 +3,9 @@
 The contract (the wiki page "Advanced Autograding" of ``foundation50/classroom50``): an object
 with ``schema``, the run's identity (``classroom``, ``assignment``, ``assignment_type``, ``owner``,
 ``submission`` (the ``submit/...`` tag), the ``commit``, ``release`` and ``review`` URLs), the
-submission instant ``datetime`` (the graded commit's committer date, UTC, ``YYYY-MM-DDTHH:MM:SSZ``),
+submission instant ``datetime`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``; the contract suggests the graded commit's
+committer date, which the student writes, so this grader gives the push's time from the run's event,
+else the time it graded),
 whole-number ``score`` and ``max-score``, and ``tests``: ``{test-name, passed, score, max-score}``,
 extra fields kept verbatim. The runner gives the identity in environment variables.
 
@@ -16,7 +18,6 @@ awaiting a person are left out.
 
 import json
 import os
-import subprocess
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -57,15 +58,19 @@ def identity(environ: Mapping[str, str]) -> dict[str, str]:
     return fields
 
 
-def committed_at(directory: str = ".") -> str:
-    """The committer date of ``HEAD`` in ``directory`` (UTC), or now when it is not a git checkout."""
-    done = subprocess.run(
-        ["git", "-C", directory, "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False
-    )
-    moment = datetime.now(timezone.utc)
-    if done.returncode == 0 and done.stdout.strip().isdigit():
-        moment = datetime.fromtimestamp(int(done.stdout.strip()), timezone.utc)
-    return moment.strftime(INSTANT)
+def instant(submitted_at: str | None, graded: str) -> str:
+    """The submission instant: the result's ``submitted_at`` (a source the student cannot write), else ``graded``.
+
+    Never the graded commit's date: the student writes it (``git commit --date``).
+    """
+    if submitted_at is None:
+        return graded
+    try:
+        moment = datetime.fromisoformat(submitted_at.replace("Z", "+00:00"))
+    except ValueError:
+        return graded
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime(INSTANT)
 
 
 def classroom50_result(result: SubmissionResult, *, run: Mapping[str, str], submitted: str, graded: str) -> dict:
@@ -111,10 +116,8 @@ def classroom50_json(results: list[SubmissionResult]) -> str:
     result = only_result(
         results, format_name="classroom50", why="Classroom 50 runs the autograder once per submission"
     )
+    graded = datetime.now(timezone.utc).strftime(INSTANT)
     document = classroom50_result(
-        result,
-        run=identity(os.environ),
-        submitted=committed_at(),
-        graded=datetime.now(timezone.utc).strftime(INSTANT),
+        result, run=identity(os.environ), submitted=instant(result.submitted_at, graded), graded=graded
     )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 
 from autograder.formats.one_submission import only_result
 from autograder.results import PASSED, PENDING, SubmissionResult, TestResult
+from autograder.text_safety import markdown_inline
 
 STATUS_CONTEXT = "autograder / public checks"
 """The name of the commit status: one per commit, replaced by each new run."""
@@ -39,8 +40,8 @@ def points(tests: list[TestResult]) -> tuple[float, float]:
 
 
 def markdown_cell(text: str) -> str:
-    """``text`` as one Markdown table cell: pipes escaped, HTML escaped, on one line."""
-    return html.escape(" ".join(text.split())).replace("|", "\\|")
+    """``text`` as inert Markdown on one line, fit for a table cell: no link, image, HTML or cell break of it."""
+    return markdown_inline(text)
 
 
 def job_summary(result: SubmissionResult) -> str:
@@ -58,9 +59,9 @@ def job_summary(result: SubmissionResult) -> str:
     if pending:
         answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
         lines.append(f"- graded by a person later, not counted here: {markdown_cell(answers)}")
-    for test in tests:
+    for test in tests:  # raw HTML blocks: GitHub reads no Markdown in them, and the text is escaped
         if test.status != PASSED and test.output:
-            lines += ["", f"<details><summary>{html.escape(test.name)}</summary>", ""]
+            lines += ["", f"<details><summary>{html.escape(' '.join(test.name.split()))}</summary>", ""]
             lines += [f"<pre>{html.escape(test.output)}</pre>", "", "</details>"]
     return "\n".join(lines) + "\n"
 

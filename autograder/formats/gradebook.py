@@ -6,11 +6,10 @@ mixing assignments, in the order the tests are first met). A test cell is empty 
 submission has no such test or when the test awaits manual grading (not graded yet, not zero).
 """
 
-import csv
-import io
 import os
 
 from autograder.atomic_files import write_atomically
+from autograder.formats.spreadsheet_csv import csv_text
 from autograder.results import PENDING, SubmissionResult
 
 FIXED_COLUMNS = ["submission", "assignment", "score", "max_score", "pending"]
@@ -42,19 +41,11 @@ def gradebook_row(result: SubmissionResult) -> dict[str, str]:
     return row
 
 
-def write_rows(results: list[SubmissionResult], stream: io.TextIOBase) -> None:
-    """Write the header and one row per submission to an open text stream."""
-    writer = csv.DictWriter(stream, fieldnames=gradebook_columns(results), restval="", lineterminator="\n")
-    writer.writeheader()
-    for result in results:
-        writer.writerow(gradebook_row(result))
-
-
 def gradebook_csv(results: list[SubmissionResult]) -> str:
-    """The gradebook as CSV text."""
-    stream = io.StringIO()
-    write_rows(results, stream)
-    return stream.getvalue()
+    """The gradebook as CSV text, every cell safe to open in a spreadsheet (:mod:`autograder.formats.spreadsheet_csv`)."""
+    columns = gradebook_columns(results)
+    rows = [[gradebook_row(result).get(column, "") for column in columns] for result in results]
+    return csv_text([columns, *rows])
 
 
 def write_gradebook(results: list[SubmissionResult], path: str | os.PathLike) -> None:

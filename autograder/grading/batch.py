@@ -1,8 +1,6 @@
-"""Grading many submissions: finding them, grading them in parallel, never stopping for one.
+"""Grading many submissions: grading them in parallel, never stopping for one.
 
-Submissions are given as paths: notebooks, directories holding one notebook, directories of
-student folders (nbgrader's ``submitted/<student>/<assignment>/``: one submission per notebook
-found), or glob patterns of any of these. Each is graded by
+The submissions are named as :mod:`autograder.grading.batch_submissions` finds them. Each is graded by
 :func:`autograder.grading.isolated.grade_submission` in a pool of worker processes; whatever
 goes wrong with one becomes a note on its result, and the batch goes on. With a
 :class:`autograder.grading.result_store.ResultStore`, results are kept as they complete and a batch that
@@ -10,18 +8,17 @@ was stopped resumes where it stopped.
 """
 
 import functools
-import glob
 import multiprocessing
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from autograder.checking.reference import distrusting
 from autograder.grading.isolated import (
     UnknownAssignment,
-    find_notebook,
     grade_submission,
     infer_assignment,
     load_assignment,
@@ -29,6 +26,7 @@ from autograder.grading.isolated import (
     written_answers_pending,
 )
 from autograder.grading.result_store import ResultStore
+from autograder.grading.submission_files import find_notebook, submission_folder
 from autograder.grading.submission_identity import identified
 from autograder.results import FAILED, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
@@ -39,34 +37,21 @@ MAX_DEATHS = 2
 """A submission whose grading process dies this many times is reported as not graded."""
 
 
-def expand_submissions(arguments: Iterable[str]) -> list[str]:
-    """The submissions named by the arguments, in order, each once.
-
-    A glob pattern stands for what it matches (in sorted order); a directory holding several
-    notebooks stands for each of them; anything else stands for itself (a missing path becomes a
-    result saying so).
-    """
-    found: list[str] = []
-    for argument in arguments:
-        matches = sorted(glob.glob(argument, recursive=True)) if glob.has_magic(argument) else [argument]
-        for match in matches:
-            path = Path(match)
-            notebooks = notebooks_in(path) if path.is_dir() else []
-            found += [str(notebook) for notebook in notebooks] if len(notebooks) > 1 else [match]
-    return list(dict.fromkeys(found))
-
-
-def notebooks_in(directory: Path) -> list[Path]:
-    """The notebooks under a directory, checkpoints left out, in sorted order."""
-    return [p for p in sorted(directory.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
-
-
 def grade_one(
-    submission: str, assignment: str | None, limits: Limits | None, seed: int | None = None, lanes: int = 1
+    submission: str,
+    assignment: str | None,
+    limits: Limits | None,
+    seed: int | None = None,
+    lanes: int = 1,
+    distrusted: tuple[str, ...] = (),
 ) -> SubmissionResult:
-    """Grade a submission; anything that goes wrong (even in the grader) is a result with a note."""
+    """Grade a submission; anything that goes wrong (even in the grader) is a result with a note.
+
+    ``distrusted`` are the folders of the whole batch: no trusted notebook is taken from any of them.
+    """
     try:
-        return grade_submission(submission, assignment=assignment, limits=limits, seed=seed, lanes=lanes)
+        with distrusting(*distrusted):
+            return grade_submission(submission, assignment=assignment, limits=limits, seed=seed, lanes=lanes)
     except UnknownAssignment as error:
         return SubmissionResult(submission, assignment or "?", (), (str(error),))
     except Exception as error:  # noqa: BLE001 - one submission must never stop a batch
@@ -101,6 +86,7 @@ def grade_many(
     on_result: Callable[[SubmissionResult], None] | None = None,
     store: ResultStore | None = None,
     scheduler: str | None = None,
+    times: str = "nbgrader",
 ) -> list[SubmissionResult]:
     """Grade the submissions, ``jobs`` at a time; return their results in the order given.
 
@@ -109,7 +95,7 @@ def grade_many(
     saying it was not graded. The other submissions are graded again, free of charge.
 
     Args:
-        submissions: the submissions (see :func:`expand_submissions`).
+        submissions: the submissions (see :func:`autograder.grading.batch_submissions.expand_submissions`).
         assignment: the assignment of all of them; inferred for each when None.
         jobs: how many to grade at once (each in its own process, with its own sandbox).
         limits: the limits of the student processes.
@@ -121,12 +107,40 @@ def grade_many(
         store: where results are kept as they complete; those already there are not graded again.
         scheduler: the address of a dask.distributed scheduler (``tcp://host:8786``): the batch is
             graded by its workers instead of local processes (see :mod:`autograder.grading.dask_cluster`).
+        times: where the submission times come from (see :func:`autograder.grading.submission_identity.submitted_at`).
     """
+    folders = batch_folders(submissions)
+    with distrusting(*folders):
+        return _grade_many(submissions, assignment, jobs, limits, seeds, on_result, store, scheduler, times, folders)
+
+
+def batch_folders(submissions: Sequence[str]) -> tuple[str, ...]:
+    """The folder of every submission of a batch: no trusted notebook may come from any of them.
+
+    A grader run inside one student's folder (a CI checkout), or in a folder holding a student
+    named ``solutions``, would otherwise take that student's notebook for the course's.
+    """
+    return tuple(dict.fromkeys(str(submission_folder(submission)[0].path) for submission in submissions))
+
+
+def _grade_many(
+    submissions: Sequence[str],
+    assignment: str | None,
+    jobs: int,
+    limits: Limits | None,
+    seeds: Sequence[int | None] | None,
+    on_result: Callable[[SubmissionResult], None] | None,
+    store: ResultStore | None,
+    scheduler: str | None,
+    times: str,
+    folders: tuple[str, ...],
+) -> list[SubmissionResult]:
+    """:func:`grade_many`, with the batch's folders ``folders`` distrusted here and in every grading process."""
     done: dict[str, SubmissionResult] = {}
     keys = {s: store_key(store, s, assignment, limits) for s in submissions} if store is not None else {}
 
     def finish(submission: str, result: SubmissionResult, *, graded: bool = True) -> None:
-        result = identified(result)
+        result = identified(result, times=times)
         done[submission] = result
         if graded and store is not None:
             store.save(keys[submission], result)
@@ -141,12 +155,12 @@ def grade_many(
     if scheduler is not None:
         from autograder.grading.dask_cluster import grade_on_cluster
 
-        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of)
+        grade_on_cluster(pending, assignment, limits, finish, scheduler=scheduler, seeds=seed_of, distrusted=folders)
     elif jobs <= 1:
         for submission in pending:
             finish(submission, grade_one(submission, assignment, limits, seed_of.get(submission), lanes_for(1)))
     else:
-        grade = functools.partial(grade_with_seed, seed_of, lanes_for(jobs))
+        grade = functools.partial(grade_with_seed, seed_of, lanes_for(jobs), folders)
         grade_in_pool(pending, assignment, jobs, limits, finish, grade=grade)
     return [done[submission] for submission in submissions]
 
@@ -210,10 +224,18 @@ def lanes_for(jobs: int) -> int:
 
 
 def grade_with_seed(
-    seeds: dict[str, int | None], lanes: int, submission: str, assignment: str | None, limits: Limits | None
+    seeds: dict[str, int | None],
+    lanes: int,
+    distrusted: tuple[str, ...],
+    submission: str,
+    assignment: str | None,
+    limits: Limits | None,
 ) -> SubmissionResult:
-    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none), in ``lanes``."""
-    return grade_one(submission, assignment, limits, seeds.get(submission), lanes)
+    """:func:`grade_one` with the seed ``seeds`` gives the submission (a fresh one when it gives none), in ``lanes``.
+
+    No trusted notebook is taken from the folders ``distrusted`` (the batch's).
+    """
+    return grade_one(submission, assignment, limits, seeds.get(submission), lanes, distrusted)
 
 
 def grade_marked(
@@ -227,8 +249,10 @@ def grade_marked(
 def store_key(store: ResultStore, submission: str, assignment: str | None, limits: Limits | None = None) -> str | None:
     """The key of a submission graded with ``limits`` in ``store`` (None when its notebook or assignment cannot be told)."""
     try:
-        notebook = find_notebook(Path(submission), assignment)
-        trusted = load_assignment(assignment or infer_assignment(notebook, read_submission(notebook)[0]))
-    except (FileNotFoundError, UnknownAssignment):
+        located = find_notebook(submission, assignment)
+        notebook = located.read()
+        with distrusting(located.folder.path):
+            trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
+    except (OSError, UnknownAssignment):
         return None
-    return store.key(notebook, trusted.notebook, limits)
+    return store.key(notebook, trusted.notebook, limits, found=located.notes)

@@ -31,10 +31,12 @@ def grade_on_cluster(
     *,
     scheduler: str,
     seeds: dict[str, int | None] | None = None,
+    distrusted: tuple[str, ...] = (),
 ) -> None:
     """Grade ``pending`` on the cluster whose scheduler is at ``scheduler``; ``finish`` each result.
 
-    ``seeds`` gives a submission's hidden cases their seed (a fresh one when it gives none).
+    ``seeds`` gives a submission's hidden cases their seed (a fresh one when it gives none);
+    ``distrusted`` are the batch's folders, from which no worker takes a trusted notebook.
 
     Raises:
         ImportError: when ``distributed`` is not installed (the message says how to install it).
@@ -51,7 +53,9 @@ def grade_on_cluster(
 
     with Client(scheduler) as client:
         futures = {
-            client.submit(grade_one, submission, assignment, limits, (seeds or {}).get(submission), pure=False): submission
+            client.submit(
+                grade_one, submission, assignment, limits, (seeds or {}).get(submission), 1, distrusted, pure=False
+            ): submission
             for submission in pending
         }
         for future in as_completed(futures):

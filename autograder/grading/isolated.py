@@ -27,13 +27,23 @@ from autograder.checking.case import collecting_results, describe_exception, rep
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
     SolutionsNotFound,
+    distrusted_folders,
+    distrusting,
     find_release_notebook,
     find_solution_notebook,
     known_assignments,
 )
 from autograder.grading import notebook_cells
 from autograder.grading.notebook_cells import NotebookCell
-from autograder.notebook_json import NotebookNode, read_notebook
+from autograder.grading.submission_files import (
+    RefusedFile,
+    SubmittedNotebook,
+    clipped_list,
+    find_notebook,
+    shown,
+    submission_folder,
+)
+from autograder.notebook_json import NotebookNode, notebook_from_text, read_notebook
 from autograder.results import (
     FAILED,
     PASSED,
@@ -45,6 +55,7 @@ from autograder.results import (
     total_points,
 )
 from autograder.sandbox.process import Cell, Limits, Sandbox
+from autograder.submission_layout import nbgrader_split
 
 EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
 """The protections the worker confines itself with on any Linux this course supports."""
@@ -82,13 +93,18 @@ class Assignment:
         return sorted(self.notebook.parent.glob("*.py"))
 
 
-@functools.lru_cache(maxsize=8)
 def load_assignment(name: str) -> Assignment:
-    """The trusted copy of assignment ``name``: its source if found, else its release.
+    """The trusted copy of assignment ``name``: its source if found, else its release, never from a folder being graded.
 
     Raises:
         UnknownAssignment: when neither is found.
     """
+    return _trusted_copy(name, distrusted_folders())
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_copy(name: str, distrusted: tuple[str, ...]) -> Assignment:
+    """:func:`load_assignment` for the folders ``distrusted`` (a cache entry per set of them)."""
     try:
         path, hidden = find_solution_notebook(name), True
     except SolutionsNotFound:
@@ -112,25 +128,7 @@ def load_assignment(name: str) -> Assignment:
     )
 
 
-def find_notebook(submission: Path, assignment: str | None = None) -> Path:
-    """The notebook of a submission: the path itself, or the notebook in the directory it names.
-
-    In a directory, ``<assignment>.ipynb`` is preferred, else its only notebook (checkpoints aside).
-
-    Raises:
-        FileNotFoundError: when there is no such file, or no single notebook in the directory.
-    """
-    if submission.is_file():
-        return submission
-    if not submission.is_dir():
-        raise FileNotFoundError(f"{submission} does not exist")
-    if assignment and (submission / f"{assignment}.ipynb").is_file():
-        return submission / f"{assignment}.ipynb"
-    notebooks = [p for p in sorted(submission.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
-    if len(notebooks) != 1:
-        found = ", ".join(str(p.relative_to(submission)) for p in notebooks) or "none"
-        raise FileNotFoundError(f"{submission} should hold one notebook; it holds {len(notebooks)} ({found})")
-    return notebooks[0]
+load_assignment.cache_clear = _trusted_copy.cache_clear  # the audit and the tests forget what was loaded
 
 
 def infer_assignment(path: Path, notebook: NotebookNode | None) -> str:
@@ -140,7 +138,8 @@ def infer_assignment(path: Path, notebook: NotebookNode | None) -> str:
         UnknownAssignment: when none of them names a known assignment.
     """
     known = known_assignments()
-    for candidate in (path.stem, path.parent.name):
+    layout = nbgrader_split(path)
+    for candidate in (layout[2] if layout else "", path.stem, path.parent.name):
         if candidate in known:
             return candidate
     if notebook is not None:
@@ -154,10 +153,12 @@ def infer_assignment(path: Path, notebook: NotebookNode | None) -> str:
     )
 
 
-def read_submission(path: Path) -> tuple[NotebookNode | None, str]:
-    """The submitted notebook, or None and why it could not be read."""
+def read_submission(located: SubmittedNotebook) -> tuple[NotebookNode | None, str]:
+    """The submitted notebook, or None and why it could not be read (see :mod:`autograder.grading.submission_files`)."""
     try:
-        return read_notebook(path), ""
+        return notebook_from_text(located.read().decode("utf-8")), ""
+    except RefusedFile as error:
+        return None, f"your notebook was not read: {error}"
     except Exception as error:  # noqa: BLE001 - whatever is wrong with the file, it is a message
         return None, f"your notebook could not be read ({type(error).__name__}: {str(error)[:300]})"
 
@@ -186,15 +187,23 @@ def grade_submission(
     Raises:
         UnknownAssignment: when the assignment cannot be told or is not known.
     """
-    given = str(submission)
+    with distrusting(submission_folder(submission)[0].path):
+        return _grade(str(submission), assignment, limits, seed, lanes)
+
+
+def _grade(given: str, assignment: str | None, limits: Limits | None, seed: int | None, lanes: int) -> SubmissionResult:
+    """:func:`grade_submission`, the trusted copy of the assignment never taken from the submission's folder."""
+    found: tuple[str, ...] = ()
     try:
-        path = find_notebook(Path(submission), assignment)
-    except FileNotFoundError as error:
-        path, notebook, unreadable = Path(submission), None, str(error)
+        located = find_notebook(given, assignment)
+    except OSError as error:
+        path, notebook, unreadable = Path(given), None, str(error)
     else:
-        notebook, unreadable = read_submission(path)
+        path, found = located.path, located.notes
+        notebook, unreadable = read_submission(located)
     trusted = load_assignment(assignment or infer_assignment(path, notebook))
     notes = [] if trusted.hidden else [hidden_tests_unavailable(trusted.name)]
+    notes += found
     answers: dict[str, str] = {}
     if notebook is None:
         notes.append(unreadable)
@@ -241,9 +250,10 @@ def prepare(submission: str | Path, *, assignment: str | None = None) -> None:
     left for :func:`grade_submission` to report: this only starts what it can.
     """
     try:
-        path = find_notebook(Path(submission), assignment)
-        trusted = load_assignment(assignment or infer_assignment(path, read_submission(path)[0]))
-    except (FileNotFoundError, UnknownAssignment):
+        located = find_notebook(submission, assignment)
+        with distrusting(located.folder.path):
+            trusted = load_assignment(assignment or infer_assignment(located.path, read_submission(located)[0]))
+    except (OSError, UnknownAssignment):
         return
     start_zygote(trusted, Limits())
 
@@ -350,7 +360,8 @@ def submitted_answers(
     for cell in notebook_cells.answer_cells(notebook):
         answers.setdefault(cell.grade_id, cell.source)
     if duplicates := notebook_cells.grade_id_duplicates(notebook):
-        problems.append(f"cells share the grade ids {', '.join(duplicates)}: the first of each was graded")
+        shared = clipped_list([shown((grade_id,)) for grade_id in duplicates], 10)
+        problems.append(f"cells share the grade ids {shared}: the first of each was graded")
     if missing := [c.grade_id for c in trusted.answers if c.grade_id not in answers]:
         problems.append(f"answer cells missing from your notebook: {', '.join(missing)}")
     submitted_tests = {c.grade_id: c.source for c in notebook_cells.test_cells(notebook)}

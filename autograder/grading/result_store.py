@@ -5,7 +5,9 @@ it is graded, written atomically, under a key made of the notebook's bytes, the 
 its assignment, the grader's version and the limits of the student processes. Run again (after
 Ctrl-C, a killed worker, a lost node), the batch loads what is stored and grades only the rest; a
 changed notebook, a changed course, a new grader or other limits make a new key, so nothing stale
-is reused.
+is reused. An entry is signed (:mod:`autograder.result_signature`: the instructor's key, else the
+user's own) and checked against the trusted assignment when it is loaded; an edited, foreign or
+impossible entry is graded again, never served.
 """
 
 import dataclasses
@@ -15,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder.atomic_files import write_atomically
+from autograder.grading.trusted_results import result_problems
+from autograder.result_signature import FIELD, configured_key, signed, signed_by, user_key
 from autograder.results import CaseResult, Mistake, SubmissionResult, TestResult
 from autograder.sandbox.process import Limits
 
@@ -52,6 +56,14 @@ def case_result(document: dict) -> CaseResult:
     return CaseResult(**{**document, "mistake": Mistake(**mistake) if mistake else None, "inherited_from": inherited})
 
 
+MAX_STORED_BYTES = 64 * 2**20
+"""The most read of one stored result (a real one weighs a few hundred kilobytes)."""
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a result can hold")
+
+
 class ResultStore:
     """A directory of results, one JSON file per graded submission.
 
@@ -62,18 +74,18 @@ class ResultStore:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.signing_key = configured_key() or user_key()
 
-    def key(self, notebook: Path, trusted: Path | None, limits: Limits | None = None) -> str | None:
-        """The key of a submission: its bytes, the trusted notebook's bytes, the grader's version, the limits.
+    def key(
+        self, notebook: bytes, trusted: Path | None, limits: Limits | None = None, *, found: tuple[str, ...] = ()
+    ) -> str:
+        """The key of a submission: its notebook, what else its folder held, the trusted notebook, the version, the limits.
 
-        A batch run again with other limits (``--seconds-per-call``) grades again: a slow function
-        may pass under one and fail under another. None when the notebook cannot be read (such a
-        submission is always graded again).
+        ``found`` are the notes on what else the submission's folder held. A batch run again with other limits (``--seconds-per-call``) grades again: a slow function
+        may pass under one and fail under another.
         """
-        try:
-            digest = hashlib.sha256(notebook.read_bytes())
-        except OSError:
-            return None
+        digest = hashlib.sha256(notebook)
+        digest.update(b"\0" + "\n".join(found).encode("utf-8", "surrogateescape"))
         digest.update(b"\0" + (trusted.read_bytes() if trusted is not None else b""))
         digest.update(b"\0" + grader_version().encode())
         digest.update(b"\0" + repr(limits or Limits()).encode())
@@ -87,14 +99,20 @@ class ResultStore:
         if key is None:
             return None
         try:
-            document = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
-            stored = result_from_document(document)
-            # who and when belong to the submission as given now (the same bytes may be another's)
-            return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
-        except (OSError, ValueError, KeyError, TypeError):
+            with open(self.directory / f"{key}.json", "rb") as stream:
+                document = json.loads(stream.read(MAX_STORED_BYTES), parse_constant=_no_constant)
+            if not signed_by(document, self.signing_key):  # edited, or by another key: graded again
+                return None
+            stored = result_from_document({k: v for k, v in document.items() if k != FIELD})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
+        if result_problems(stored):  # impossible for the trusted assignment: graded again
+            return None
+        # who and when belong to the submission as given now (the same bytes may be another's)
+        return dataclasses.replace(stored, submission=submission, student=None, submitted_at=None)
 
     def save(self, key: str | None, result: SubmissionResult) -> None:
         """Store ``result`` under ``key``, atomically (nothing is stored without a key)."""
         if key is not None:
-            write_atomically(self.directory / f"{key}.json", json.dumps(result_document(result)) + "\n")
+            document = signed(result_document(result), self.signing_key)
+            write_atomically(self.directory / f"{key}.json", json.dumps(document) + "\n")

@@ -31,19 +31,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from autograder.checking.reference import ENVIRONMENT_VARIABLE
-from autograder.grading.batch import grade_many, notebooks_in
+from autograder.grading.batch import grade_many
 from autograder.grading.isolated import load_assignment
-from autograder.grading.notebook_cells import test_cells
+from autograder.grading.notebook_cells import grade_id_of, test_cells
+from autograder.grading.submission_files import RefusedFile, SubmissionFolder, submission_folder
 from autograder.instructor.nbgrader_pipeline import read_gradebook
+from autograder.notebook_json import notebook_from_text
 from autograder.results import PENDING, SubmissionResult
 
 TOLERANCE = 1e-6
 """Two scores of a cell closer than this are the same score (float noise of summing case points)."""
 
-SEED_LINE = re.compile(r"hidden checks \(seed (\d+)\)")
+SEED_LINE = re.compile(r"hidden checks \(seed (\d{1,20})\)")
 """How the hidden checks name the seed of their grading in a test cell's output."""
 
 
@@ -155,10 +155,7 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     gradebook = gradebook_scores(course, assignment)
-    folders = {p.name: p / assignment for p in sorted((course / "submitted").glob("*")) if p.is_dir()}
-    submitted = {
-        student: folder for student, folder in folders.items() if folder.is_dir() and notebooks_in(folder)
-    }
+    submitted = submitted_folders(course, assignment)
     unaudited = [
         Unaudited(
             student, f"in the gradebook, but {course / 'submitted' / student / assignment} holds no notebook"
@@ -184,27 +181,57 @@ def audit(course: str | Path, assignment: str, *, jobs: int = 1) -> AuditResult:
     return AuditResult(course, assignment, tuple(audited), tuple(differences), tuple(unaudited), tuple(results))
 
 
+def submitted_folders(course: Path, assignment: str) -> dict[str, Path]:
+    """Each student's ``submitted/<student>/<assignment>`` that holds something to regrade, by student id.
+
+    A folder that is a symbolic link is regraded too: the regrading refuses to follow it and says so.
+    """
+    root = course / "submitted"
+    if not root.is_dir():
+        return {}
+    with os.scandir(root) as entries:
+        students = sorted(e.name for e in entries if not e.name.startswith(".") and (e.is_dir(follow_symlinks=False) or e.is_symlink()))
+    folders = {}
+    for student in students:
+        folder = SubmissionFolder(root, (student, assignment))
+        try:
+            notebooks, passed = folder.notebooks()
+        except RefusedFile:
+            notebooks, passed = [], ["a link"]
+        except OSError:
+            continue
+        if notebooks or passed:
+            folders[student] = folder.path
+    return folders
+
+
 def recorded_seed(folder: Path) -> int | None:
     """The seed nbgrader's kernel drew for the hidden cases, read from the test cells' output in ``folder``.
 
-    None when no test cell names one, or when they name several (the audit then draws a fresh seed,
-    and hidden cells may differ).
+    The folder (``autograded/<student>/<assignment>``) was written by the student's kernel too, so it
+    is read as a submission is (:mod:`autograder.grading.submission_files`), and any odd output is
+    passed over. None when no test cell names one, or when they name several (the audit then draws a
+    fresh seed, and hidden cells may differ).
     """
-    seeds = set()
-    for path in notebooks_in(folder) if folder.is_dir() else []:
+    seeds: set[int] = set()
+    place, _ = submission_folder(folder)
+    try:
+        notebooks, _ = place.notebooks()
+    except OSError:
+        return None
+    for relative in notebooks:
         try:
-            notebook = nbformat.read(path, as_version=4)
+            notebook = notebook_from_text(place.read(relative).decode("utf-8"))
         except Exception:  # noqa: BLE001 - an unreadable notebook is the regrading's to report
             continue
         tests = {cell.grade_id for cell in test_cells(notebook)}
         for cell in notebook.cells:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in tests:
+            if grade_id_of(cell) not in tests or not isinstance(cell.get("outputs"), list):
                 continue
-            for output in cell.get("outputs", []):
-                text = output.get("text", "")
-                seeds.update(
-                    int(seed) for seed in SEED_LINE.findall("".join(text) if isinstance(text, list) else text)
-                )
+            for output in cell["outputs"]:
+                text = output.get("text", "") if isinstance(output, dict) else ""
+                text = "".join(t for t in text if isinstance(t, str)) if isinstance(text, list) else text
+                seeds.update(int(seed) for seed in SEED_LINE.findall(text if isinstance(text, str) else ""))
     return seeds.pop() if len(seeds) == 1 else None
 
 

@@ -144,10 +144,10 @@ def page_text(page: FeedbackPage, *, format: str = "html") -> str:
 
 def file_name(student: str, taken: set[str], extension: str) -> str:
     """A file name for a student's page that cannot leave the directory or clash with another's."""
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", student).lstrip(".") or "student"
-    name, number = stem[:100], 2
+    stem = (re.sub(r"[^A-Za-z0-9._-]+", "_", student[:200]).lstrip(".") or "student")[:100]
+    name, number = stem, 2
     while (name + extension).lower() in taken:
-        name, number = f"{stem[:100]}-{number}", number + 1
+        name, number = f"{stem}-{number}", number + 1
     taken.add((name + extension).lower())
     return name + extension
 

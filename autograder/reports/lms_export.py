@@ -23,12 +23,14 @@ map the assignment's column to a grade item and ``Feedback`` to its feedback.
 """
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.formats.gradebook import number
-from autograder.reports.late_policy import LatePolicy
+from autograder.formats.spreadsheet_csv import csv_text
+from autograder.reports.late_policy import LatePolicy, parse_time
 from autograder.results import SubmissionResult
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -51,6 +53,10 @@ CSV_COLUMNS = (
     "note",
 )
 """The columns of the plain ``csv`` export."""
+
+
+NO_TIME = "submission time unknown: no late penalty applied"
+"""The note of a grade whose result has no submission time from a source the student cannot write."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def grades(results: list[SubmissionResult], *, policy: LatePolicy | None = None)
         autograded = round(result.score, 6)
         days, penalty, note = 0, 0.0, ""
         if policy is not None and result.submitted_at is None:
-            note = "submission time unknown: no late penalty applied"
+            note = NO_TIME
         elif policy is not None:
             try:
                 days = policy.days_late(result.submitted_at)
@@ -147,6 +153,41 @@ def read_roster(path: str | Path, match: str) -> tuple[list[str], dict[str, dict
     return columns, rows
 
 
+def read_times(path: str | Path, *, column: str = "submitted_at", match: str = "student") -> dict[str, str]:
+    """The submission times an instructor gives, by student: column ``column`` of a CSV, students in ``match``.
+
+    The times are the instructor's (an LMS's submission report, a log of the exchange), used as they
+    are: a student the file does not name has no time, and no late penalty.
+
+    Raises:
+        ValueError: when the file cannot be read, lacks a column, or holds a cell that is not a time.
+    """
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot be read ({error})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = list(reader.fieldnames or [])
+    for needed in (match, column):
+        if needed not in columns:
+            raise ValueError(f"{path}: no column {needed!r} (columns: {', '.join(columns)})")
+    times = {}
+    for line, row in enumerate(reader, 2):
+        student, moment = (row.get(match) or "").strip(), (row.get(column) or "").strip()
+        if not student or not moment:
+            continue
+        try:
+            times[student] = parse_time(moment).isoformat(timespec="seconds")
+        except ValueError:
+            raise ValueError(f"{path}: line {line}: {moment[:60]!r} is not an ISO 8601 time") from None
+    return times
+
+
+def with_times(results: list[SubmissionResult], times: dict[str, str]) -> list[SubmissionResult]:
+    """The results with the instructor's times in place of their own (none for a student the times lack)."""
+    return [dataclasses.replace(r, student=r.student_id, submitted_at=times.get(r.student_id)) for r in results]
+
+
 def unmatched(exported: list[Grade], roster: dict[str, dict[str, str]] | None) -> list[str]:
     """The students of the results the roster does not know (their grades are not exported)."""
     return [] if roster is None else [g.student for g in exported if g.student not in roster]
@@ -156,11 +197,8 @@ def canvas_csv(
     exported: list[Grade], *, column: str, roster: dict[str, dict[str, str]] | None = None, match: str = "SIS Login ID"
 ) -> str:
     """Canvas's gradebook import: identity columns, ``Points Possible``, one grade column ``column``."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CANVAS_IDENTITY, column])
     maximum = max((g.maximum for g in exported), default=0.0)
-    writer.writerow(["    Points Possible", "", "", "", "", number(maximum)])
+    rows = [[*CANVAS_IDENTITY, column], ["    Points Possible", "", "", "", "", number(maximum)]]
     for grade in exported:
         if roster is not None:
             if grade.student not in roster:
@@ -168,8 +206,8 @@ def canvas_csv(
             identity = [roster[grade.student].get(name, "") for name in CANVAS_IDENTITY]
         else:
             identity = [grade.student if name in ("Student", match) else "" for name in CANVAS_IDENTITY]
-        writer.writerow([*identity, number(grade.score)])
-    return stream.getvalue()
+        rows.append([*identity, number(grade.score)])
+    return csv_text(rows)
 
 
 def moodle_csv(
@@ -180,10 +218,8 @@ def moodle_csv(
     match: str = "Username",
 ) -> str:
     """Moodle's CSV grade import: the identity column(s), the grade column ``column`` and ``Feedback``."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
     identity = [match] if roster is None else [c for c in roster[0] if c in MOODLE_IDENTITY or c == match]
-    writer.writerow([*identity, column, "Feedback"])
+    rows = [[*identity, column, "Feedback"]]
     for grade in exported:
         if roster is not None:
             if grade.student not in roster[1]:
@@ -191,8 +227,8 @@ def moodle_csv(
             cells = [roster[1][grade.student].get(name, "") for name in identity]
         else:
             cells = [grade.student]
-        writer.writerow([*cells, number(grade.score), feedback_text(grade)])
-    return stream.getvalue()
+        rows.append([*cells, number(grade.score), feedback_text(grade)])
+    return csv_text(rows)
 
 
 MOODLE_IDENTITY = ("First name", "Last name", "ID number", "Username", "Email address")
@@ -211,26 +247,23 @@ def feedback_text(grade: Grade) -> str:
 
 def plain_csv(exported: list[Grade]) -> str:
     """Every exported grade with each step from its result: the traceable record."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for g in exported:
-        writer.writerow(
-            [
-                g.student,
-                g.submission,
-                g.assignment,
-                g.submitted_at or "",
-                number(g.autograded),
-                number(g.maximum),
-                number(g.pending),
-                g.days_late,
-                number(g.penalty),
-                number(g.score),
-                g.note,
-            ]
-        )
-    return stream.getvalue()
+    rows = [
+        [
+            g.student,
+            g.submission,
+            g.assignment,
+            g.submitted_at or "",
+            number(g.autograded),
+            number(g.maximum),
+            number(g.pending),
+            g.days_late,
+            number(g.penalty),
+            number(g.score),
+            g.note,
+        ]
+        for g in exported
+    ]
+    return csv_text([CSV_COLUMNS, *rows])
 
 
 def export_text(
@@ -241,6 +274,7 @@ def export_text(
     roster: str | Path | None = None,
     match: str | None = None,
     column: str | None = None,
+    times: dict[str, str] | None = None,
 ) -> tuple[str, list[str]]:
     """The export for ``to`` (``canvas``, ``moodle`` or ``csv``), and the students the roster lacks.
 
@@ -252,13 +286,14 @@ def export_text(
         match: the roster column holding the results' student ids (default by LMS).
         column: the name of the grade column (default: the assignment id; for Canvas, name an
             existing assignment as Canvas exported it, ``rnn (12345)``).
+        times: the instructor's submission times by student (:func:`read_times`), used instead of the results'.
 
     Raises:
         ValueError: for an unknown target, an unreadable roster, or results :func:`grades` refuses.
     """
     if to not in ("canvas", "moodle", "csv"):
         raise ValueError(f"--to must be canvas, moodle or csv, got {to!r}")
-    exported = grades(results, policy=policy)
+    exported = grades(results if times is None else with_times(results, times), policy=policy)
     if to == "csv":
         return plain_csv(exported), []
     match = match or DEFAULT_MATCH[to]

@@ -9,10 +9,11 @@ value is escaped again here by the template engine. Figures are data URIs of PNG
 """
 
 import functools
-import html
 import re
 
 import jinja2
+
+from autograder.text_safety import markdown_inline
 
 
 @functools.cache
@@ -49,9 +50,8 @@ def percent(fraction: float) -> str:
 
 
 def markdown_text(text: object) -> str:
-    """Text for a line of Markdown: HTML characters as entities, Markdown's punctuation escaped, one line."""
-    text = html.escape(" ".join(str(text).split()), quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", text)
+    """Text for a line of Markdown: inert, on one line (:func:`autograder.text_safety.markdown_inline`)."""
+    return markdown_inline(text)
 
 
 def fenced(text: object) -> str:

@@ -27,7 +27,9 @@ from copydetect import CodeFingerprint, compare_files
 
 from autograder.checking.reference import SolutionsNotFound, find_release_notebook
 from autograder.grading import notebook_cells
-from autograder.grading.isolated import find_notebook, infer_assignment
+from autograder.grading.isolated import infer_assignment
+from autograder.grading.submission_files import find_notebook
+from autograder.notebook_json import notebook_from_text
 from autograder.reports.rendering import render
 from autograder.results import student_of
 from autograder.text_safety import safe_text
@@ -40,6 +42,10 @@ NOISE = 25
 
 GUARANTEE = 30
 """copydetect's guarantee threshold: matches at least this long are always found."""
+
+MAX_CELL_CHARACTERS = 20_000
+"""The most of one answer cell compared (a reference answer is a few thousand characters; copydetect
+takes about a second per hundred thousand, so a megabyte-long cell is cut rather than compared)."""
 
 
 @dataclass(frozen=True)
@@ -111,21 +117,21 @@ def stub_code(assignment: str) -> str:
 def read_answers(submission: str, *, assignment: str | None = None) -> tuple[Answers, str]:
     """The code answer cells of a submission (a notebook or a folder holding one) and its assignment.
 
-    An unreadable submission gives no cells and a note saying why.
+    The notebook is read as grading reads it (:mod:`autograder.grading.submission_files`: never
+    through a link, bounded). An unreadable submission, or one of an assignment no one knows, gives
+    no cells and a note saying why.
     """
+    name = assignment or Path(submission).stem
     try:
-        path = find_notebook(Path(submission), assignment)
-        notebook = nbformat.read(path, as_version=4)
+        located = find_notebook(submission, assignment)
+        notebook = notebook_from_text(located.read().decode("utf-8"))
+        name = assignment or infer_assignment(located.path, notebook)
     except Exception as error:  # noqa: BLE001 - whatever is wrong with it, it is a note
-        name = assignment or Path(submission).stem
         note = safe_text(f"could not be read ({type(error).__name__}: {str(error)[:200]})")
         return Answers(student_of(submission, name), submission, {}, note), name
-    name = assignment or infer_assignment(path, notebook)
-    cells = {}
-    for cell in notebook.cells:
-        grade = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and grade.get("solution") and grade.get("grade_id") not in cells:
-            cells[grade["grade_id"]] = safe_text(cell.source)
+    cells: dict[str, str] = {}
+    for cell in notebook_cells.answer_cells(notebook):
+        cells.setdefault(cell.grade_id, safe_text(cell.source[:MAX_CELL_CHARACTERS]))
     return Answers(student_of(submission, name), submission, dict(sorted(cells.items()))), name
 
 
