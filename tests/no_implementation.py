@@ -17,7 +17,11 @@ import base64 as _base64
 import io as _io
 import numpy as np
 
-_KNOWN = np.load(_io.BytesIO(_base64.b64decode("{data}")), allow_pickle=False)
+with np.load(_io.BytesIO(_base64.b64decode("{data}")), allow_pickle=False) as _archive:
+    _EXAMPLES = {{}}
+    for _key in _archive.files:
+        _example, _name = _key.rsplit("/", 1)
+        _EXAMPLES.setdefault(_example.split("/", 1)[0], {{}}).setdefault(_example, {{}})[_name] = _archive[_key]
 
 
 def _same(a, b):
@@ -29,12 +33,7 @@ def _same(a, b):
 
 def _lookup(function, inputs, outputs):
     """The published outputs of ``function`` for these inputs, or None."""
-    examples = {{}}
-    for key in _KNOWN.files:
-        example, name = key.rsplit("/", 1)
-        if example.startswith(function + "/"):
-            examples.setdefault(example, {{}})[name] = _KNOWN[key]
-    for example in examples.values():
+    for example in _EXAMPLES.get(function, {{}}).values():
         if all(name in example and _same(value, example[name]) for name, value in inputs.items()):
             return tuple(example[output] for output in outputs)
     return None

@@ -117,22 +117,24 @@ def call_checked_each(
     for result in call_each(
         function, [((), kwargs) for kwargs in calls], name=name, keep=keep, allow_warnings=allow_warnings
     ):
-        yield checked_outputs(result, name=name, outputs=outputs, shapes=shapes)
+        yield checked_outputs(result, name=name, outputs=outputs, shapes=shapes, keep=keep)
 
 
 def checked_outputs(
-    result, *, name: str, outputs: tuple[str, ...], shapes: dict[str, tuple[int, ...]] | None
+    result, *, name: str, outputs: tuple[str, ...], shapes: dict[str, tuple[int, ...]] | None, keep: int | None = None
 ) -> tuple:
     """What a student function returned, as a tuple of ``outputs``, each named in ``shapes`` checked for its shape.
 
     When the function is a helper of the check (not the one it grades), a wrong result sets the
     example aside rather than failing it (see :class:`autograder.checking.case.SetAside`). A
-    ``cache`` that is None is logged for the function's shape case: nothing can read it.
+    ``cache`` that is None is logged for the function's shape case: nothing can read it (unless
+    only the first ``keep`` outputs were asked for, and the cache is not among them).
     """
     shapes = shapes or {}
     try:
         values = unpack(result, outputs, function=name)
-        if "cache" in outputs and values[outputs.index("cache")] is None:
+        cache = outputs.index("cache") if "cache" in outputs else None
+        if cache is not None and (keep is None or cache < keep) and values[cache] is None:
             record_slip(ShapeSlip(name, "cache", "None", "a cache for its backward pass", "cache"))
         return tuple(
             check_array(value, function=name, output=output, shape=shapes[output]) if output in shapes else value
@@ -235,20 +237,30 @@ def assert_known_answers(
 
 
 def assert_causal(
-    states: Callable[[dict], np.ndarray], inputs: dict[str, np.ndarray], *, function: str
+    states_each: Callable[[list[dict]], Iterable[np.ndarray]],
+    inputs: dict[str, np.ndarray],
+    h: np.ndarray,
+    *,
+    function: str,
 ) -> None:
     """Fail unless ``h[:, t]`` depends only on ``x[:, :t+1]``.
 
     Args:
-        states: the student's hidden states ``h (N, T, H)`` for a dict of inputs.
+        states_each: the student's hidden states ``h (N, T, H)`` for each of a list of inputs, in
+            order (one round trip to a sandbox for them all).
         inputs: inputs of the sequence, ``x (N, T, D)`` among them.
+        h: the student's hidden states for ``inputs`` themselves.
         function: the student's function as named in messages.
     """
-    h = states(inputs)
-    for t in range(1, inputs["x"].shape[1]):
-        changed = inputs["x"].copy()
-        changed[:, t:] += 1.0
-        h_changed = states({**inputs, "x": changed})
+    steps = inputs["x"].shape[1]
+    changed = []
+    for t in range(1, steps):
+        x = inputs["x"].copy()
+        x[:, t:] += 1.0
+        changed.append({**inputs, "x": x})
+    if not changed:
+        return
+    for t, h_changed in enumerate(states_each(changed), start=1):
         if not np.array_equal(h_changed[:, :t], h[:, :t]):
             raise CheckFailed(
                 f"{function}: changing x[:, {t}:] changed h[:, :{t}]. A hidden state "

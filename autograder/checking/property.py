@@ -19,6 +19,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from autograder.checking.case import Case, CheckFailed, SetAside
+from autograder.checking.check_run import current_stand_ins
 from autograder.checking.judging import judge_each, judge_one
 from autograder.checking.strategies import GRADING_SETTINGS
 
@@ -148,10 +149,11 @@ def property_case(
         except SetAside:
             raise
         except CheckFailed as failure:
-            try:
-                run_hypothesis(examples, statement)
-            except CheckFailed as shrunk:
-                raise CheckFailed(str(shrunk), mistake=shrunk.mistake, share=failure.share) from None
+            if current_stand_ins() is None:  # a re-check only decides where a failure comes from: no shrinking
+                try:
+                    run_hypothesis(examples, statement)
+                except CheckFailed as shrunk:
+                    raise CheckFailed(str(shrunk), mistake=shrunk.mistake, share=failure.share) from None
             # Hypothesis found nothing this time (student code that does not always fail on the
             # same input): the failure stands, with its input as it was drawn.
             drawn_failure = with_example(failure, failing[0], smallest=False) if failing else failure
