@@ -12,7 +12,6 @@ import re
 import sys
 import sysconfig
 import traceback
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.checking import call_warnings
 from autograder.checking.changes import PurityError
 from autograder.checking.purity import call_on_copies, check_run
 from autograder.results import CaseResult, Mistake, total_max_points, total_points
@@ -133,10 +133,9 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
         Whatever the function returned.
     """
     with (
-        warnings.catch_warnings(record=True) as caught,
+        call_warnings.capturing() as caught,
         np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
     ):
-        warnings.simplefilter("always")
         try:
             result = call_on_copies(function, args, kwargs, name=name)
         except PurityError as failure:
@@ -226,9 +225,8 @@ def run_cases(
                 with (
                     contextlib.redirect_stdout(io.StringIO()),
                     contextlib.redirect_stderr(io.StringIO()),
-                    warnings.catch_warnings(),
+                    call_warnings.silenced(),
                 ):
-                    warnings.simplefilter("ignore")
                     earned, message, mistake = _run_case(case)
                 log.values_earned |= case.judges_values and earned
                 if not log.stub_message and NOT_IMPLEMENTED.match(message):

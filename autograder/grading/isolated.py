@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.checking import known_answers
+from autograder.checking.call_warnings import student_code_elsewhere
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
@@ -45,6 +46,7 @@ from autograder.results import (
     total_points,
 )
 from autograder.sandbox.process import Cell, Limits, Sandbox
+from autograder.self_check import separate_tally
 
 EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
 """The protections the worker confines itself with on any Linux this course supports."""
@@ -262,6 +264,12 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
     function and the case's number), so which lane runs a cell changes no score: lanes only
     let the grader check one function while the student process computes another's answers.
 
+    Lanes share no state that a check reads: each runs in a context of its own (its purity log,
+    numpy's error state, its self-check tally), the warnings of its student process are replayed
+    into its own calls and never through the ``warnings`` module
+    (:mod:`autograder.checking.call_warnings`), and its student process writes in a scratch
+    directory of its own. What the checks print is dropped.
+
     Returns:
         The tests of every cell, in notebook order, and the protections the processes ran with.
     """
@@ -271,7 +279,7 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
     done: dict[int, list[TestResult]] = {}
 
     def lane(sandbox: Sandbox) -> tuple[str, ...]:
-        with sandbox:
+        with sandbox, student_code_elsewhere(), separate_tally():
             namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
             while True:
                 try:

@@ -29,11 +29,11 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from autograder.checking.call_warnings import replay
 from autograder.checking.case import SandboxFailure
 from autograder.checking.purity import are_call_copies, record
 from autograder.sandbox.answers import (
@@ -346,9 +346,9 @@ class Sandbox:
         caught = answer.answer.get("warnings")
         caught = caught if isinstance(caught, list) else []
         for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):
-            warnings.warn(clipped(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=3)
+            replay(WARNING_CATEGORIES.get(str(category), UserWarning), clipped(message))
         if len(caught) > self.limits.max_warnings:
-            warnings.warn(f"... and {len(caught) - self.limits.max_warnings} more warnings", UserWarning, stacklevel=3)
+            replay(UserWarning, f"... and {len(caught) - self.limits.max_warnings} more warnings")
         if "error" in answer.answer:
             raise remote_error(answer.answer["error"])
         return answer.value
