@@ -54,6 +54,7 @@ from autograder.sandbox.bubblewrap import (
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group
+from autograder.sandbox.sandbox_view import PACKAGE, hidden_directories, view_files
 from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
@@ -405,7 +406,8 @@ class Sandbox:
             self._user = unprivileged_user() if os.geteuid() == 0 else None
         settings = {
             "limits": asdict(self.limits.process),
-            "readable": [],
+            "readable": [str(path) for path in view_files()],
+            "hidden": [str(path) for path in hidden_directories()],
             "generation": self.generation,
             "user": self._user,
         }
@@ -474,11 +476,17 @@ class Sandbox:
         )
 
     def _in_bubblewrap(self, command: list[str], bwrap: str, env: dict[str, str], *, files_at: Path = SCRATCH) -> list[str]:
-        """``command`` run by bubblewrap with this sandbox's mounts: Python, matplotlib's font lists, the support files in ``files_at``."""
+        """``command`` run by bubblewrap with this sandbox's mounts.
+
+        Python, the view of this package (:mod:`autograder.sandbox.sandbox_view`), matplotlib's font
+        lists, the support files in ``files_at``.
+        """
         return bubblewrap_command(
             command,
             bwrap=bwrap,
             readable=python_paths(),
+            view=(PACKAGE, view_files()),
+            hidden=hidden_directories(),
             matplotlib_cache=matplotlib_cache_dir(),
             files={Path(p).name: Path(p) for p in self.support_files},
             files_at=files_at,
