@@ -45,11 +45,13 @@ from autograder.results import (
     total_max_points,
     total_points,
 )
+from autograder.sandbox.bubblewrap import SCRATCH_LANES
 from autograder.sandbox.process import Cell, Limits, Sandbox
 from autograder.self_check import separate_tally
 
-EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
-"""The protections the worker confines itself with on any Linux this course supports."""
+EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem", "scratch limits")
+"""The protections the worker confines itself with on any Linux this course supports, and the grader's bound
+on the files and bytes of its scratch directory."""
 
 
 class UnknownAssignment(LookupError):
@@ -180,7 +182,8 @@ def grade_submission(
         limits: the time and resource limits of the student process (defaults: ``Limits()``).
         seed: the seed of the hidden cases, to replay a grading; None draws a fresh one (or takes
             ``AUTOGRADER_SEED``). The result records it.
-        lanes: how many student processes run the test cells side by side (see :func:`run_test_cells`).
+        lanes: how many student processes run the test cells side by side (see :func:`run_test_cells`),
+            at most ``SCRATCH_LANES``.
 
     Returns:
         Every test of the assignment, in notebook order, with the written answers pending.
@@ -219,8 +222,9 @@ def grade_submission(
             limits=limits,
             deadline=deadline,
             zygote_owner=threading.get_ident(),
+            lane=lane,
         )
-        for _ in range(max(1, min(lanes, len(trusted.tests))))
+        for lane in range(max(1, min(lanes, len(trusted.tests), SCRATCH_LANES)))
     ]
     with grading_seed(seed) as seed:
         tests, protections = run_test_cells(trusted, sandboxes)
