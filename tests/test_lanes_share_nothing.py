@@ -4,12 +4,17 @@ A submission is graded in lanes: student processes, each with a thread of the gr
 test cells against it (``autograder.grading.isolated.run_test_cells``). Every state those threads
 could share is looked at here, one test each: the warnings a student process reports (replayed
 into the call that owns them, never through the process-wide ``warnings`` module), the purity
-log, numpy's error state, the self-check tally and the cached known answers. A submission whose
+log, numpy's error state, the self-check tally, the cached known answers and property examples,
+and matplotlib (never loaded into the grader). A submission whose
 functions warn on every call is graded in two lanes right before an honest one, which keeps
 its full score; the scratch directories of the lanes are in ``tests/test_scratch_inodes.py``.
 """
 
 import contextvars
+import copy
+import importlib
+import subprocess
+import sys
 import threading
 import warnings
 
@@ -19,6 +24,7 @@ import pytest
 
 from autograder import self_check
 from autograder.checking import call_warnings, known_answers
+from autograder.checking import property as properties
 from autograder.checking.case import Case, CheckFailed, call, run_cases
 from autograder.checking.changes import Modification
 from autograder.checking.purity import check_run, record
@@ -236,6 +242,9 @@ def graded(tmp_path_factory):
     for name, answers in (("noisy", noisy), ("reference", reference)):
         paths[name] = root / f"{name}.ipynb"
         nbformat.write(with_answers(release, answers), paths[name])
+    importlib.import_module("autograder.checks.rnn")
+    properties.draw_declared()
+    drawn_before = copy.deepcopy([examples.drawn() for examples in properties.DECLARED])
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         results = {
@@ -243,7 +252,19 @@ def graded(tmp_path_factory):
             "noisy in two lanes": grade_submission(paths["noisy"], assignment="rnn", seed=2013, lanes=2),
             "reference in two lanes": grade_submission(paths["reference"], assignment="rnn", seed=2013, lanes=2),
         }
-    return results, [str(w.message) for w in seen]
+    drawn_after = [examples.drawn() for examples in properties.DECLARED]
+    return results, [str(w.message) for w in seen], same(drawn_before, drawn_after)
+
+
+def same(a, b) -> bool:
+    """Whether two nests of tuples, lists, dicts and arrays hold equal values."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return a == b
 
 
 def points_of(result) -> dict[str, float]:
@@ -255,7 +276,7 @@ def points_of(result) -> dict[str, float]:
 
 def test_a_submission_warning_in_every_call_gets_the_same_grade_in_two_lanes_as_in_one(graded):
     """Graded in two lanes, does the warning submission get every test of one lane, activation_derivative in full?"""
-    results, _ = graded
+    results, _, _ = graded
     one, two = results["noisy in one lane"], results["noisy in two lanes"]
     assert [(t.name, t.score, t.output) for t in two.tests] == [(t.name, t.score, t.output) for t in one.tests]
     derivative = [t for t in two.tests if t.function == "activation_derivative"]
@@ -266,7 +287,29 @@ def test_a_submission_warning_in_every_call_gets_the_same_grade_in_two_lanes_as_
 
 def test_the_honest_submission_graded_next_keeps_its_full_score(graded):
     """After the warning submission's two lanes, does the reference earn 40/40, with no warning reaching the test?"""
-    results, seen = graded
+    results, seen, _ = graded
     assert results["reference in two lanes"].score == 40.0
     assert results["reference in two lanes"].notes == ()
     assert not [message for message in seen if "was called" in message or "overflow" in message]
+
+
+def test_the_property_examples_every_lane_replays_are_unchanged_by_grading(graded):
+    """Are the examples Hypothesis drew once per process, which both lanes replay, the same after three gradings?"""
+    _, _, unchanged = graded
+    assert unchanged
+
+
+def test_grading_in_lanes_never_loads_pyplot_in_the_grader(tmp_path):
+    """Does a grading in two lanes leave matplotlib's pyplot, and its figures, out of the grader's process?"""
+    source = nbformat.read(REPOSITORY / "solutions" / "rnn" / "rnn.ipynb", as_version=4)
+    release = nbformat.read(REPOSITORY / "assignments" / "rnn" / "rnn.ipynb", as_version=4)
+    notebook = tmp_path / "rnn.ipynb"
+    nbformat.write(with_answers(release, demo_answers("rnn", source)["reference"]), notebook)
+    code = (
+        "import sys\n"
+        "from autograder.grading.isolated import grade_submission\n"
+        f"result = grade_submission({str(notebook)!r}, assignment='rnn', seed=2013, lanes=2)\n"
+        "print(result.score, 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.stdout.split() == ["40.0", "False"], done.stderr[-2000:]
