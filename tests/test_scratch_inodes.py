@@ -157,8 +157,10 @@ def test_lanes_are_bounded_by_the_zygotes_number_of_scratch_tmpfs():
         Sandbox([], lane=bubblewrap_module.SCRATCH_LANES)
 
 
-def test_the_files_of_a_finished_call_are_counted_after_it_returns(confinement):
+@pytest.mark.parametrize("zygotes", ["1", "0"], ids=["forked from a zygote", "started afresh"])
+def test_the_files_of_a_finished_call_are_counted_after_it_returns(confinement, zygotes, monkeypatch):
     """Does a call that returns right after creating too many files fail, saying so, and a fresh process serve the others?"""
+    monkeypatch.setenv("AUTOGRADER_ZYGOTE", zygotes)
     with Sandbox([Cell("answers", LANE_CODE)], limits=Limits(scratch_files=100)) as sandbox:
         with pytest.raises(SandboxFailure, match="ended the process running your code .it filled its scratch directory"):
             sandbox.call("make", (500, "x"), {})
