@@ -65,5 +65,8 @@ def view_files() -> tuple[Path, ...]:
 
 def hidden_directories() -> tuple[Path, ...]:
     """What no rule granting a directory above them may expose: the package itself and every solutions directory found."""
-    solutions = [directory.resolve() for directory in candidate_directories() if directory.is_dir()]
+    try:
+        solutions = [directory.resolve() for directory in candidate_directories() if directory.is_dir()]
+    except OSError:  # the current directory is gone: the package is still hidden
+        solutions = []
     return tuple(dict.fromkeys([PACKAGE, *solutions]))
