@@ -101,6 +101,18 @@ def parser() -> argparse.ArgumentParser:
     merge.add_argument("--output", type=Path, help="write the output to this file instead of stdout")
     merge.add_argument("--gradebook", type=Path, help="also write a gradebook CSV (one row per submission)")
     merge.set_defaults(run=merge_command, github_actions=False)
+    # What students get ships neither the instructor's modules, the reports nor the builds.
+    if find_spec("autograder.instructor") is not None:
+        add_audit_parser(commands)
+    if find_spec("autograder.reports") is not None:
+        add_after_deadline_parsers(commands)
+    if find_spec("autograder.builds") is not None:
+        add_build_parser(commands)
+    return main
+
+
+def add_audit_parser(commands: argparse._SubParsersAction) -> None:
+    """Add ``autograder audit`` (present in the instructor's checkout only)."""
     audit = commands.add_parser(
         "audit", help="compare nbgrader's scores with isolated regrading", description=audit_command.__doc__
     )
@@ -114,10 +126,6 @@ def parser() -> argparse.ArgumentParser:
         "--results", type=Path, metavar="RESULTS.json", help="also write the regraded results (for report and export)"
     )
     audit.set_defaults(run=audit_command)
-    add_after_deadline_parsers(commands)
-    if find_spec("autograder.builds") is not None:  # the shipped package leaves the builds out
-        add_build_parser(commands)
-    return main
 
 
 def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:

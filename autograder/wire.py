@@ -17,6 +17,7 @@ import math
 import os
 import select
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,24 +176,32 @@ def write_frame(fd: int, message: dict) -> None:
         data = data[written:]
 
 
-def read_frame(fd: int, *, max_bytes: int, deadline: float | None = None) -> dict:
+WAIT_STEP = 0.1
+"""Seconds between two calls of a reader's ``on_wait`` while nothing arrives."""
+
+
+def read_frame(
+    fd: int, *, max_bytes: int, deadline: float | None = None, on_wait: Callable[[], None] | None = None
+) -> dict:
     """Read one message written by :func:`write_frame`.
 
     Args:
         fd: the file descriptor to read from.
         max_bytes: the largest message accepted.
         deadline: the ``time.monotonic()`` by which the message must have arrived (None: wait).
+        on_wait: called every :data:`WAIT_STEP` seconds while nothing arrives (a check of the
+            writer that raises to stop waiting).
 
     Raises:
         TimeoutError: when the deadline passes first.
         EOFError: when the writer closed its end (the process ended).
         UnsafeValue: when the message is too large or not a JSON object.
     """
-    size = int.from_bytes(_read_exactly(fd, FRAME_HEADER_BYTES, deadline), "big")
+    size = int.from_bytes(_read_exactly(fd, FRAME_HEADER_BYTES, deadline, on_wait), "big")
     if size > max_bytes:
         raise UnsafeValue(f"a message of {size} bytes, more than the {max_bytes} allowed")
     try:
-        message = json.loads(_read_exactly(fd, size, deadline))
+        message = json.loads(_read_exactly(fd, size, deadline, on_wait))
     except (ValueError, RecursionError) as error:
         raise UnsafeValue(f"not JSON: {error}") from None
     if type(message) is not dict:
@@ -200,13 +209,16 @@ def read_frame(fd: int, *, max_bytes: int, deadline: float | None = None) -> dic
     return message
 
 
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
+def _read_exactly(fd: int, size: int, deadline: float | None, on_wait: Callable[[], None] | None) -> bytes:
     chunks, remaining = [], size
     while remaining:
-        if deadline is not None:
-            timeout = max(0.0, deadline - time.monotonic())
-            if not select.select([fd], [], [], timeout)[0]:
+        while deadline is not None or on_wait is not None:
+            left = float("inf") if deadline is None else max(0.0, deadline - time.monotonic())
+            if select.select([fd], [], [], left if on_wait is None else min(left, WAIT_STEP))[0]:
+                break
+            if left <= WAIT_STEP or on_wait is None:
                 raise TimeoutError
+            on_wait()
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
             raise EOFError

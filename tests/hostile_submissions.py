@@ -318,7 +318,7 @@ HOSTILE: dict[str, Hostile] = {
                 return grads, 0.0
             """
         ),
-        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "nothing was scaled"}),
+        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "No module named 'autograder.checks'"}),
     ),
     "returns_rigged_values": Hostile(
         "Do an object whose __eq__ is always True (and __array__ right) and such an array subclass earn nothing?",

@@ -173,27 +173,32 @@ def test_reading_outside_the_readable_paths_raises(tmp_path):
     assert result.stdout.splitlines()[1:] == ["public", "denied"], result.stderr
 
 
-def test_the_project_checkout_is_unreadable_but_autograder_imports(tmp_path):
-    """Do python_paths() keep the checkout (and its solutions/) closed while autograder modules still import?"""
+def test_the_project_checkout_and_the_package_are_unreadable(tmp_path):
+    """Do python_paths() keep the checkout (and its solutions/) closed, and the package too, but for what was imported?
+
+    The worker imports what it needs before it confines itself; the sandbox grants it a view of
+    the package besides (``tests/test_sandbox_view.py``), which this bare confinement leaves out.
+    """
     body = f"""
-        import autograder.checking.gradcheck
-        print("imported")
-        try:
-            os.listdir({str(CHECKOUT)!r})
-        except PermissionError:
-            print("denied")
+        import autograder.sandbox.confinement
+        print("imported before")
+        for attempt in (lambda: __import__("autograder.checking.gradcheck"), lambda: os.listdir({str(CHECKOUT)!r})):
+            try:
+                attempt()
+            except PermissionError:
+                print("denied")
     """
     result = run_confined(tmp_path, body)
     assert_active(result, "filesystem")
-    assert result.stdout.splitlines()[1:] == ["imported", "denied"], result.stderr
+    assert result.stdout.splitlines()[1:] == ["imported before", "denied", "denied"], result.stderr
 
 
-def test_python_paths_leave_out_the_checkout():
-    """Is no returned path the checkout itself or a directory containing its solutions?"""
+def test_python_paths_leave_out_the_checkout_and_the_package():
+    """Is no returned path the checkout itself, a directory containing its solutions, or the package?"""
     for path in python_paths():
         assert path.is_absolute()
         assert not (CHECKOUT / "solutions").is_relative_to(path), path
-    assert CHECKOUT / "autograder" in python_paths()
+        assert not path.is_relative_to(CHECKOUT / "autograder"), path
 
 
 def test_writing_outside_the_scratch_directory_raises(tmp_path):

@@ -57,7 +57,7 @@ def build_gradescope(assignment: str, out_zip: Path, *, repository: Path = REPOS
         staging = Path(temporary)
         copy_assignment_files(source, staging / "course" / "solutions" / assignment)
         package = staging / "package"
-        copy_package(package, repository=repository)
+        copy_package(package, assignment, repository=repository)
         write_pyproject(package, repository=repository, summary=f"Gradescope autograder of '{assignment}'.")
         (staging / "setup.sh").write_text(render("setup.sh"), encoding="utf-8")
         (staging / "run_autograder").write_text(

@@ -1,9 +1,12 @@
-"""What both builds share: the autograder's source, its pyproject, and the templates.
+"""What every build shares: the autograder's source for one assignment, its pyproject, and the templates.
 
 A build ships the package ``autograder`` as source, with a ``pyproject.toml`` of its own, so that
-``pip install <dir>`` installs the same grader the instructor runs. Modules only an instructor
-needs (building, auditing, driving nbgrader, the demo's answers) stay behind: ``instructor/submissions.py``
-would even give away parts of the solutions through its demo mistakes.
+``pip install <dir>`` installs the same grader the instructor runs, for that assignment only: the
+modules its grading imports and its own known answers (:mod:`autograder.builds.shipped_modules`).
+Modules only an instructor needs (building, auditing, driving nbgrader, the demo's answers, the
+reports) stay behind: ``instructor/submissions.py`` would even give away parts of the solutions
+through its demo mistakes; so do the other assignments' checks and data, whose helpers compute
+answers of their own.
 """
 
 import re
@@ -12,14 +15,16 @@ from pathlib import Path
 
 import tomllib
 
+from autograder.builds.shipped_modules import shipped_files
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 """The checkout this package was imported from: its solutions/, assignments/ and pyproject.toml."""
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = re.compile(r"@[a-z_]+@")
 
-INSTRUCTOR_ONLY = ("builds", "instructor", "releases")
-"""Entries of ``autograder/`` that are not shipped: they are not needed to grade."""
+INSTRUCTOR_ONLY = ("builds", "instructor", "releases", "reports")
+"""Entries of ``autograder/`` that are never shipped: they are not needed to grade (a build writes its own release)."""
 
 
 def render(template: str, **values: str) -> str:
@@ -39,20 +44,16 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def copy_package(destination: Path, *, repository: Path) -> Path:
-    """Copy the source of ``autograder`` (without instructor-only modules) to ``destination/autograder``."""
-    target = destination / "autograder"
-    shutil.copytree(
-        repository / "autograder",
-        target,
-        ignore=lambda directory, names: [
-            name
-            for name in names
-            if name in ("__pycache__", ".pytest_cache")
-            or name.endswith(".pyc")
-            or (Path(directory) == repository / "autograder" and name in INSTRUCTOR_ONLY)
-        ],
-    )
+def copy_package(destination: Path, assignment: str, *, repository: Path) -> Path:
+    """Copy to ``destination/autograder`` the source of ``autograder`` that grading ``assignment`` needs.
+
+    Raises:
+        FileNotFoundError: when the package has no checks for ``assignment``.
+    """
+    package, target = repository / "autograder", destination / "autograder"
+    for relative in shipped_files(assignment, package):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(package / relative, target / relative)
     return target
 
 

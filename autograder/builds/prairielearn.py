@@ -66,7 +66,7 @@ def build_prairielearn(assignment: str, out_dir: Path, *, repository: Path = REP
     copies = copy_assignment_files(release, out_dir / "clientFilesQuestion")
     tests = out_dir / "tests"
     copy_assignment_files(source, tests / "course" / "solutions" / assignment)
-    copy_package(tests / "package", repository=repository)
+    copy_package(tests / "package", assignment, repository=repository)
     write_pyproject(tests / "package", repository=repository, summary=f"PrairieLearn autograder of '{assignment}'.")
     (tests / "run.sh").write_text(render("prairielearn_run.sh", assignment=assignment), encoding="utf-8")
     (tests / "run.sh").chmod(0o755)

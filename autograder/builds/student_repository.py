@@ -7,7 +7,8 @@ platform that grades in the student's own repository) is laid out as (``<a>`` th
     README.md                       for students: set up, run the checks, what is graded where
     requirements.txt                installs ./.autograder
     .autograder/pyproject.toml      the public autograder, as an installable project
-    .autograder/autograder/         the package without instructor-only modules, holding the
+    .autograder/autograder/         the package as grading <a> needs it (no other assignment's
+                                    checks or data, nothing of the instructor's), holding the
         releases/<a>/               release: the public test cells, no solution, no hidden test
     .gitignore
 
@@ -74,7 +75,7 @@ def write_public_autograder(destination: Path, assignment: str, *, repository: P
     The package grades with the test cells of the release it carries (``releases/<a>/``), so
     without the solutions it runs the public checks and says the hidden ones did not run.
     """
-    package = copy_package(destination, repository=repository)
+    package = copy_package(destination, assignment, repository=repository)
     copy_assignment_files(release_of(assignment, repository), package / "releases" / assignment)
     write_pyproject(destination, repository=repository, summary=f"Public checks of the '{assignment}' assignment.")
     return destination

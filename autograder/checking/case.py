@@ -12,7 +12,6 @@ import re
 import sys
 import sysconfig
 import traceback
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.checking import call_warnings
 from autograder.checking.changes import PurityError
 from autograder.checking.check_run import current_stand_ins, is_helper, note_helper_call
 from autograder.checking.purity import call_on_copies
@@ -210,10 +210,9 @@ def _call(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_war
 
 def _call_student(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_warnings: bool):
     with (
-        warnings.catch_warnings(record=True) as caught,
+        call_warnings.capturing() as caught,
         np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
     ):
-        warnings.simplefilter("always")
         try:
             result = call_on_copies(function, args, kwargs, name=name)
         except PurityError as failure:

@@ -29,7 +29,9 @@ def load(assignment: str) -> dict[str, dict[str, np.ndarray]]:
     with np.load(data_path(assignment), allow_pickle=False) as data:
         for key in data.files:
             example, name = key.rsplit("/", 1)
-            examples.setdefault(example, {})[name] = data[key]
+            value = data[key]
+            value.flags.writeable = False  # shared by every check of the process (and its lanes): never changed
+            examples.setdefault(example, {})[name] = value
     return examples
 
 

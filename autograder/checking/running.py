@@ -11,8 +11,8 @@ points too.
 
 import contextlib
 import io
-import warnings
 
+from autograder.checking import call_warnings
 from autograder.checking.case import EXPECTED_VALUES_SHOWN, NOT_IMPLEMENTED, Case
 from autograder.checking.check_run import CheckRun, check_run
 from autograder.checking.inheritance import Outcome, settle
@@ -51,9 +51,8 @@ def run_cases(
                 with (
                     contextlib.redirect_stdout(io.StringIO()),
                     contextlib.redirect_stderr(io.StringIO()),
-                    warnings.catch_warnings(),
+                    call_warnings.silenced(),
                 ):
-                    warnings.simplefilter("ignore")
                     outcome = settle(case, function)
                 log.values_earned |= case.fresh and outcome.share > 0
                 if not log.stub_message and NOT_IMPLEMENTED.match(outcome.message):

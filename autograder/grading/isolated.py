@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.checking import known_answers
+from autograder.checking.call_warnings import student_code_elsewhere
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
@@ -54,11 +55,14 @@ from autograder.results import (
     total_max_points,
     total_points,
 )
+from autograder.sandbox.bubblewrap import SCRATCH_LANES
 from autograder.sandbox.process import Cell, Limits, Sandbox
 from autograder.submission_layout import nbgrader_split
+from autograder.self_check import separate_tally
 
-EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem")
-"""The protections the worker confines itself with on any Linux this course supports."""
+EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem", "scratch limits")
+"""The protections the worker confines itself with on any Linux this course supports, and the grader's bound
+on the files and bytes of its scratch directory."""
 
 
 class UnknownAssignment(LookupError):
@@ -179,7 +183,8 @@ def grade_submission(
         limits: the time and resource limits of the student process (defaults: ``Limits()``).
         seed: the seed of the hidden cases, to replay a grading; None draws a fresh one (or takes
             ``AUTOGRADER_SEED``). The result records it.
-        lanes: how many student processes run the test cells side by side (see :func:`run_test_cells`).
+        lanes: how many student processes run the test cells side by side (see :func:`run_test_cells`),
+            at most ``SCRATCH_LANES``.
 
     Returns:
         Every test of the assignment, in notebook order, with the written answers pending.
@@ -226,8 +231,9 @@ def _grade(given: str, assignment: str | None, limits: Limits | None, seed: int 
             limits=limits,
             deadline=deadline,
             zygote_owner=threading.get_ident(),
+            lane=lane,
         )
-        for _ in range(max(1, min(lanes, len(trusted.tests))))
+        for lane in range(max(1, min(lanes, len(trusted.tests), SCRATCH_LANES)))
     ]
     with grading_seed(seed) as seed:
         tests, protections = run_test_cells(trusted, sandboxes)
@@ -272,6 +278,12 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
     function and the case's number), so which lane runs a cell changes no score: lanes only
     let the grader check one function while the student process computes another's answers.
 
+    Lanes share no state that a check reads: each runs in a context of its own (its purity log,
+    numpy's error state, its self-check tally), the warnings of its student process are replayed
+    into its own calls and never through the ``warnings`` module
+    (:mod:`autograder.checking.call_warnings`), and its student process writes in a scratch
+    directory of its own. What the checks print is dropped.
+
     Returns:
         The tests of every cell, in notebook order, and the protections the processes ran with.
     """
@@ -281,7 +293,7 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
     done: dict[int, list[TestResult]] = {}
 
     def lane(sandbox: Sandbox) -> tuple[str, ...]:
-        with sandbox:
+        with sandbox, student_code_elsewhere(), separate_tally():
             namespace = {name: sandbox.function(name, cell=cell) for name, cell in trusted.functions.items()}
             while True:
                 try:

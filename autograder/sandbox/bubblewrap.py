@@ -8,9 +8,13 @@ Flatpak builds its sandboxes with. A process started by :func:`bubblewrap_comman
   namespaces;
 * sees, read-only, only what a Python with numpy and matplotlib needs: ``/usr`` (and the
   ``/lib``, ``/bin`` links), the Python installation and packages it is given, a few files of
-  ``/etc`` (never ``/etc/shadow``), ``/dev/null`` and friends, its own ``/proc``;
+  ``/etc`` (never ``/etc/shadow``), ``/dev/null`` and friends, its own ``/proc``; of the
+  ``autograder`` package, a view: its directory holding only the files it is given (the modules the
+  worker runs, see :mod:`autograder.sandbox.sandbox_view`), and an empty directory in place of every
+  hidden one (the solutions) that a mount would otherwise show;
 * writes only to ``/scratch``, a tmpfs of at most ``scratch_bytes`` that disappears with it,
-  holding read-only copies of the assignment's support files;
+  holding read-only copies of the assignment's support files (a zygote's sandbox has one such tmpfs
+  per lane, :func:`lane_scratch`, so that the grader can count each lane's files apart);
 * when the grader is root, keeps only the capabilities to change its user, which the worker uses
   to become an unprivileged user before any student code runs (see
   :func:`autograder.sandbox.confinement.drop_privileges`); otherwise it runs in a user namespace as the
@@ -22,14 +26,27 @@ relies on the Landlock and seccomp confinement of :mod:`autograder.sandbox.confi
 """
 
 import functools
+import json
 import os
+import select
 import shutil
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 SCRATCH = Path("/scratch")
 """Where the scratch directory is, inside the sandbox."""
+SCRATCH_LANES = 2
+"""How many student processes one zygote's sandbox serves side by side (the lanes of a grading), each
+with a scratch tmpfs of its own (:func:`lane_scratch`)."""
+
+
+def lane_scratch(lane: int) -> Path:
+    """The scratch tmpfs of lane ``lane`` in a zygote's sandbox, where its student processes make their directories."""
+    return SCRATCH / f"lane{lane}"
+
+
 SUPPORT = Path("/support")
 """Where a zygote finds the support files, read-only, to copy into each child's scratch directory."""
 MATPLOTLIB_CONFIG = Path("/matplotlib")
@@ -92,6 +109,10 @@ def bubblewrap_command(
     env: Mapping[str, str],
     files_at: Path = SCRATCH,
     matplotlib_cache: Path | None = None,
+    view: tuple[Path, Sequence[Path]] | None = None,
+    hidden: Sequence[Path] = (),
+    lanes: int = 0,
+    info_fd: int | None = None,
 ) -> list[str]:
     """The ``bwrap`` command line that runs ``command`` in a new sandbox, in ``/scratch``.
 
@@ -105,6 +126,12 @@ def bubblewrap_command(
         files_at: where the files are mounted: ``/scratch`` for a worker, ``/support`` for a zygote.
         matplotlib_cache: the grader's matplotlib cache directory, whose font lists are mounted
             read-only in :data:`MATPLOTLIB_CONFIG` (the process's ``MPLCONFIGDIR``).
+        view: a directory and the files of it the process may see: at its place a read-only
+            tmpfs holding only those files (bound read-only, at their own paths).
+        hidden: directories left empty where a mount of ``readable`` or ``/usr`` holds them.
+        lanes: for a zygote, the number of lanes: ``/scratch`` is then a small tmpfs holding a
+            tmpfs of ``scratch_bytes`` for each lane (:func:`lane_scratch`).
+        info_fd: a descriptor bubblewrap writes ``{"child-pid": ...}`` to: the process in the sandbox.
     """
     root = os.geteuid() == 0
     # As root, a user namespace would map the sandbox's users to root: the worker drops to an
@@ -123,13 +150,19 @@ def bubblewrap_command(
     mounted = [p for p in [*ETC_FILES, *map(str, readable)] if os.path.exists(p) and not p.startswith("/usr/")]
     # bubblewrap makes the directories leading to a mount point private (0700) when run as root:
     # make them traversable, so that the unprivileged user can reach the Python installation.
-    ancestors = {str(a) for p in mounted for a in Path(p).parents if str(a) not in ("/", "/usr")}
-    for directory in sorted(ancestors):
+    mount_points = [*mounted, *([str(view[0])] if view is not None else [])]
+    ancestors = {str(a) for p in mount_points for a in Path(p).parents if str(a) not in ("/", "/usr")}
+    for directory in sorted(a for a in ancestors if not a.startswith("/usr/")):
         arguments += ["--perms", "0755", "--dir", directory]
     for path in mounted:
         arguments += ["--ro-bind", path, path]
+    if view is not None:
+        arguments += view_arguments(*view)
+    arguments += hiding_arguments([h for h in hidden if view is None or h != view[0]], ["/usr", *mounted])
     arguments += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc"]
-    arguments += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", str(SCRATCH)]
+    arguments += ["--perms", "1777", "--size", str(2**20 if lanes else scratch_bytes), "--tmpfs", str(SCRATCH)]
+    for lane in range(lanes):
+        arguments += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", str(lane_scratch(lane))]
     if files and files_at != SCRATCH:
         arguments += ["--perms", "0755", "--dir", str(files_at)]
     for name, path in files.items():
@@ -139,6 +172,51 @@ def bubblewrap_command(
         for font_list in sorted(matplotlib_cache.glob("fontlist-*.json")):
             arguments += ["--ro-bind", str(font_list), str(MATPLOTLIB_CONFIG / font_list.name)]
     arguments += ["--remount-ro", "/", "--chdir", str(SCRATCH), "--clearenv"]
+    if info_fd is not None:
+        arguments += ["--info-fd", str(info_fd)]
     for key, value in env.items():
         arguments += ["--setenv", key, value]
     return [*arguments, "--", *command]
+
+
+def view_arguments(directory: Path, files: Sequence[Path]) -> list[str]:
+    """The arguments that put at ``directory`` a read-only tmpfs holding only ``files`` (read-only, at their paths)."""
+    arguments = ["--perms", "0755", "--size", str(2**20), "--tmpfs", str(directory)]
+    inside = sorted({parent for f in files for parent in Path(f).parents if directory in parent.parents})
+    for subdirectory in inside:
+        arguments += ["--perms", "0755", "--dir", str(subdirectory)]
+    for path in files:
+        arguments += ["--ro-bind", str(path), str(path)]
+    return [*arguments, "--remount-ro", str(directory)]
+
+
+def hiding_arguments(hidden: Sequence[Path], mounted: Sequence[str]) -> list[str]:
+    """The arguments that leave each hidden directory empty where a mount holds it (and it holds no mount)."""
+    arguments = []
+    for directory in hidden:
+        beneath = any(Path(m) in Path(directory).parents for m in mounted)
+        holds = any(Path(directory) in Path(m).parents or Path(m) == Path(directory) for m in mounted)
+        if beneath and not holds and os.path.isdir(directory):
+            arguments += ["--perms", "0555", "--size", "4096", "--tmpfs", str(directory), "--remount-ro", str(directory)]
+    return arguments
+
+
+def sandbox_pid(info: int, *, deadline: float) -> int | None:
+    """The pid of the process bubblewrap started, read from (and closing) the descriptor given as ``info_fd``.
+
+    None when bubblewrap wrote nothing readable by ``deadline`` (``time.monotonic()``).
+    """
+    data = b""
+    try:
+        while select.select([info], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            chunk = os.read(info, 4096)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(info)
+    try:
+        pid = json.loads(data)["child-pid"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return pid if type(pid) is int and pid > 0 else None

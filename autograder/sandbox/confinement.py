@@ -138,7 +138,10 @@ FS_READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
-PYTHON_PACKAGES = ("autograder", "numpy", "matplotlib")
+PYTHON_PACKAGES = ("numpy", "matplotlib")
+"""Packages whose directories are readable wherever they are installed (an editable install, a path of its own).
+
+Not ``autograder``: the student process sees only a view of it (``autograder.sandbox.sandbox_view``)."""
 SYSTEM_READABLE = (
     "/usr",
     "/lib",
@@ -305,6 +308,33 @@ def _allow_beneath(libc: ctypes.CDLL, ruleset: int, path: Path, rights: int) -> 
         os.close(fd)
 
 
+def readable_beneath(readable: Sequence[Path], hidden: Sequence[Path]) -> list[Path]:
+    """The paths to grant reading beneath: ``readable``, each split around the ``hidden`` directories inside it.
+
+    Landlock only grants: a directory granted exposes all beneath it. A readable directory that
+    holds a hidden one is therefore replaced by its entries, recursively, down to the hidden one,
+    which is left out; a hidden directory that holds a readable one does not hide it. Paths are
+    resolved first (a link in a granted directory leads where it points, and is split there).
+    """
+    hidden_real = {Path(os.path.realpath(h)) for h in hidden}
+    granted: list[Path] = []
+    pending, seen = [Path(os.path.realpath(p)) for p in readable], set()
+    while pending:
+        path = pending.pop()
+        if path in hidden_real or path in seen:
+            continue
+        seen.add(path)
+        if not any(path in h.parents for h in hidden_real) or not path.is_dir():
+            granted.append(path)
+            continue
+        try:
+            entries = sorted(os.listdir(path))
+        except OSError:
+            continue
+        pending += [Path(os.path.realpath(path / name)) for name in entries]
+    return sorted(set(granted))
+
+
 def _restrict_filesystem(libc: ctypes.CDLL, readable: Sequence[Path], writable: Sequence[Path]) -> list[str]:
     """Apply a Landlock ruleset; returns ["filesystem", "network"] as far as the kernel's ABI allows."""
     abi = _syscall(libc, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION)
@@ -328,7 +358,11 @@ def _restrict_filesystem(libc: ctypes.CDLL, readable: Sequence[Path], writable: 
 
 
 def confine(
-    *, readable: Sequence[Path], writable: Sequence[Path], limits: Limits = Limits()
+    *,
+    readable: Sequence[Path],
+    writable: Sequence[Path],
+    hidden: Sequence[Path] = (),
+    limits: Limits = Limits(),
 ) -> tuple[str, ...]:
     """Confine the calling process for good; call it after imports, before running student code.
 
@@ -348,6 +382,7 @@ def confine(
     Args:
         readable: absolute paths beneath which files may be read and executed; missing ones are skipped.
         writable: absolute paths beneath which files may be read, written, created and removed.
+        hidden: directories that stay unreadable even beneath a readable path (see :func:`readable_beneath`).
         limits: CPU time, address space, file size and open file limits.
 
     Returns:
@@ -363,7 +398,7 @@ def confine(
         ValueError: a path is relative or a limit is not positive.
         OSError: Landlock refused a rule for an existing path (the process is then only partly confined).
     """
-    for name, paths in (("readable", readable), ("writable", writable)):
+    for name, paths in (("readable", readable), ("writable", writable), ("hidden", hidden)):
         relative = [str(p) for p in paths if not Path(p).is_absolute()]
         if relative:
             raise ValueError(f"confine: {name} paths must be absolute, got {relative}")
@@ -377,7 +412,7 @@ def confine(
     if _forbid_new_processes(libc):
         os.system = _refuse_shell_command
         active += ["no new processes", "no sockets"]
-    active += _restrict_filesystem(libc, readable, writable)
+    active += _restrict_filesystem(libc, readable_beneath(readable, hidden), writable)
     return tuple(active)
 
 
@@ -400,7 +435,9 @@ def python_paths() -> list[Path]:
 
     The current directory and other ``sys.path`` entries are left out on purpose: a project
     checkout holds the solutions. For an editable install only the package directories of
-    ``PYTHON_PACKAGES`` are returned, found with ``importlib.util.find_spec``.
+    ``PYTHON_PACKAGES`` are returned, found with ``importlib.util.find_spec``. The directories
+    returned may hold ``autograder`` (installed beside numpy): the sandbox hides it (see
+    ``autograder.sandbox.sandbox_view``).
     """
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     paths |= {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}

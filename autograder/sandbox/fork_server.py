@@ -48,6 +48,19 @@ class Child:
         return wait_for(self.pidfd, seconds)
 
 
+def pid_of(pidfd: int) -> int | None:
+    """The process id, in this process's namespace, of the process ``pidfd`` refers to (None once it has ended)."""
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}") as info:
+            for line in info:
+                if line.startswith("Pid:"):
+                    pid = int(line.split()[1])
+                    return pid if pid > 0 else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def wait_for(pidfd: int, seconds: float) -> bool:
     """Whether the process of ``pidfd`` ended within ``seconds``."""
     return bool(select.select([pidfd], [], [], max(seconds, 0.0))[0])

@@ -29,13 +29,13 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from autograder.checking.call_warnings import replay
 from autograder.checking.case import SandboxFailure
 from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
 from autograder.checking.purity import are_call_copies
@@ -50,15 +50,26 @@ from autograder.sandbox.answers import (
 from autograder.sandbox.bubblewrap import (
     MATPLOTLIB_CONFIG,
     SCRATCH,
+    SCRATCH_LANES,
     SUPPORT,
     bubblewrap,
     bubblewrap_command,
+    lane_scratch,
     matplotlib_cache_dir,
+    sandbox_pid,
 )
 from autograder.sandbox.confinement import Limits as ProcessLimits
 from autograder.sandbox.confinement import python_paths, set_resource_limits
-from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group
-from autograder.sandbox.scratch import ScratchOverflow, check_scratch, make_scratch, remove_scratch
+from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group, pid_of
+from autograder.sandbox.sandbox_view import PACKAGE, hidden_directories, view_files
+from autograder.sandbox.scratch import (
+    ScratchOverflow,
+    check_scratch,
+    check_tmpfs,
+    make_scratch,
+    open_scratch_of,
+    remove_scratch,
+)
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, write_frame
@@ -143,6 +154,9 @@ class Sandbox:
             submission side by side share it.
         zygote_owner: whose warm zygote to fork from (by default this thread's): sandboxes grading
             one submission side by side, in threads of their own, share one.
+        lane: which of the zygote's lanes this sandbox is (``0 <= lane < SCRATCH_LANES``): under
+            bubblewrap its scratch directory is in a tmpfs of that lane's own, which sandboxes
+            side by side must not share.
     """
 
     def __init__(
@@ -154,7 +168,10 @@ class Sandbox:
         limits: Limits = Limits(),
         deadline: float | None = None,
         zygote_owner: int | None = None,
+        lane: int = 0,
     ):
+        if not 0 <= lane < SCRATCH_LANES:
+            raise ValueError(f"lane must be between 0 and {SCRATCH_LANES - 1}, got {lane}")
         self.cells = list(cells)
         self.support_files = list(support_files)
         self.limits = limits
@@ -171,6 +188,9 @@ class Sandbox:
         self._responses: int | None = None
         self._output: tempfile.TemporaryFile | None = None
         self._scratch: Path | None = None
+        self._scratch_tmpfs: int | None = None
+        self._sandbox_pid: int | None = None
+        self.lane = lane
         self._user: tuple[int, int] | None = None
         self._seq = 0
         self._deadline = deadline
@@ -384,9 +404,9 @@ class Sandbox:
         caught = answer.answer.get("warnings")
         caught = caught if isinstance(caught, list) else []
         for category, message in (w for w in caught[: self.limits.max_warnings] if isinstance(w, list) and len(w) == 2):
-            warnings.warn(clipped(message), WARNING_CATEGORIES.get(str(category), UserWarning), stacklevel=3)
+            replay(WARNING_CATEGORIES.get(str(category), UserWarning), clipped(message))
         if len(caught) > self.limits.max_warnings:
-            warnings.warn(f"... and {len(caught) - self.limits.max_warnings} more warnings", UserWarning, stacklevel=3)
+            replay(UserWarning, f"... and {len(caught) - self.limits.max_warnings} more warnings")
         if "error" in answer.answer:
             raise remote_error(answer.answer["error"])
         return answer.value
@@ -443,7 +463,8 @@ class Sandbox:
             self._user = unprivileged_user() if os.geteuid() == 0 else None
         settings = {
             "limits": asdict(self.limits.process),
-            "readable": [],
+            "readable": [str(path) for path in view_files()],
+            "hidden": [str(path) for path in hidden_directories()],
             "generation": self.generation,
             "user": self._user,
         }
@@ -468,7 +489,14 @@ class Sandbox:
             log = self._output_tail()
             self._kill()
             raise RuntimeError(f"the sandbox process did not start ({type(error).__name__}):\n{log}") from None
+        if bwrap is not None:  # its mounts are in place once it has said hello
+            if self._child is not None:
+                self._watch_scratch(pid_of(self._child.pidfd), lane_scratch(self.lane))
+            else:
+                self._watch_scratch(self._sandbox_pid, SCRATCH)
         outside = ["bubblewrap"] if bwrap is not None else []
+        if self._scratch is not None or self._scratch_tmpfs is not None:
+            outside.append("scratch limits")
         self.protections = (*outside, *map(str, hello["protections"]))
 
     def prepare(self) -> None:
@@ -489,10 +517,10 @@ class Sandbox:
 
     def _fork(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
         """Fork the worker from the owner's zygote for sandboxes like this one (started if need be)."""
-        scratch = SCRATCH if bwrap is not None else self._scratch
+        scratch = lane_scratch(self.lane) if bwrap is not None else self._scratch
         server = self._fork_server(bwrap)
         env = worker_environment(scratch, bubblewrapped=bwrap is not None)
-        settings = {**settings, "env": env, "scratch": None if bwrap else str(self._scratch)}
+        settings = {**settings, "env": env, "scratch": None if bwrap else str(self._scratch), "scratch_root": str(scratch)}
         self._server = server
         self._child = server.fork(settings, (requests_read, responses_write, self._output.fileno()))
 
@@ -500,9 +528,9 @@ class Sandbox:
         """A zygote for sandboxes like this one: bubblewrap's mounts and namespaces, this sandbox's limits."""
         zygote = python_module(ZYGOTE_MODULE)
         env = worker_environment(SCRATCH if bwrap is not None else Path("/"), bubblewrapped=bwrap is not None)
-        settings = {"scratch_root": str(SCRATCH), "support": str(SUPPORT)} if bwrap is not None else {}
+        settings = {"support": str(SUPPORT)} if bwrap is not None else {}
         if bwrap is not None:
-            zygote = self._in_bubblewrap(zygote, bwrap, env, files_at=SUPPORT)
+            zygote = self._in_bubblewrap(zygote, bwrap, env, files_at=SUPPORT, lanes=SCRATCH_LANES)
         return ForkServer(
             zygote,
             env=env,
@@ -511,17 +539,34 @@ class Sandbox:
             seconds_to_start=self.limits.seconds_to_start,
         )
 
-    def _in_bubblewrap(self, command: list[str], bwrap: str, env: dict[str, str], *, files_at: Path = SCRATCH) -> list[str]:
-        """``command`` run by bubblewrap with this sandbox's mounts: Python, matplotlib's font lists, the support files in ``files_at``."""
+    def _in_bubblewrap(
+        self,
+        command: list[str],
+        bwrap: str,
+        env: dict[str, str],
+        *,
+        files_at: Path = SCRATCH,
+        lanes: int = 0,
+        info_fd: int | None = None,
+    ) -> list[str]:
+        """``command`` run by bubblewrap with this sandbox's mounts.
+
+        Python, the view of this package (:mod:`autograder.sandbox.sandbox_view`), matplotlib's font
+        lists, the support files in ``files_at``.
+        """
         return bubblewrap_command(
             command,
             bwrap=bwrap,
             readable=python_paths(),
+            view=(PACKAGE, view_files()),
+            hidden=hidden_directories(),
             matplotlib_cache=matplotlib_cache_dir(),
             files={Path(p).name: Path(p) for p in self.support_files},
             files_at=files_at,
             scratch_bytes=self.limits.scratch_bytes,
             env=env,
+            lanes=lanes,
+            info_fd=info_fd,
         )
 
     def _start_worker(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
@@ -531,18 +576,25 @@ class Sandbox:
         worker += [str(requests_read), str(responses_write)]
         worker.append(json_text(settings))
         env = worker_environment(scratch, bubblewrapped=bwrap is not None)
-        command = self._in_bubblewrap(worker, bwrap, env) if bwrap is not None else worker
-        self._process = subprocess.Popen(
-            command,
-            cwd=self._scratch,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._output,
-            stderr=self._output,
-            pass_fds=(requests_read, responses_write),
-            start_new_session=True,
-            preexec_fn=functools.partial(set_resource_limits, self.limits.process),  # noqa: PLW1509
-        )
+        info_read, info_write = os.pipe() if bwrap is not None else (None, None)
+        command = self._in_bubblewrap(worker, bwrap, env, info_fd=info_write) if bwrap is not None else worker
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=self._scratch,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=self._output,
+                stderr=self._output,
+                pass_fds=(requests_read, responses_write, *([info_write] if bwrap is not None else [])),
+                start_new_session=True,
+                preexec_fn=functools.partial(set_resource_limits, self.limits.process),  # noqa: PLW1509
+            )
+        finally:
+            if info_write is not None:
+                os.close(info_write)
+        if info_read is not None:
+            self._sandbox_pid = sandbox_pid(info_read, deadline=time.monotonic() + self.limits.seconds_to_start)
 
     def _output_tail(self, size: int = 2000) -> str:
         """The last ``size`` bytes the process wrote to its stdout and stderr, read from the grader's own descriptor."""
@@ -568,20 +620,38 @@ class Sandbox:
                 self._responses,
                 max_bytes=self.limits.max_message_bytes,
                 deadline=time.monotonic() + max(seconds, 0.0),
+                on_wait=self._check_scratch,
             )
+            self._check_scratch()
         except EOFError:
             raise ProcessEnded(self._how_it_ended()) from None
         except UnsafeValue as error:
             raise ProcessEnded(f"it wrote something else than an answer to the grader's channel: {error}") from None
+        except ScratchOverflow as overflow:
+            self._kill()
+            raise ProcessEnded(str(overflow)) from None
         if answer.get("seq") != self._seq:
             raise ProcessEnded("it wrote something else than an answer to the grader's channel")
-        if self._scratch is not None:
-            try:
-                check_scratch(self._scratch, max_bytes=self.limits.scratch_bytes, max_files=self.limits.scratch_files)
-            except ScratchOverflow as overflow:
-                self._kill()
-                raise ProcessEnded(str(overflow)) from None
         return answer
+
+    def _watch_scratch(self, pid: int | None, scratch: Path) -> None:
+        """Hold a descriptor of the scratch tmpfs of the sandboxed process ``pid`` (where this grader may look into it)."""
+        self._scratch_tmpfs = None if pid is None else open_scratch_of(pid, scratch)
+        if self._scratch_tmpfs is not None and not self._alive():  # the pid may have been another's by now
+            self._close_scratch_tmpfs()
+
+    def _close_scratch_tmpfs(self) -> None:
+        if self._scratch_tmpfs is not None:
+            os.close(self._scratch_tmpfs)
+            self._scratch_tmpfs = None
+
+    def _check_scratch(self) -> None:
+        """Raise ScratchOverflow when the scratch directory holds more files (or, on disk, bytes) than allowed."""
+        bounds = {"max_files": self.limits.scratch_files, "max_bytes": self.limits.scratch_bytes}
+        if self._scratch is not None:
+            check_scratch(self._scratch, **bounds)
+        elif self._scratch_tmpfs is not None:
+            check_tmpfs(self._scratch_tmpfs, **bounds)
 
     def _how_it_ended(self) -> str:
         if self._child is not None:
@@ -610,6 +680,7 @@ class Sandbox:
         return self._server.end(child, grace=grace)
 
     def _kill(self) -> None:
+        self._close_scratch_tmpfs()
         if self._child is not None:
             self._end_child(grace=0)
         if self._process is not None:
@@ -714,8 +785,7 @@ def stand_in_reply(stand_ins: StandIns, name: str, request: dict, generation: in
         return {"error": f"arguments too large or not plain data (arrays of at most 3 axes of {MAX_STAND_IN_SIDE})"}
     stand_ins.used.add(name)
     try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):  # numpy's error state is the lane's own; the warnings module is not
             value = stand_ins.functions[name](*args, **kwargs)
     except Exception as error:  # noqa: BLE001 - the reference refusing student input is the student's error
         return {"error": f"{type(error).__name__}: {clipped(str(error), 300)}"}

@@ -1,12 +1,14 @@
-"""The scratch directory of a sandbox without bubblewrap: made, measured and removed by the grader.
+"""The scratch directory of a student process: made, measured and removed by the grader.
 
-Under bubblewrap the scratch directory is a size-limited tmpfs that only the student process
-sees and that disappears with it. Without bubblewrap it is a directory on disk, so the grader
-bounds it itself: after each cell and call it counts what the directory holds
-(:func:`check_scratch`), and at the end removes it whatever the student did to it
+Under bubblewrap the scratch directory is a tmpfs of its own, inside the sandbox, whose size the
+kernel bounds; the grader bounds the files in it: it holds a descriptor of that tmpfs
+(:func:`open_scratch_of`, through ``/proc/<pid>/root``) and reads how many inodes it uses
+(:func:`check_tmpfs`), a count the student process cannot change but by deleting files. Without
+bubblewrap it is a directory on disk, so the grader bounds both itself: it counts what the
+directory holds (:func:`check_scratch`), and at the end removes it whatever the student did to it
 (:func:`remove_scratch`). Both walk the tree through directory descriptors and never follow a
 link, so nothing the student made (links, FIFOs, devices it cannot make anyway) can lead the
-grader elsewhere.
+grader elsewhere. Either check runs while the grader waits for an answer and after each one.
 """
 
 import os
@@ -74,6 +76,39 @@ def entries(scratch: Path) -> Iterator[tuple[int, os.DirEntry]]:
             os.close(directory)
 
 
+def overflow_message(max_files: int, max_bytes: int) -> str:
+    """What a student is told when their process filled its scratch directory."""
+    return (
+        f"it filled its scratch directory (more than {max_files} files or "
+        f"{max_bytes // 2**20} MiB), the most student code may write"
+    )
+
+
+def open_scratch_of(pid: int, scratch: Path) -> int | None:
+    """A descriptor of the directory ``scratch`` as process ``pid`` sees it (in its own mount namespace), or None.
+
+    Opened with ``O_PATH``: it reads nothing in the directory, and stays on the same file system
+    whatever the process does afterwards. None when the process is gone or this grader may not
+    look into it.
+    """
+    flags = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(f"/proc/{pid}/root{scratch}", flags)
+    except OSError:
+        return None
+
+
+def check_tmpfs(scratch: int, *, max_files: int, max_bytes: int) -> None:
+    """Raise ScratchOverflow when the file system of the descriptor ``scratch`` uses more than ``max_files`` inodes.
+
+    ``scratch`` is a tmpfs of its own, the student process's scratch directory (its size is the
+    kernel's to bound, ``max_bytes``; it is only named in the message).
+    """
+    usage = os.fstatvfs(scratch)
+    if usage.f_files - usage.f_ffree > max_files:
+        raise ScratchOverflow(overflow_message(max_files, max_bytes))
+
+
 def check_scratch(scratch: Path, *, max_bytes: int, max_files: int) -> None:
     """Raise ScratchOverflow when ``scratch`` holds more than ``max_files`` entries or ``max_bytes`` bytes.
 
@@ -87,10 +122,7 @@ def check_scratch(scratch: Path, *, max_bytes: int, max_files: int) -> None:
         except OSError:
             pass
         if files > max_files or size > max_bytes:
-            raise ScratchOverflow(
-                f"it filled its scratch directory (more than {max_files} files or "
-                f"{max_bytes // 2**20} MiB), the most student code may write"
-            )
+            raise ScratchOverflow(overflow_message(max_files, max_bytes))
 
 
 def remove_scratch(scratch: Path) -> None:

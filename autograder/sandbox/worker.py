@@ -283,7 +283,8 @@ def serve_confined(requests: int, responses: int, settings: dict, *, scratch: st
     Args:
         requests: the descriptor requests come from.
         responses: the descriptor answers go to.
-        settings: the resource limits, readable paths and generation the grader chose.
+        settings: the resource limits, readable paths (the files of the package's view among them),
+            hidden directories and generation the grader chose.
         scratch: the one directory it may write in (its current directory), put first on ``sys.path``.
         unprivileged: whether it already runs as an unprivileged user of its own.
     """
@@ -293,6 +294,7 @@ def serve_confined(requests: int, responses: int, settings: dict, *, scratch: st
     protections += confine(
         readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
         writable=[Path(scratch)],
+        hidden=[*map(Path, settings.get("hidden", []))],
         limits=Limits(**settings["limits"]),
     )
     sys.path.insert(0, scratch)

@@ -12,7 +12,8 @@ a time:
   pipe, its answer pipe, its output file): it forks child ``k``, which becomes a worker
   (:func:`autograder.sandbox.worker.serve_confined`): in a fresh scratch directory, as its own user
   when the zygote is root, confined by seccomp, Landlock and its resource limits before it reads
-  its first request. The answer carries a pidfd of the child, with which the grader watches and
+  its first request. Under bubblewrap its scratch directory is ``c<k>`` in the ``scratch_root`` the
+  grader names, the scratch tmpfs of its lane. The answer carries a pidfd of the child, with which the grader watches and
   stops it directly;
 * ``{"op": "end", "child": k}``, once the grader has stopped the child: it reaps the child, removes
   its scratch directory and answers how it ended.
@@ -100,7 +101,7 @@ def main(argv: list[str]) -> None:
 
 def fork(control: socket.socket, fds: list[int], child_settings: dict, child: int, settings: dict) -> tuple[int, str | None]:
     """Fork child ``child`` with its three descriptors; return its pid and its scratch directory (None: the grader's)."""
-    scratch = None if child_settings.get("scratch") else f"{settings['scratch_root']}/c{child}"
+    scratch = None if child_settings.get("scratch") else f"{child_settings['scratch_root']}/c{child}"
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
