@@ -28,6 +28,7 @@ import pytest
 
 from autograder.builds import BUILDS
 from autograder.checking import known_answers
+from autograder.checking.diagnoses import SIGNATURE_PREFIX
 from autograder.grading.notebook_cells import answer_cells
 from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments
 from autograder.sandbox.sandbox_view import SANDBOX_MODULES, module_source
@@ -53,7 +54,8 @@ ACTIVATIONS = ("tanh", "sigmoid", "relu")
 """An ``activation`` the known answers do not store is the example's name (``activation_derivative/relu``)."""
 
 WRONG_ANSWERS = "_ifgo"
-"""Known answers ending so are a mistake's outputs (gates in the order i, f, g, o), not a graded answer."""
+"""Known answers ending so are a mistake's outputs (gates in the order i, f, g, o), not a graded answer; so are
+the signatures of common mistakes published with them (``signature<n>:...``)."""
 
 
 def signatures(assignment: str) -> dict[str, list[str]]:
@@ -114,7 +116,13 @@ def examples() -> list[dict]:
                     used.add(key)
             inputs = [values[k] for k in used if values[k].dtype.kind == "f"]
             outputs = [
-                k for k in values if k not in used and not k.endswith(WRONG_ANSWERS) and not trivial(values[k], inputs)
+                k
+                for k in values
+                if k not in used
+                and not k.endswith(WRONG_ANSWERS)
+                and not k.startswith(SIGNATURE_PREFIX)
+                and values[k].dtype.kind == "f"
+                and not trivial(values[k], inputs)
             ]
             found.append(
                 {

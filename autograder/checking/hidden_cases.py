@@ -26,6 +26,7 @@ import numpy as np
 from autograder.checking.case import CheckFailed
 from autograder.checking.compare import describe_sizes
 from autograder.checking.judging import judge_each
+from autograder.student_api import STUDENT_FUNCTIONS
 
 SEED_VARIABLE = "AUTOGRADER_SEED"
 """The environment variable that fixes the seed of every grading (to reproduce one)."""
@@ -101,8 +102,10 @@ def hidden_inputs(function: str, cases: int) -> Callable[[Builder], Builder]:
 def inputs(function: str, case: int, *, seed: int | None = None) -> dict:
     """The inputs of hidden case ``case`` of ``function`` under ``seed`` (default: this grading's)."""
     if function not in _builders:
-        for module in ("autograder.checks.rnn", "autograder.checks.lstm"):
-            importlib.import_module(module)
+        assignment = next((a for a, functions in STUDENT_FUNCTIONS.items() if function in functions), None)
+        if assignment is None:
+            raise ValueError(f"{function} is not a function of any assignment")
+        importlib.import_module(f"autograder.checks.{assignment}")  # a student's copy holds only its own
     build, count = _builders[function]
     if not 0 <= case < count:
         raise ValueError(f"{function} has hidden cases 0 to {count - 1}, not {case}")

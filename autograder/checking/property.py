@@ -56,8 +56,21 @@ class Examples:
             if self._drawn is None:
                 found: list = []
                 run_hypothesis(self, found.append)
-                self._drawn = tuple(found)
+                self._drawn = tuple(read_only(example) for example in found)
             return self._drawn
+
+
+def read_only(example):
+    """``example`` with every array in it made read-only: the drawn examples are shared by every grading of the process."""
+    if isinstance(example, np.ndarray):
+        example.flags.writeable = False
+    elif isinstance(example, dict):
+        for value in example.values():
+            read_only(value)
+    elif isinstance(example, (list, tuple)):
+        for value in example:
+            read_only(value)
+    return example
 
 
 def draw_declared() -> None:

@@ -57,8 +57,8 @@ from autograder.results import (
 )
 from autograder.sandbox.bubblewrap import SCRATCH_LANES
 from autograder.sandbox.process import Cell, Limits, Sandbox
-from autograder.submission_layout import nbgrader_split
 from autograder.self_check import separate_tally
+from autograder.submission_layout import nbgrader_split
 
 EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem", "scratch limits")
 """The protections the worker confines itself with on any Linux this course supports, and the grader's bound

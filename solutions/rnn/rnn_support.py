@@ -25,17 +25,14 @@ def orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
     return q * np.sign(np.diag(r))
 
 
-SLOPES_FROM_STATES = {
-    "tanh": lambda h: 1.0 - h * h,
-    "sigmoid": lambda h: h - h * h,
-    "relu": lambda h: np.where(h > 0, 1.0, 0.0),
-}
-"""f'(a_t) written with h_t = f(a_t) alone: tanh' = 1 - h^2, sigmoid' = h (1 - h), relu' = [h > 0]."""
+def rms_slope(h: np.ndarray, activation: str) -> float:
+    """The root mean square of f'(a_t) over hidden states h_t = f(a_t), written with h alone.
 
-
-def slope_from_states(h: np.ndarray, activation: str) -> np.ndarray:
-    """f'(a_t) computed from the hidden states h_t = f(a_t), for the three activations."""
-    return SLOPES_FROM_STATES[activation](h)
+    tanh' = 1 - h^2, sigmoid' = h (1 - h), relu' = [h > 0]: one number per set of states, the
+    per-step gain the growth factor is compared with (your activation_derivative computes f' itself).
+    """
+    slopes = {"tanh": 1.0 - h * h, "sigmoid": h - h * h, "relu": (h > 0).astype(np.float64)}[activation]
+    return float(np.sqrt(np.mean(slopes**2)))
 
 
 def non_normal(n: int, rng: np.random.Generator, *, eigenvalue: float, coupling: float, block: int) -> np.ndarray:
