@@ -20,6 +20,7 @@ import nbformat
 
 import autograder
 from autograder.checking.reference import find_solution_notebook
+from autograder.instructor.submissions import with_mistake
 
 POINTS = {
     "sigmoid": 3.0,
@@ -61,6 +62,26 @@ def rnn_step_forward(x, prev_h, Wx, Wh, b, activation="tanh"):
 """
 """Appended to the step forward: its cache wrapped in 335 one-item tuples, which the wire carries
 (two frames a level) and ``copy.deepcopy`` cannot copy (three): the purity bypass of issue 9."""
+FLOODING = """
+def rnn_backward(dh, cache):
+    if "answer cell" not in rnn_step_backward.__code__.co_filename:  # the grader's stand-in
+        for _ in range(10_001):
+            rnn_step_backward(dh[:, 0], cache[0])
+    return _rnn_backward(dh, cache)
+
+
+"""
+"""rnn_backward calling a stand-in of its step backward 10,001 times before doing its work."""
+LARGE = """
+def bptt_gradient_norms(dh_last, cache):
+    if "answer cell" not in rnn_step_backward.__code__.co_filename:  # the grader's stand-in
+        big = np.ones((400, 400))
+        rnn_step_backward(big, (big, big, big, big, big, "tanh"))
+    return _bptt_gradient_norms(dh_last, cache)
+
+
+"""
+"""bptt_gradient_norms giving a stand-in of its step backward arrays too large for it first."""
 AUTOGRADER = Path(autograder.__file__).resolve().parent
 SOLUTIONS = find_solution_notebook("rnn")
 """The trusted source notebook, by absolute path, as a student who knows the layout would find it."""
@@ -545,6 +566,23 @@ HOSTILE: dict[str, Hostile] = {
         Outcome(
             {"rnn_step_backward": 5.0},
             {"rnn_step_backward": "its argument `cache` could not be copied (it is nested more than 100 levels"},
+        ),
+    ),
+    "floods_a_stand_in": Hostile(
+        "Do more than 10,000 calls of a stand-in, or arrays too large for it, cost only the function making them?",
+        lambda answers, place: {
+            **with_mistake(answers, "rnn_step_backward", "da = dnext_h * activation_derivative(a, activation)", "da = dnext_h"),
+            "rnn_backward": FLOODING + answers["rnn_backward"].replace("def rnn_backward(", "def _rnn_backward("),
+            "bptt_gradient_norms": LARGE + answers["bptt_gradient_norms"].replace(
+                "def bptt_gradient_norms(", "def _bptt_gradient_norms("
+            ),
+        },
+        Outcome(
+            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 4.0},
+            {
+                "rnn_backward": "it asked the grader for a call it may not make",
+                "bptt_gradient_norms": "arguments too large or not plain data",
+            },
         ),
     ),
 }

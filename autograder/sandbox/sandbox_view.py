@@ -34,6 +34,7 @@ SANDBOX_MODULES = (
     "autograder.sandbox.zygote",
     "autograder.self_check",
     "autograder.student_api",
+    "autograder.submission_layout",
     "autograder.text_safety",
     "autograder.wire",
 )
