@@ -43,7 +43,6 @@ STUDENT_FACING = [name for name, build in BUILDS.items() if build.students_read]
 ARTIFACTS = ["assignments"] + [f"{a} {name}" for a in ASSIGNMENTS for name in STUDENT_FACING]
 
 PUBLISHED_EQUATIONS = {
-    "a = x @ Wx + prev_h @ Wh + b": ("rnn", r"a = x W_x + h_{t-1} W_h + b"),
     "s = sigmoid(a)": ("rnn", r"\sigma'(a) = \sigma(a)(1 - \sigma(a))"),
     "dx = da @ Wx.T": ("rnn", r"dx = \frac{\partial L}{\partial a} W_x^\top"),
     "dprev_h = da @ Wh.T": ("rnn", r"dh_{t-1} = \frac{\partial L}{\partial a} W_h^\top"),

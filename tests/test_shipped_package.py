@@ -77,10 +77,11 @@ def test_no_build_ships_another_assignments_checks_or_data_or_the_instructors_mo
 def test_the_closure_follows_what_the_checks_import():
     """Does the rnn closure hold the checks' own helpers and not the lstm's, and the lstm's its own?"""
     rnn, lstm = set(shipped_modules("rnn", PACKAGE)), set(shipped_modules("lstm", PACKAGE))
-    assert {"autograder.checks.rnn_mistakes", "autograder.checks.clipping", "autograder.checking.laws"} <= rnn
+    assert {"autograder.checks.rnn_diagnoses", "autograder.checks.clipping", "autograder.checking.laws"} <= rnn
     assert not {m for m in rnn if m.startswith("autograder.checks.lstm") or m == "autograder.checking.lstm_laws"}
     assert {"autograder.checks.lstm_steps", "autograder.checking.lstm_laws"} <= lstm
-    assert "autograder.checks.rnn_mistakes" not in lstm
+    assert "autograder.checks.rnn_diagnoses" not in lstm
+    assert not {m for m in rnn | lstm if m.startswith("autograder.mistakes")}, "the grader's signatures of mistakes"
     with pytest.raises(FileNotFoundError, match="no checks for 'charlm'"):
         shipped_modules("charlm", PACKAGE)
 
