@@ -579,10 +579,7 @@ HOSTILE: dict[str, Hostile] = {
         },
         Outcome(  # bptt_gradient_norms keeps the exploding law: with ReLU's positive states f' = 1 needs no derivative
             {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 2.0},
-            {
-                "rnn_backward": "it asked the grader for a call it may not make",
-                "bptt_gradient_norms": "arguments too large or not plain data",
-            },
+            {"bptt_gradient_norms": "arguments too large or not plain data"},  # the flood may meet the time limit first
         ),
     ),
 }
