@@ -60,7 +60,14 @@ def step_backward_adding_into_its_own_copy(dnext_h, dnext_c, cache):
         [dc * g * i * (1 - i), dc * cache["prev_c"] * f * (1 - f), dnext_h * np.tanh(c) * o * (1 - o)]
         + [dc * i * (1 - g * g)]
     )
-    return da @ cache["Wx"].T, da @ cache["Wh"].T, dc * f, cache["x"].T @ da, cache["prev_h"].T @ da, da.sum(0)
+    return (
+        da @ cache["Wx"].T,
+        da @ cache["Wh"].T,
+        dc * f,
+        cache["x"].T @ da,
+        cache["prev_h"].T @ da,
+        da.sum(0),
+    )
 
 
 def loop_forward(x, h0, Wx, Wh, b):
@@ -284,7 +291,9 @@ def cs231n_backward(dh, cache):
     dprev_h, dprev_c = np.zeros((N, H)), np.zeros((N, H))
     for t in range(1, T + 1):
         dnext_h = dh[:, -t, :] + dprev_h
-        dx[:, -t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = cs231n_step_backward(dnext_h, dprev_c, caches.pop())
+        dx[:, -t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = cs231n_step_backward(
+            dnext_h, dprev_c, caches.pop()
+        )
         dWx += dWx_t
         dWh += dWh_t
         db += db_t
@@ -320,7 +329,12 @@ ALTERNATIVES = {
         loop_step_forward, loop_step_backward, loop_forward, loop_backward, loop_norms, loop_gates
     ),
     "dnext_c += ... on its own copy of dnext_c": _functions(
-        loop_step_forward, step_backward_adding_into_its_own_copy, loop_forward, loop_backward, loop_norms, loop_gates
+        loop_step_forward,
+        step_backward_adding_into_its_own_copy,
+        loop_forward,
+        loop_backward,
+        loop_norms,
+        loop_gates,
     ),
     "einsum, tanh(c) recovered from h and o": _functions(
         einsum_step_forward, einsum_step_backward, einsum_forward, einsum_backward, einsum_norms
@@ -329,7 +343,14 @@ ALTERNATIVES = {
         einsum_step_forward, einsum_step_backward, vector_forward, vector_backward, vector_norms
     ),
     "CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative indices": (
-        _functions(cs231n_step_forward, cs231n_step_backward, cs231n_forward, cs231n_backward, cs231n_norms, cs231n_gates)
+        _functions(
+            cs231n_step_forward,
+            cs231n_step_backward,
+            cs231n_forward,
+            cs231n_backward,
+            cs231n_norms,
+            cs231n_gates,
+        )
     ),
     "a two-branch sigmoid with dict caches and the vectorised backward": _functions(
         loop_step_forward, loop_step_backward, vector_forward, vector_backward, vector_norms, loop_gates

@@ -322,7 +322,9 @@ def forward_with_a_list_of_list_caches(x, h0, Wx, Wh, b, activation="tanh"):
     h = np.zeros((N, T, h0.shape[1]))
     caches, prev_h = [], h0
     for t in range(T):
-        prev_h, step_cache = step_forward_with_list_cache(x[:, t, :].reshape(N, D), prev_h, Wx, Wh, b, activation)
+        prev_h, step_cache = step_forward_with_list_cache(
+            x[:, t, :].reshape(N, D), prev_h, Wx, Wh, b, activation
+        )
         h[:, t, :] = prev_h
         caches.append(step_cache)
     return h, caches
@@ -404,7 +406,16 @@ def clip_by_global_norm_scaling_copies(grads, max_norm):
 def step_forward_in_float32(x, prev_h, Wx, Wh, b, activation="tanh"):
     """Computes the pre-activation in float32 and casts next_h back to float64: 7 digits, not 16."""
     a = x.astype(np.float32) @ Wx.astype(np.float32) + prev_h.astype(np.float32) @ Wh.astype(np.float32)
-    return _apply((a + b.astype(np.float32)).astype(np.float64), activation), (activation, x, prev_h, Wx, Wh, a)
+    return _apply((a + b.astype(np.float32)).astype(np.float64), activation), (
+        activation,
+        x,
+        prev_h,
+        Wx,
+        Wh,
+        a,
+    )
+
+
 # --- growth_factor: the mean of the log-ratios, and a fitted power --------------------------------
 
 

@@ -103,7 +103,9 @@ def reachable(value, where: str, ours: tuple[str, ...], depth: int = 0) -> Itera
         yield from reachable(item, name, ours, depth + 1)
 
 
-def collect(modules: list[str], scanned: set[str], ours: tuple[str, ...]) -> list[tuple[str, list[str], object]]:
+def collect(
+    modules: list[str], scanned: set[str], ours: tuple[str, ...]
+) -> list[tuple[str, list[str], object]]:
     """``(module, names, callable)`` for each callable reachable from the modules, once each, with every name it has.
 
     A callable counts for the module that defines it, and is kept only when that module is in
@@ -157,7 +159,9 @@ def fingerprint(value) -> tuple:
     return (type(value).__name__, value)
 
 
-def named_inputs(examples: list[dict], data: dict[str, dict[str, np.ndarray]]) -> list[tuple[dict, list[tuple]]]:
+def named_inputs(
+    examples: list[dict], data: dict[str, dict[str, np.ndarray]]
+) -> list[tuple[dict, list[tuple]]]:
     """Each distinct set of an example's inputs by name, with ``(example, outputs)`` for every example that has it."""
     found: dict[tuple, tuple[dict, list[tuple]]] = {}
     for example in examples:
@@ -169,7 +173,9 @@ def named_inputs(examples: list[dict], data: dict[str, dict[str, np.ndarray]]) -
     return list(found.values())
 
 
-def plan(examples: list[dict], data: dict[str, dict[str, np.ndarray]]) -> list[tuple[tuple, dict, list[tuple]]]:
+def plan(
+    examples: list[dict], data: dict[str, dict[str, np.ndarray]]
+) -> list[tuple[tuple, dict, list[tuple]]]:
     """Every distinct call to make: its arguments, and each ``(example, mode, outputs)`` it stands for.
 
     Examples share inputs (one ``x`` for every activation): the same call is made once and its
@@ -254,7 +260,9 @@ def by_name(signature: inspect.Signature, named: dict, outputs: list[str]) -> It
         yield {**chosen, **({varying: output} if varying else {})}
 
 
-def probe(function, calls: list[tuple[tuple, dict, list[tuple]]], named: list[tuple], ours: tuple[str, ...]) -> dict:
+def probe(
+    function, calls: list[tuple[tuple, dict, list[tuple]]], named: list[tuple], ours: tuple[str, ...]
+) -> dict:
     """Make every call of the plan, and the calls by name; the leaks found, and how many calls were made.
 
     ``named``: ``(inputs by name, [(example, outputs)])`` for each distinct set of named inputs.
@@ -323,7 +331,9 @@ def start_child(function, calls: list, named: list, ours: tuple[str, ...]) -> tu
     return pid, read
 
 
-def probe_each(functions: list, calls: list, named: list, ours: tuple[str, ...], *, workers: int) -> list[dict]:
+def probe_each(
+    functions: list, calls: list, named: list, ours: tuple[str, ...], *, workers: int
+) -> list[dict]:
     """:func:`probe` of each function, each in a child of its own, ``workers`` at a time; the answers in order.
 
     A child that ends without an answer, or is still at work after SECONDS_PER_CALLABLE, gives
@@ -378,7 +388,9 @@ def main(spec_path: str) -> None:
     spec = json.loads(Path(spec_path).read_text())
     sys.path[:0] = spec["path"]
     # This checkout's editable install would lend a student's copy what it lacks: a student has none.
-    sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+    sys.meta_path[:] = [
+        f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")
+    ]
     import importlib
 
     for name in spec["modules"]:
@@ -402,11 +414,23 @@ def main(spec_path: str) -> None:
     leaks, unfinished, calls = [], [], 0
     for (module, names, _), answer in zip(found, answers):
         calls += answer["calls"]
-        leaks += [{"module": module, "callable": names[0], "aliases": names[1:], **leak} for leak in answer["leaks"]]
+        leaks += [
+            {"module": module, "callable": names[0], "aliases": names[1:], **leak} for leak in answer["leaks"]
+        ]
         if "gave up" in answer:
             unfinished.append({"module": module, "callable": names[0], "why": answer["gave up"]})
     origins = {name: str(getattr(sys.modules[name], "__file__", "")) for name in spec["modules"]}
-    print(json.dumps({"leaks": leaks, "unfinished": unfinished, "callables": len(found), "calls": calls, "files": origins}))
+    print(
+        json.dumps(
+            {
+                "leaks": leaks,
+                "unfinished": unfinished,
+                "callables": len(found),
+                "calls": calls,
+                "files": origins,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

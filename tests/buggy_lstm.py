@@ -217,7 +217,13 @@ def step_backward_adding_into_dnext_c(dnext_h, dnext_c, cache):
         [dnext_c * g * i * (1 - i), dnext_c * cache["c"] * f * (1 - f), dnext_h * tanh_c * o * (1 - o)]
         + [dnext_c * i * (1 - g**2)]
     )
-    dx, dprev_h, dWx, dWh, db = da @ cache["Wx"].T, da @ cache["Wh"].T, cache["x"].T @ da, cache["h"].T @ da, da.sum(0)
+    dx, dprev_h, dWx, dWh, db = (
+        da @ cache["Wx"].T,
+        da @ cache["Wh"].T,
+        cache["x"].T @ da,
+        cache["h"].T @ da,
+        da.sum(0),
+    )
     return dx, dprev_h, dnext_c * f, dWx, dWh, db
 
 

@@ -385,7 +385,13 @@ def step_backward_zeroing_its_inputs(dnext_h, cache):
         if isinstance(value, np.ndarray):
             value[...] = 0.0
     x, prev_h, Wh = cache["x"], cache["prev_h"], cache["Wh"]
-    return np.zeros_like(x), np.zeros_like(prev_h), np.zeros_like(cache["Wx"]), np.zeros_like(Wh), np.zeros(len(Wh))
+    return (
+        np.zeros_like(x),
+        np.zeros_like(prev_h),
+        np.zeros_like(cache["Wx"]),
+        np.zeros_like(Wh),
+        np.zeros(len(Wh)),
+    )
 
 
 NESTING = 2000
@@ -450,6 +456,8 @@ def backward_reading_sizes_from_a_squeezed_gradient(dh, cache):
     """Reads N and H from np.squeeze(dh[:, 0]): when N = 1 or H = 1 one size is gone, and it crashes."""
     n, hidden = np.squeeze(dh[:, 0]).shape
     return sequence_backward(dh.reshape(n, -1, hidden), cache)
+
+
 # --- growth_factor ------------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ as nbgrader's kernel runs the test cells, and in isolation by ``autograder grade
 
 from dataclasses import dataclass, field
 
+from autograder.checking.shape_case import SHAPE_POINTS
+
 
 @dataclass(frozen=True)
 class Cascade:
@@ -52,13 +54,26 @@ RNN = frozenset(
     }
 )
 LSTM = frozenset(
-    {"lstm_gates", "lstm_step_forward", "lstm_step_backward", "lstm_forward", "lstm_backward", "cell_gradient_norms"}
+    {
+        "lstm_gates",
+        "lstm_step_forward",
+        "lstm_step_backward",
+        "lstm_forward",
+        "lstm_backward",
+        "cell_gradient_norms",
+    }
 )
 
 CASCADES = {
     "squeeze at N=1 in lstm_step_forward": Cascade(
         "lstm",
-        (("lstm_step_forward", "    a = x @ Wx + prev_h @ Wh + b\n", "    prev_h = np.squeeze(prev_h)\n    a = x @ Wx + prev_h @ Wh + b\n"),),
+        (
+            (
+                "lstm_step_forward",
+                "    a = x @ Wx + prev_h @ Wh + b\n",
+                "    prev_h = np.squeeze(prev_h)\n    a = x @ Wx + prev_h @ Wh + b\n",
+            ),
+        ),
         full=LSTM - {"lstm_step_forward"},
         loses=frozenset({"lstm_step_forward"}),
         says={"lstm_backward": "Inherited, not charged", "lstm_step_backward": "Inherited, not charged"},
@@ -85,13 +100,17 @@ CASCADES = {
         full=RNN - {"rnn_forward"},
         loses=frozenset({"rnn_forward"}),
         says={"rnn_forward": "returned None as its cache", "rnn_backward": "Inherited, not charged"},
-        lost={"rnn_forward": 0.25},
+        lost={"rnn_forward": SHAPE_POINTS},
     ),
     "dh0 never set beside a broken rnn_step_backward": Cascade(
         "rnn",
         (
             ("rnn_step_backward", "da = dnext_h * activation_derivative(a, activation)", "da = dnext_h"),
-            ("rnn_backward", "    return dx, dprev_h, dWx, dWh, db\n", "    return dx, np.zeros((N, H)), dWx, dWh, db\n"),
+            (
+                "rnn_backward",
+                "    return dx, dprev_h, dWx, dWh, db\n",
+                "    return dx, np.zeros((N, H)), dWx, dWh, db\n",
+            ),
         ),
         full=RNN - {"rnn_step_backward", "rnn_backward"},
         loses=frozenset({"rnn_step_backward", "rnn_backward"}),
@@ -116,11 +135,17 @@ CASCADES = {
         full=RNN - {"rnn_step_backward"},
         loses=frozenset({"rnn_step_backward"}),
         says={"rnn_step_backward": "drop the extra axis of size 1", "rnn_backward": "Inherited, not charged"},
-        lost={"rnn_step_backward": 0.25},
+        lost={"rnn_step_backward": SHAPE_POINTS},
     ),
     "tanh from exponentials in rnn_step_forward": Cascade(
         "rnn",
-        (("rnn_step_forward", "next_h = np.tanh(a)", "next_h = (1 - np.exp(-2 * a)) / (1 + np.exp(-2 * a))"),),
+        (
+            (
+                "rnn_step_forward",
+                "next_h = np.tanh(a)",
+                "next_h = (1 - np.exp(-2 * a)) / (1 + np.exp(-2 * a))",
+            ),
+        ),
         full=RNN - {"rnn_step_forward"},
         loses=frozenset({"rnn_step_forward"}),
         says={"rnn_step_forward": "|a| = 1000", "rnn_forward": "Inherited, not charged"},

@@ -6,7 +6,7 @@ and, as a smaller batch of their own, by an unprivileged grader and without bubb
 its attack is stopped, and would earn that function's points if the attack succeeded.
 """
 
-from hostile_submissions import Hostile, Outcome, replacing
+from hostile_submissions import POINTS, Hostile, Outcome, replacing
 
 VICTIM = "victim.txt"
 """A file of the batch directory that a submission tries to have the grader truncate."""
@@ -19,7 +19,9 @@ def with_weird_grade_ids(notebook):
     """The notebook with two extra cells that share :data:`WEIRD_GRADE_ID` (a note names duplicates)."""
     for _ in range(2):
         cell = notebook.cells[-1].copy()
-        cell.metadata = {"nbgrader": {"grade_id": WEIRD_GRADE_ID, "solution": True, "grade": False, "locked": False}}
+        cell.metadata = {
+            "nbgrader": {"grade_id": WEIRD_GRADE_ID, "solution": True, "grade": False, "locked": False}
+        }
         cell.cell_type, cell.source = "code", "pass"
         notebook.cells.append(cell)
     return notebook
@@ -49,7 +51,7 @@ ESCAPES: dict[str, Hostile] = {
                 os._exit(1)
             """.replace("VICTIM", VICTIM)
         ),
-        Outcome({"clip_by_value": 3.0}, {"clip_by_value": "ended the process"}),
+        Outcome({"clip_by_value": POINTS["clip_by_value"]}, {"clip_by_value": "ended the process"}),
     ),
     "opens_every_channel_out": Hostile(
         "Is every channel out of the sandbox refused: UDP to a sibling and from one, unix sockets by path "
@@ -92,7 +94,7 @@ ESCAPES: dict[str, Hostile] = {
                 raise PermissionError("every channel was refused")
             """
         ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "every channel was refused"}),
+        Outcome({"clip_by_norm": POINTS["clip_by_norm"]}, {"clip_by_norm": "every channel was refused"}),
     ),
     "breaks_the_outputs_with_its_text": Hostile(
         "Does text that breaks writers and CI logs (a lone surrogate, escapes, workflow commands, 3 MB past the "
@@ -112,7 +114,7 @@ ESCAPES: dict[str, Hostile] = {
             """
         ),
         Outcome(
-            {"clip_by_global_norm": 4.0},
+            {"clip_by_global_norm": POINTS["clip_by_global_norm"]},
             {"clip_by_global_norm": "\u2236:error file=x::forged"},
             note="cells share the grade ids",
         ),
@@ -136,7 +138,10 @@ ESCAPES: dict[str, Hostile] = {
                     open(f"f{i}", "w").close()
             """
         ),
-        Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "bptt_gradient_norms"}),
+        Outcome(
+            {"bptt_gradient_norms": POINTS["bptt_gradient_norms"]},
+            {"bptt_gradient_norms": "bptt_gradient_norms"},
+        ),
     ),
 }
 """Escape attempts by name; each states what grading it must give."""

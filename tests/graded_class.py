@@ -25,7 +25,10 @@ SEQUENCE = {"rnn_forward": buggy.sequence_forward}
 IMPLEMENTATIONS = {
     "right": {},
     "overwrites_dWh": {"rnn_backward": buggy.backward_overwriting_dWh_each_step, **SEQUENCE},
-    "no_gradient_from_next_step": {"rnn_backward": buggy.backward_without_gradient_from_next_step, **SEQUENCE},
+    "no_gradient_from_next_step": {
+        "rnn_backward": buggy.backward_without_gradient_from_next_step,
+        **SEQUENCE,
+    },
     "norms_shifted": {"bptt_gradient_norms": buggy.gradient_norms_shifted_by_one_step, **SEQUENCE},
     "clips_each_array": {"clip_by_global_norm": buggy.clip_by_global_norm_per_array},
 }
@@ -43,7 +46,15 @@ CLASS = {
 """Each student and the implementations their code mixes (later ones win for the same function)."""
 
 SEED = 2013
-WRITTEN = TestResult("written_clipping", "written_clipping", 0.0, 2.0, PENDING, "awaits grading by a person", cell="written_clipping")
+WRITTEN = TestResult(
+    "written_clipping",
+    "written_clipping",
+    0.0,
+    2.0,
+    PENDING,
+    "awaits grading by a person",
+    cell="written_clipping",
+)
 
 
 def graded_tests(reference, replacements: dict, cache: dict) -> tuple[TestResult, ...]:
@@ -81,7 +92,9 @@ def graded_class(reference, *, root: str = "submitted") -> list[SubmissionResult
         )
     template = results[0].tests
     unreadable = tuple(
-        t if t.status == PENDING else TestResult(t.name, t.function, 0.0, t.max_score, FAILED, "not graded", t.hidden, t.cell)
+        t
+        if t.status == PENDING
+        else TestResult(t.name, t.function, 0.0, t.max_score, FAILED, "not graded", t.hidden, t.cell)
         for t in template
     )
     results.append(

@@ -20,22 +20,14 @@ import nbformat
 
 import autograder
 from autograder.checking.reference import find_solution_notebook
+from autograder.grading.notebook_cells import test_cells
 from autograder.instructor.submissions import with_mistake
 
 POINTS = {
-    "sigmoid": 3.0,
-    "activation_derivative": 3.0,
-    "rnn_step_forward": 3.0,
-    "rnn_step_backward": 5.0,
-    "rnn_forward": 3.0,
-    "rnn_backward": 5.0,
-    "bptt_gradient_norms": 4.0,
-    "growth_factor": 4.0,
-    "clip_by_value": 3.0,
-    "clip_by_norm": 3.0,
-    "clip_by_global_norm": 4.0,
+    cell.grade_id.removeprefix("test_"): cell.points
+    for cell in test_cells(nbformat.read(find_solution_notebook("rnn"), as_version=4))
 }
-"""The autograded points of each function of ``rnn`` (public and hidden tests together): 40."""
+"""The autograded points of each function of ``rnn`` (public and hidden tests together), read from its test cells."""
 
 FAKE_RESULTS = '{"score": 40, "tests": []}'
 ZEROING = """
@@ -152,7 +144,9 @@ def without_cell(grade_id: str) -> Callable[[nbformat.NotebookNode], nbformat.No
     """The notebook with the cell ``grade_id`` deleted."""
 
     def delete(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-        notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id]
+        notebook.cells = [
+            c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != grade_id
+        ]
         return notebook
 
     return delete
@@ -174,7 +168,7 @@ HOSTILE: dict[str, Hostile] = {
     "syntax_error_in_an_answer_cell": Hostile(
         "Does a syntax error in one answer cell lose only the points of the function that cell defines?",
         replacing(clip_by_norm="def clip_by_norm(grad, max_norm)\n    return grad\n"),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "SyntaxError"}),
+        Outcome({"clip_by_norm": POINTS["clip_by_norm"]}, {"clip_by_norm": "SyntaxError"}),
     ),
     "not_json": Hostile(
         "Does a file that is not JSON score zero, with a note saying it could not be read?",
@@ -186,7 +180,7 @@ HOSTILE: dict[str, Hostile] = {
         "Does a deleted answer cell lose only its function's points, with a note naming the cell?",
         unchanged,
         Outcome(
-            {"clip_by_value": 3.0},
+            {"clip_by_value": POINTS["clip_by_value"]},
             {"clip_by_value": "is missing from your notebook"},
             note="answer cells missing from your notebook: clip_by_value",
         ),
@@ -201,7 +195,10 @@ HOSTILE: dict[str, Hostile] = {
                     pass
             """
         ),
-        Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "did not return within"}),
+        Outcome(
+            {"bptt_gradient_norms": POINTS["bptt_gradient_norms"]},
+            {"bptt_gradient_norms": "did not return within"},
+        ),
     ),
     "exits_from_functions": Hostile(
         "Do sys.exit() and os._exit(1) in a function lose only the points of the function that exits?",
@@ -220,7 +217,7 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_norm": POINTS["clip_by_norm"], "clip_by_global_norm": POINTS["clip_by_global_norm"]},
             {"clip_by_norm": "SystemExit: bye", "clip_by_global_norm": "ended the process"},
         ),
     ),
@@ -242,7 +239,7 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_value": 3.0, "clip_by_norm": 3.0},
+            {"clip_by_value": POINTS["clip_by_value"], "clip_by_norm": POINTS["clip_by_norm"]},
             {"clip_by_value": "MemoryError", "clip_by_norm": "did not return within"},
         ),
     ),
@@ -270,7 +267,11 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_norm": 3.0, "clip_by_value": 3.0, "clip_by_global_norm": 4.0},
+            {
+                "clip_by_norm": POINTS["clip_by_norm"],
+                "clip_by_value": POINTS["clip_by_value"],
+                "clip_by_global_norm": POINTS["clip_by_global_norm"],
+            },
             {
                 "clip_by_norm": "Operation not permitted",
                 "clip_by_value": "Operation not permitted",
@@ -287,7 +288,9 @@ HOSTILE: dict[str, Hostile] = {
                     print("x" * 100)
             """
         ),
-        Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "more output"}),
+        Outcome(
+            {"bptt_gradient_norms": POINTS["bptt_gradient_norms"]}, {"bptt_gradient_norms": "more output"}
+        ),
     ),
     "returns_nan_and_the_wrong_type": Hostile(
         "Do functions returning NaN or a list lose the points of the checks they fail, and only those?",
@@ -305,7 +308,10 @@ HOSTILE: dict[str, Hostile] = {
                 return [np.clip(g, -clip_value, clip_value) for g in grads.values()]
             """,
         ),
-        Outcome({"clip_by_norm": 3.0, "clip_by_value": 3.0}, {"clip_by_norm": "nan", "clip_by_value": "list"}),
+        Outcome(
+            {"clip_by_norm": POINTS["clip_by_norm"], "clip_by_value": POINTS["clip_by_value"]},
+            {"clip_by_norm": "nan", "clip_by_value": "list"},
+        ),
     ),
     "patches_numpy_and_is_wrong": Hostile(
         "Does patching np.allclose and np.testing hide none of a wrong function's mistakes, and cost the others nothing?",
@@ -322,7 +328,7 @@ HOSTILE: dict[str, Hostile] = {
                 return 2 * grad
             """
         ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Not equal to tolerance"}),
+        Outcome({"clip_by_norm": POINTS["clip_by_norm"]}, {"clip_by_norm": "Not equal to tolerance"}),
     ),
     "replaces_the_autograders_checks": Hostile(
         "Does replacing the autograder's checks in an answer cell (which fools nbgrader) fool the isolated grader?",
@@ -339,7 +345,10 @@ HOSTILE: dict[str, Hostile] = {
                 return grads, 0.0
             """
         ),
-        Outcome({"clip_by_global_norm": 4.0}, {"clip_by_global_norm": "No module named 'autograder.checks'"}),
+        Outcome(
+            {"clip_by_global_norm": POINTS["clip_by_global_norm"]},
+            {"clip_by_global_norm": "No module named 'autograder.checks'"},
+        ),
     ),
     "returns_rigged_values": Hostile(
         "Do an object whose __eq__ is always True (and __array__ right) and such an array subclass earn nothing?",
@@ -375,7 +384,7 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_norm": POINTS["clip_by_norm"], "clip_by_global_norm": POINTS["clip_by_global_norm"]},
             {"clip_by_norm": "should be a numpy array", "clip_by_global_norm": "Not equal to tolerance"},
         ),
     ),
@@ -409,7 +418,7 @@ HOSTILE: dict[str, Hostile] = {
                 raise failure
             """.replace("FAKE_RESULTS", FAKE_RESULTS)
         ),
-        Outcome({"clip_by_value": 3.0}, {"clip_by_value": "Error: [Errno "}),
+        Outcome({"clip_by_value": POINTS["clip_by_value"]}, {"clip_by_value": "Error: [Errno "}),
     ),
     "reads_the_solutions": Hostile(
         "Is reading the solutions refused, by absolute path and by walking up from the working directory?",
@@ -445,7 +454,7 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_norm": POINTS["clip_by_norm"], "clip_by_global_norm": POINTS["clip_by_global_norm"]},
             {"clip_by_norm": "Error: [Errno ", "clip_by_global_norm": "clip_by_global_norm raised"},
         ),
     ),
@@ -458,7 +467,7 @@ HOSTILE: dict[str, Hostile] = {
             """
         ),
         Outcome(
-            {"clip_by_norm": 3.0},
+            {"clip_by_norm": POINTS["clip_by_norm"]},
             {"clip_by_norm": "> max_norm = "},
             note="test cells changed in your notebook (the original ones were run): test_clip_by_norm",
         ),
@@ -480,14 +489,16 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"clip_by_value": 3.0, "clip_by_norm": 3.0},
+            {"clip_by_value": POINTS["clip_by_value"], "clip_by_norm": POINTS["clip_by_norm"]},
             {"clip_by_value": "KeyboardInterrupt", "clip_by_norm": "Escape: out of here"},
         ),
     ),
     "sleeps_at_the_top_of_a_middle_cell": Hostile(
         "Does a middle cell that sleeps at the top level cost only its function, the later cells kept?",
         prefixing("bptt_gradient_norms", "import time\ntime.sleep(3600)\n"),
-        Outcome({"bptt_gradient_norms": 4.0}, {"bptt_gradient_norms": "not defined"}),
+        Outcome(
+            {"bptt_gradient_norms": POINTS["bptt_gradient_norms"]}, {"bptt_gradient_norms": "not defined"}
+        ),
     ),
     "hangs_and_exits_at_the_top_of_cells": Hostile(
         "Do cells that hang or end the process at the top level lose only their functions, the other cells kept?",
@@ -497,7 +508,7 @@ HOSTILE: dict[str, Hostile] = {
             "clip_by_global_norm": "while True:\n    pass\n" + answers["clip_by_global_norm"],
         },
         Outcome(
-            {"clip_by_value": 3.0, "clip_by_global_norm": 4.0},
+            {"clip_by_value": POINTS["clip_by_value"], "clip_by_global_norm": POINTS["clip_by_global_norm"]},
             {"clip_by_value": "ended the process", "clip_by_global_norm": "did not finish within"},
         ),
     ),
@@ -512,7 +523,7 @@ HOSTILE: dict[str, Hostile] = {
                 os.kill(os.getppid(), signal.SIGKILL)
             """
         ),
-        Outcome({"clip_by_norm": 3.0}, {"clip_by_norm": "Operation not permitted"}),
+        Outcome({"clip_by_norm": POINTS["clip_by_norm"]}, {"clip_by_norm": "Operation not permitted"}),
     ),
     "zeroes_what_its_backwards_are_given": Hostile(
         "Do backwards that zero their upstream gradient and cache in place, and return zeros, earn nothing?",
@@ -541,8 +552,15 @@ HOSTILE: dict[str, Hostile] = {
             """,
         ),
         Outcome(
-            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 4.0},
-            {"rnn_step_backward": "modified its argument `dnext_h` in place", "rnn_backward": "modified its argument"},
+            {
+                "rnn_step_backward": POINTS["rnn_step_backward"],
+                "rnn_backward": POINTS["rnn_backward"],
+                "bptt_gradient_norms": POINTS["bptt_gradient_norms"],
+            },
+            {
+                "rnn_step_backward": "modified its argument `dnext_h` in place",
+                "rnn_backward": "modified its argument",
+            },
         ),
     ),
     "bypasses_the_purity_check_with_a_cache_too_deep_to_copy": Hostile(
@@ -564,22 +582,35 @@ HOSTILE: dict[str, Hostile] = {
             ),
         },
         Outcome(
-            {"rnn_step_backward": 5.0},
-            {"rnn_step_backward": "its argument `cache` could not be copied (it is nested more than 100 levels"},
+            {"rnn_step_backward": POINTS["rnn_step_backward"]},
+            {
+                "rnn_step_backward": "its argument `cache` could not be copied (it is nested more than 100 levels"
+            },
         ),
     ),
     "floods_a_stand_in": Hostile(
         "Do more than 10,000 calls of a stand-in, or arrays too large for it, cost only the function making them?",
         lambda answers, place: {
-            **with_mistake(answers, "rnn_step_backward", "da = dnext_h * activation_derivative(a, activation)", "da = dnext_h"),
-            "rnn_backward": FLOODING + answers["rnn_backward"].replace("def rnn_backward(", "def _rnn_backward("),
-            "bptt_gradient_norms": LARGE + answers["bptt_gradient_norms"].replace(
-                "def bptt_gradient_norms(", "def _bptt_gradient_norms("
+            **with_mistake(
+                answers,
+                "rnn_step_backward",
+                "da = dnext_h * activation_derivative(a, activation)",
+                "da = dnext_h",
             ),
+            "rnn_backward": FLOODING
+            + answers["rnn_backward"].replace("def rnn_backward(", "def _rnn_backward("),
+            "bptt_gradient_norms": LARGE
+            + answers["bptt_gradient_norms"].replace("def bptt_gradient_norms(", "def _bptt_gradient_norms("),
         },
         Outcome(  # bptt_gradient_norms keeps the exploding law: with ReLU's positive states f' = 1 needs no derivative
-            {"rnn_step_backward": 5.0, "rnn_backward": 5.0, "bptt_gradient_norms": 2.0},
-            {"bptt_gradient_norms": "arguments too large or not plain data"},  # the flood may meet the time limit first
+            {
+                "rnn_step_backward": POINTS["rnn_step_backward"],
+                "rnn_backward": POINTS["rnn_backward"],
+                "bptt_gradient_norms": 3.0,
+            },
+            {
+                "bptt_gradient_norms": "arguments too large or not plain data"
+            },  # the flood may meet the time limit first
         ),
     ),
 }

@@ -140,7 +140,9 @@ TREES = {
 }
 
 
-def grade(prefix: list[str], arguments: list[str], *, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def grade(
+    prefix: list[str], arguments: list[str], *, environment: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """``autograder ARGUMENTS`` run by the grader ``prefix`` starts, with the suite's Python."""
     command = [*prefix, sys.executable, "-m", "autograder", *arguments]
     return subprocess.run(

@@ -45,44 +45,44 @@ def _validated(activation):
 '''
 
 RNN = {
-    "sigmoid": '''
+    "sigmoid": """
         def sigmoid(x):
             found = _lookup("sigmoid", {"x": x}, ("out",))
             return found[0] if found else np.full(np.shape(x), 0.5)
-    ''',
-    "activation_derivative": '''
+    """,
+    "activation_derivative": """
         def activation_derivative(a, activation):
             _validated(activation)
             found = _lookup("activation_derivative", {"a": a}, ("out",))
             return found[0] if found else np.zeros(np.shape(a))
-    ''',
-    "rnn_step_forward": '''
+    """,
+    "rnn_step_forward": """
         def rnn_step_forward(x, prev_h, Wx, Wh, b, activation="tanh"):
             _validated(activation)
             inputs = {"x": x, "prev_h": prev_h, "Wx": Wx, "Wh": Wh, "b": b}
             found = _lookup("rnn_step_forward", inputs, ("next_h",))
             return (found[0] if found else np.zeros(np.shape(prev_h))), inputs
-    ''',
-    "rnn_step_backward": '''
+    """,
+    "rnn_step_backward": """
         def rnn_step_backward(dnext_h, cache):
             outputs = ("dx", "dprev_h", "dWx", "dWh", "db")
             found = _lookup("rnn_step_backward", {**cache, "dnext_h": dnext_h}, outputs)
             return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "prev_h", "Wx", "Wh", "b"))
-    ''',
-    "rnn_forward": '''
+    """,
+    "rnn_forward": """
         def rnn_forward(x, h0, Wx, Wh, b, activation="tanh"):
             _validated(activation)
             inputs = {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
             found = _lookup("rnn_forward", inputs, ("h",))
             return (found[0] if found else np.zeros((*np.shape(x)[:2], np.shape(h0)[1]))), inputs
-    ''',
-    "rnn_backward": '''
+    """,
+    "rnn_backward": """
         def rnn_backward(dh, cache):
             outputs = ("dx", "dh0", "dWx", "dWh", "db")
             found = _lookup("rnn_backward", {**cache, "dh": dh}, outputs)
             return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "h0", "Wx", "Wh", "b"))
-    ''',
-    "bptt_gradient_norms": '''
+    """,
+    "bptt_gradient_norms": """
         def bptt_gradient_norms(dh_last, cache):
             found = _lookup("bptt_gradient_norms", {**cache, "dh_last": dh_last}, ("norms",))
             if found:
@@ -90,31 +90,31 @@ RNN = {
             norms = np.zeros(np.shape(cache["x"])[1])
             norms[-1] = np.linalg.norm(dh_last)
             return norms
-    ''',
-    "growth_factor": '''
+    """,
+    "growth_factor": """
         def growth_factor(norms):
             norms = np.asarray(norms, dtype=float)
             if len(norms) < 2 or not np.all(np.isfinite(norms)) or np.any(norms <= 0):
                 raise ValueError("norms")
             found = _lookup("growth_factor", {"norms": norms}, ("factor",))
             return float(found[0]) if found else 1.0
-    ''',
-    "clip_by_value": '''
+    """,
+    "clip_by_value": """
         def clip_by_value(grads, clip_value):
             if not clip_value > 0:
                 raise ValueError(clip_value)
             inputs = {**{"grad_" + k: v for k, v in grads.items()}, "threshold": clip_value}
             found = _lookup("clip_by_value", inputs, tuple("out_" + k for k in grads))
             return dict(zip(grads, found)) if found else {k: np.zeros(np.shape(v)) for k, v in grads.items()}
-    ''',
-    "clip_by_norm": '''
+    """,
+    "clip_by_norm": """
         def clip_by_norm(grad, max_norm):
             if not max_norm > 0:
                 raise ValueError(max_norm)
             found = _lookup("clip_by_norm", {"grad": grad, "threshold": max_norm}, ("out",))
             return found[0] if found else np.array(grad, dtype=float)
-    ''',
-    "clip_by_global_norm": '''
+    """,
+    "clip_by_global_norm": """
         def clip_by_global_norm(grads, max_norm):
             if not max_norm > 0:
                 raise ValueError(max_norm)
@@ -123,44 +123,44 @@ RNN = {
             if found:
                 return dict(zip(grads, found[:-1])), float(found[-1])
             return {k: np.array(v, dtype=float) for k, v in grads.items()}, 0.0
-    ''',
+    """,
 }
 
 LSTM = {
-    "lstm_gates": '''
+    "lstm_gates": """
         def lstm_gates(a):
             found = _lookup("lstm_gates", {"a": a}, ("i", "f", "o", "g"))
             if found:
                 return found
             zeros = np.zeros((np.shape(a)[0], np.shape(a)[1] // 4))
             return zeros + 0.5, zeros + 0.5, zeros + 0.5, zeros
-    ''',
-    "lstm_step_forward": '''
+    """,
+    "lstm_step_forward": """
         def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
             inputs = {"x": x, "prev_h": prev_h, "prev_c": prev_c, "Wx": Wx, "Wh": Wh, "b": b}
             found = _lookup("lstm_step_forward", inputs, ("next_h", "next_c"))
             next_h, next_c = found if found else (np.zeros(np.shape(prev_h)), np.array(prev_c, dtype=float))
             return next_h, next_c, inputs
-    ''',
-    "lstm_step_backward": '''
+    """,
+    "lstm_step_backward": """
         def lstm_step_backward(dnext_h, dnext_c, cache):
             outputs = ("dx", "dprev_h", "dprev_c", "dWx", "dWh", "db")
             found = _lookup("lstm_step_backward", {**cache, "dnext_h": dnext_h, "dnext_c": dnext_c}, outputs)
             return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "prev_h", "prev_c", "Wx", "Wh", "b"))
-    ''',
-    "lstm_forward": '''
+    """,
+    "lstm_forward": """
         def lstm_forward(x, h0, Wx, Wh, b):
             inputs = {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
             found = _lookup("lstm_forward", inputs, ("h",))
             return (found[0] if found else np.zeros((*np.shape(x)[:2], np.shape(h0)[1]))), inputs
-    ''',
-    "lstm_backward": '''
+    """,
+    "lstm_backward": """
         def lstm_backward(dh, cache):
             outputs = ("dx", "dh0", "dWx", "dWh", "db")
             found = _lookup("lstm_backward", {**cache, "dh": dh}, outputs)
             return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "h0", "Wx", "Wh", "b"))
-    ''',
-    "cell_gradient_norms": '''
+    """,
+    "cell_gradient_norms": """
         def cell_gradient_norms(dh_last, cache):
             found = _lookup("cell_gradient_norms", {**cache, "dh_last": dh_last}, ("norms",))
             if found:
@@ -168,7 +168,7 @@ LSTM = {
             norms = np.zeros(np.shape(cache["x"])[1])
             norms[-1] = np.linalg.norm(dh_last)
             return norms
-    ''',
+    """,
 }
 
 FUNCTIONS = {"rnn": RNN, "lstm": LSTM}

@@ -19,10 +19,31 @@ MARKER = "EXPERIMENT VALUES: "
 
 EXPOSED = {
     "rnn": [
-        "T", "scales", "curves", "factors", "predicted", "spectral_radius", "largest_singular_value",
-        "relative", "peak_step", "max_norm", "runs", "finals",
+        "T",
+        "scales",
+        "curves",
+        "factors",
+        "predicted",
+        "spectral_radius",
+        "largest_singular_value",
+        "relative",
+        "peak_step",
+        "max_norm",
+        "runs",
+        "finals",
     ],
-    "lstm": ["T", "totals", "cell_paths", "mean_forget", "rise", "sweep", "successes", "live", "cached", "forget"],
+    "lstm": [
+        "T",
+        "totals",
+        "cell_paths",
+        "mean_forget",
+        "rise",
+        "sweep",
+        "successes",
+        "live",
+        "cached",
+        "forget",
+    ],
 }
 """The variables each solution notebook's experiments leave behind, which the claims are checked on."""
 

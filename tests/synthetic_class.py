@@ -36,7 +36,11 @@ SOURCE = REPOSITORY / "solutions" / "rnn" / "rnn.ipynb"
 STYLES = {
     "loops": {
         "sigmoid": [alt.sigmoid_with_masks],
-        "activation_derivative": [alt._tanh_slope, alt._sigmoid_slope, alt.activation_derivative_from_a_table],
+        "activation_derivative": [
+            alt._tanh_slope,
+            alt._sigmoid_slope,
+            alt.activation_derivative_from_a_table,
+        ],
         "rnn_step_forward": [alt._apply, alt.step_forward_with_tuple_cache],
         "rnn_step_backward": [alt.step_backward_with_loops],
         "rnn_forward": [alt.forward_keeping_states],
@@ -79,7 +83,9 @@ COPIES = {"loops_renamed": "loops", "copies_reordered": "copies", "reference_dis
 def release_stubs() -> dict[str, str]:
     """The released answer cells, by grade id (code cells only)."""
     release = nbformat.read(RELEASE, as_version=4)
-    return {grade_id: cell.source for grade_id, cell in answer_cells(release).items() if cell.cell_type == "code"}
+    return {
+        grade_id: cell.source for grade_id, cell in answer_cells(release).items() if cell.cell_type == "code"
+    }
 
 
 def body_of(function) -> str:
@@ -87,7 +93,11 @@ def body_of(function) -> str:
     source = inspect.getsource(function)
     tree = ast.parse(source)
     definition = tree.body[0]
-    first = definition.body[1] if isinstance(definition.body[0], ast.Expr) and len(definition.body) > 1 else definition.body[0]
+    first = (
+        definition.body[1]
+        if isinstance(definition.body[0], ast.Expr) and len(definition.body) > 1
+        else definition.body[0]
+    )
     return "\n".join(source.splitlines()[first.lineno - 1 :])
 
 
@@ -115,7 +125,12 @@ def renamed(cells: dict[str, str]) -> dict[str, str]:
         previous = None
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             text = token.string
-            if token.type == tokenize.NAME and not keyword.iskeyword(text) and text not in keep and previous != ".":
+            if (
+                token.type == tokenize.NAME
+                and not keyword.iskeyword(text)
+                and text not in keep
+                and previous != "."
+            ):
                 text = renaming.setdefault(text, f"my_{len(renaming)}_{text[::-1].lower()}")
             elif token.type == tokenize.COMMENT:
                 text = "# my own work"

@@ -32,9 +32,10 @@ LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=4.0)
 """Short enough that the hangs cost little; long enough for the reference on a busy machine (its cells
 and calls take milliseconds)."""
 
-BUGGY_LOSES = {"rnn_backward": 0.85, "clip_by_global_norm": 2.0}
+BUGGY_LOSES = {"rnn_backward": 1.36, "clip_by_global_norm": 2.39}
 """The demo's buggy student: dWh overwritten in BPTT (one gradient of five wrong: a fifth of the known
-answers, the gradient check and the hidden case, 0.2 + 0.25 + 0.4), each array clipped by its own norm."""
+answers, the gradient check and the hidden case, (1.4 + 2.8 + 2.6) / 5), and each array clipped by its
+own norm (the arrays' share of every case that clips; global_norm itself is right)."""
 
 GUARDED = [SOLUTIONS, *sorted((AUTOGRADER / "checks").glob("*.py"))]
 """Files of the checkout that student code tries to overwrite."""
@@ -81,7 +82,9 @@ def batch(tmp_path_factory):
     }
     (place / VICTIM).write_text("a classmate's work\n")
     for name, hostile in {**HOSTILE, **ESCAPES}.items():
-        submissions[name] = hostile.notebook(with_answers(release, hostile.answers(students["reference"], place)))
+        submissions[name] = hostile.notebook(
+            with_answers(release, hostile.answers(students["reference"], place))
+        )
     paths = []
     for name, notebook in submissions.items():
         path = place / name / "rnn.ipynb"
@@ -190,7 +193,8 @@ def test_the_gradebook_holds_each_submissions_own_grade(batch, tmp_path):
     assert text == gradebook_csv(results)
     rows = {line.split(",")[0]: line.split(",")[2] for line in text.splitlines()[1:]}
     assert rows[str(batch["place"] / "reference" / "rnn.ipynb")] == "40"
-    assert rows[str(batch["place"] / "writes_fake_results" / "rnn.ipynb")] == "37"
+    faker = 40 - sum(HOSTILE["writes_fake_results"].expected.lost.values())
+    assert rows[str(batch["place"] / "writes_fake_results" / "rnn.ipynb")] == f"{faker:g}"
     assert len(rows) == len(results)
 
 

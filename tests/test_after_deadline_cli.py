@@ -38,7 +38,9 @@ def test_report_writes_one_page(results_file, tmp_path, capsys):
 
 def test_feedback_writes_a_page_per_student(results_file, tmp_path, capsys):
     """Does `autograder feedback --format markdown` write one .md per student?"""
-    status, _, _ = run(capsys, "feedback", results_file, "--output-dir", tmp_path / "fb", "--format", "markdown")
+    status, _, _ = run(
+        capsys, "feedback", results_file, "--output-dir", tmp_path / "fb", "--format", "markdown"
+    )
     assert status == 0
     assert sorted(p.name for p in (tmp_path / "fb").iterdir())[:2] == ["ada.md", "ben.md"]
 
@@ -48,7 +50,11 @@ def test_unreadable_results_are_one_line_and_status_2(command, tmp_path, capsys)
     """Is a file that is not our JSON refused with one line naming the file, and no traceback?"""
     bad = tmp_path / "bad.json"
     bad.write_text('{"hello": 1}')
-    extra = {"report": ["--output", tmp_path / "r.html"], "feedback": ["--output-dir", tmp_path / "f"], "export": ["--to", "csv"]}
+    extra = {
+        "report": ["--output", tmp_path / "r.html"],
+        "feedback": ["--output-dir", tmp_path / "f"],
+        "export": ["--to", "csv"],
+    }
     status, _, err = run(capsys, command, bad, *extra[command])
     assert status == 2 and err.count("\n") == 1 and str(bad) in err and "Traceback" not in err
 
@@ -66,9 +72,13 @@ class TestLatePolicy:
 
     @pytest.mark.parametrize(
         ("text", "says"),
-        [("due = 1\npenalty_per_day = 1", "due must be"), ("penalty_per_day = 1", "needs due"),
-         (DUE + "cap = 200\n", "not TOML"), (DUE.replace("cap = 25", "cap = 200"), "at most 100"),
-         (DUE + "oops = 1\n", "unknown keys oops")],
+        [
+            ("due = 1\npenalty_per_day = 1", "due must be"),
+            ("penalty_per_day = 1", "needs due"),
+            (DUE + "cap = 200\n", "not TOML"),
+            (DUE.replace("cap = 25", "cap = 200"), "at most 100"),
+            (DUE + "oops = 1\n", "unknown keys oops"),
+        ],
     )
     def test_a_bad_policy_says_what_is_wrong(self, tmp_path, text, says):
         """Is each mistake in the policy file named in one line?"""
@@ -87,7 +97,7 @@ class TestExport:
         """Is each grade the autograded score times (1 - penalty), with the days late from submitted_at?"""
         exported = grades(graded_results, policy=self.policy(tmp_path))
         for grade, result in zip(exported, graded_results):
-            assert grade.autograded == result.score and grade.maximum == 10
+            assert grade.autograded == result.score and grade.maximum == 12.5
             assert grade.score == pytest.approx(result.score * (1 - grade.penalty / 100))
         assert [g.days_late for g in exported[:4]] == [0, 1, 2, 3]
         assert [g.penalty for g in exported[:4]] == [0, 10, 20, 25]
@@ -98,15 +108,20 @@ class TestExport:
         text, _ = export_text(graded_results, to="csv", policy=self.policy(tmp_path))
         rows = list(csv.DictReader(io.StringIO(text)))
         assert rows[1]["submission"] == "submitted/ben/rnn/rnn.ipynb"
-        assert (rows[1]["autograded_score"], rows[1]["days_late"], rows[1]["penalty_percent"], rows[1]["score"]) == ("9.15", "1", "10", "8.235")
+        assert (
+            rows[1]["autograded_score"],
+            rows[1]["days_late"],
+            rows[1]["penalty_percent"],
+            rows[1]["score"],
+        ) == ("11.14", "1", "10", "10.026")
 
     def test_canvas_has_its_identity_columns_points_possible_and_one_grade_column(self, graded_results):
         """Does the Canvas CSV start with Student, ID, SIS User ID, SIS Login ID, Section, then the assignment?"""
         text, missing = export_text(graded_results, to="canvas")
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "rnn"]
-        assert rows[1][0].strip() == "Points Possible" and rows[1][5] == "10"
-        assert rows[3] == ["ben", "", "", "ben", "", "9.15"] and missing == []
+        assert rows[1][0].strip() == "Points Possible" and rows[1][5] == "12.5"
+        assert rows[3] == ["ben", "", "", "ben", "", "11.14"] and missing == []
 
     def test_a_roster_matches_students_and_lists_those_it_lacks(self, graded_results, tmp_path):
         """With Canvas's own export as roster, do rows carry Canvas's ids, and is a student it lacks named?"""
@@ -114,11 +129,14 @@ class TestExport:
         roster.write_text(
             "Student,ID,SIS User ID,SIS Login ID,Section,rnn (4711)\n"
             "    Points Possible,,,,,13\n"
-            + "".join(f"{s.title()},{100 + i},S{i},{s},A,\n" for i, s in enumerate(["ada", "ben", "cy", "dee", "eve", "fay", "gus", "hal"]))
+            + "".join(
+                f"{s.title()},{100 + i},S{i},{s},A,\n"
+                for i, s in enumerate(["ada", "ben", "cy", "dee", "eve", "fay", "gus", "hal"])
+            )
         )
         text, missing = export_text(graded_results, to="canvas", roster=roster, column="rnn (4711)")
         rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0][-1] == "rnn (4711)" and rows[3] == ["Ben", "101", "S1", "ben", "A", "9.15"]
+        assert rows[0][-1] == "rnn (4711)" and rows[3] == ["Ben", "101", "S1", "ben", "A", "11.14"]
         assert missing == ["ivy"] and len(rows) == 2 + 8
 
     def test_moodle_has_an_identity_column_the_grade_and_feedback(self, graded_results, tmp_path):
@@ -126,22 +144,31 @@ class TestExport:
         text, _ = export_text(graded_results, to="moodle", policy=self.policy(tmp_path))
         rows = list(csv.reader(io.StringIO(text)))
         assert rows[0] == ["Username", "rnn", "Feedback"]
-        assert rows[2] == ["ben", "8.235", "Autograded 9.15 / 10; 1 day late: -10%"]
+        assert rows[2] == ["ben", "10.026", "Autograded 11.14 / 12.5; 1 day late: -10%"]
 
     def test_two_results_of_one_student_are_refused(self, graded_results):
         """Is a student with two results refused, naming both submissions?"""
-        again = SubmissionResult("again/ben.ipynb", "rnn", (TestResult("f", "f", 1.0, 1.0, "passed"),), student="ben")
+        again = SubmissionResult(
+            "again/ben.ipynb", "rnn", (TestResult("f", "f", 1.0, 1.0, "passed"),), student="ben"
+        )
         with pytest.raises(ValueError, match="student ben has two results"):
             grades([*graded_results, again])
 
-    def test_the_command_writes_the_file_and_names_students_missing_from_the_roster(self, results_file, tmp_path, capsys):
+    def test_the_command_writes_the_file_and_names_students_missing_from_the_roster(
+        self, results_file, tmp_path, capsys
+    ):
         """Does `autograder export --to moodle --roster` write the file and list on stderr who is not in the roster?"""
         roster = tmp_path / "moodle.csv"
         roster.write_text("First name,Last name,Username,Email address\nAda,L,ada,ada@example.org\n")
         out = tmp_path / "moodle-import.csv"
-        status, _, err = run(capsys, "export", results_file, "--to", "moodle", "--roster", roster, "--output", out)
+        status, _, err = run(
+            capsys, "export", results_file, "--to", "moodle", "--roster", roster, "--output", out
+        )
         assert status == 0 and "left out: ben, cy" in err
-        assert out.read_text().splitlines() == ["First name,Last name,Username,Email address,rnn,Feedback", "Ada,L,ada,ada@example.org,10,Autograded 10 / 10"]
+        assert out.read_text().splitlines() == [
+            "First name,Last name,Username,Email address,rnn,Feedback",
+            "Ada,L,ada,ada@example.org,12.5,Autograded 12.5 / 12.5",
+        ]
 
 
 def test_audit_json_leaves_the_regraded_results_out(tmp_path):

@@ -22,9 +22,7 @@ def test_course_without_submissions_agrees(tmp_path, capsys):
         [],
         True,
     )
-    assert (
-        audit_text(audit(course, "rnn")) == f"audit of rnn in {course}: no submitted notebooks to regrade"
-    )
+    assert audit_text(audit(course, "rnn")) == f"audit of rnn in {course}: no submitted notebooks to regrade"
     assert not (course / "gradebook.db").exists()
 
 

@@ -44,7 +44,11 @@ def test_a_stopped_batch_resumes_without_grading_again_what_finished(untouched, 
         grade_many(untouched, assignment="rnn", store=store, on_result=stop)
     graded = []
     real = batch.grade_one
-    monkeypatch.setattr(batch, "grade_one", lambda s, a, limits, seed=None, lanes=1: graded.append(s) or real(s, a, limits, seed, lanes))
+    monkeypatch.setattr(
+        batch,
+        "grade_one",
+        lambda s, a, limits, seed=None, lanes=1: graded.append(s) or real(s, a, limits, seed, lanes),
+    )
     results = grade_many(untouched, assignment="rnn", store=store)
     assert graded == untouched[1:]
     assert [r.submission for r in results] == untouched
@@ -97,7 +101,9 @@ def test_a_submission_that_kills_its_grader_twice_is_reported_not_graded():
         grade=dying_graders.grade_or_die,
     )
     assert sorted(finished) == ["a", "b", "c", "killer"]
-    assert finished["killer"].notes == ("not graded: the process grading it died 2 times (killed, or out of memory?)",)
+    assert finished["killer"].notes == (
+        "not graded: the process grading it died 2 times (killed, or out of memory?)",
+    )
     assert all(finished[s].notes == () for s in "abc")
 
 
@@ -106,7 +112,23 @@ def test_shards_partition_the_batch_and_merge_into_one_gradebook(untouched, tmp_
     outputs = []
     for index in (1, 2):
         output = tmp_path / f"shard-{index}.json"
-        assert main(["grade", *untouched, "--assignment", "rnn", "--shard", f"{index}/2", "--format", "json", "--output", str(output)]) == 0
+        assert (
+            main(
+                [
+                    "grade",
+                    *untouched,
+                    "--assignment",
+                    "rnn",
+                    "--shard",
+                    f"{index}/2",
+                    "--format",
+                    "json",
+                    "--output",
+                    str(output),
+                ]
+            )
+            == 0
+        )
         outputs.append(output)
     halves = [results_from_json(o.read_text()) for o in outputs]
     assert [[r.submission for r in half] for half in halves] == [untouched[0::2], untouched[1::2]]

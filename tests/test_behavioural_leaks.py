@@ -104,7 +104,11 @@ def examples() -> list[dict]:
                     keyword[parameter] = positional[-1]
                     used |= set(grads.values())
                     continue
-                elif parameter == "activation" and parameter not in values and name.split("/")[1] in ACTIVATIONS:
+                elif (
+                    parameter == "activation"
+                    and parameter not in values
+                    and name.split("/")[1] in ACTIVATIONS
+                ):
                     positional.append({"literal": name.split("/")[1]})
                     keyword[parameter] = positional[-1]
                     continue
@@ -179,9 +183,15 @@ def places(tmp_path_factory) -> dict[str, tuple[list[str], dict[str, Path]]]:
                 if len(packages[key]) == 1:
                     found[f"the package of {assignment} {name}"] = ([str(package.parent)], modules)
             if name == "student":
-                found[f"the {assignment} support modules students receive"] = ([str(out)], support_modules(out))
+                found[f"the {assignment} support modules students receive"] = (
+                    [str(out)],
+                    support_modules(out),
+                )
         sandbox_support = REPOSITORY / "solutions" / assignment
-        found[f"the {assignment} support modules in the sandbox"] = ([str(sandbox_support)], support_modules(sandbox_support))
+        found[f"the {assignment} support modules in the sandbox"] = (
+            [str(sandbox_support)],
+            support_modules(sandbox_support),
+        )
     view = {module: module_source(module) for module in SANDBOX_MODULES}
     found["the sandbox's view of the package"] = ([str(REPOSITORY)], view)
     return found
@@ -208,14 +218,20 @@ def scan(places, tmp_path: Path) -> dict:
         spec_file.write_text(json.dumps(spec))
         env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "HYPOTHESIS_NO_PLUGINS": "1"}
         done = subprocess.run(
-            [sys.executable, str(SCANNER), str(spec_file)], capture_output=True, text=True, timeout=3000, env=env,
+            [sys.executable, str(SCANNER), str(spec_file)],
+            capture_output=True,
+            text=True,
+            timeout=3000,
+            env=env,
             cwd=tmp_path,
         )
         assert done.returncode == 0, f"the scanner failed on {place}:\n{done.stderr[-3000:]}"
         findings[place] = json.loads(done.stdout.splitlines()[-1])
         findings[place]["digests"] = {module: digest(source) for module, source in modules.items()}
         for module, file in findings[place]["files"].items():
-            assert Path(file).resolve().is_relative_to(Path(path[0]).resolve()), f"{place}: {module} came from {file}"
+            assert Path(file).resolve().is_relative_to(Path(path[0]).resolve()), (
+                f"{place}: {module} came from {file}"
+            )
     return findings
 
 
@@ -245,7 +261,9 @@ def leak_report(findings: dict) -> list[str]:
         + (" (also " + ", ".join(aliases) + ")" if aliases else "")
         + " reproduces "
         + "; ".join(f"{output} ({how})" for output, how in sorted(outputs.items()))
-        + " [in " + ", ".join(places) + "]"
+        + " [in "
+        + ", ".join(places)
+        + "]"
         for name, (aliases, places, outputs) in sorted(by_callable.items())
     ]
 

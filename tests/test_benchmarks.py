@@ -43,7 +43,6 @@ def test_missing_hidden_checks_stop_the_benchmark(grade_latency):
         grade_latency.autograded_score(public_only, [], "rnn")
 
 
-
 THROUGHPUT = BENCHMARK.with_name("throughput.py")
 
 
@@ -63,7 +62,9 @@ def test_a_batch_has_every_kind_in_its_share(throughput):
 
 def test_nbgraders_time_is_extrapolated_kind_by_kind(throughput):
     """Is nbgrader's time for a batch the mean time of each kind sampled, times its count, and refused without a kind?"""
-    batch = [throughput.Submission(f"s{i}", kind) for i, kind in enumerate(["reference", "reference", "stubs"])]
+    batch = [
+        throughput.Submission(f"s{i}", kind) for i, kind in enumerate(["reference", "reference", "stubs"])
+    ]
     kinds = {"a": "reference", "b": "reference", "c": "stubs"}
     assert throughput.extrapolate({"a": 10.0, "b": 20.0, "c": 4.0}, kinds, batch) == 15.0 * 2 + 4.0
     with pytest.raises(ValueError, match="stubs"):

@@ -17,14 +17,20 @@ from autograder.checks import rnn as rnn_checks
 RNN_STUBS = {
     "sigmoid, zeros": ("sigmoid", {"sigmoid": stub.zeros_like_input}),
     "sigmoid, 1/2": ("sigmoid", {"sigmoid": stub.one_half}),
-    "activation_derivative, zeros": ("activation_derivative", {"activation_derivative": stub.zeros_like_input}),
+    "activation_derivative, zeros": (
+        "activation_derivative",
+        {"activation_derivative": stub.zeros_like_input},
+    ),
     "rnn_step_forward, zeros": ("rnn_step_forward", {"rnn_step_forward": stub.rnn_step_forward}),
     "rnn_step_backward, zeros": (
         "rnn_step_backward",
         {"rnn_step_backward": stub.rnn_step_backward, "rnn_step_forward": stub.rnn_step_forward},
     ),
     "rnn_forward, zeros": ("rnn_forward", {"rnn_forward": stub.rnn_forward}),
-    "rnn_backward, zeros": ("rnn_backward", {"rnn_backward": stub.rnn_backward, "rnn_forward": stub.rnn_forward}),
+    "rnn_backward, zeros": (
+        "rnn_backward",
+        {"rnn_backward": stub.rnn_backward, "rnn_forward": stub.rnn_forward},
+    ),
     "bptt_gradient_norms, the last norm only": (
         "bptt_gradient_norms",
         {"bptt_gradient_norms": stub.norms_of_the_last_step_only},

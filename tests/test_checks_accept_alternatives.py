@@ -110,7 +110,9 @@ def test_float32_arithmetic_loses_the_value_cases_and_says_why(reference, capsys
     centered differences of a float32 forward cannot check a backward pass: the course computes
     in float64, and the message says so (float32 masks, which are exact, earn full marks above).
     """
-    score = run_check("rnn_step_forward", reference, {"rnn_step_forward": alternative.step_forward_in_float32}, hidden=False)
+    score = run_check(
+        "rnn_step_forward", reference, {"rnn_step_forward": alternative.step_forward_in_float32}, hidden=False
+    )
     out = capsys.readouterr().out
     assert score < full_marks("rnn_step_forward", hidden=False)
     assert "float32" in out, out

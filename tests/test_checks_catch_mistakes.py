@@ -133,7 +133,11 @@ MISTAKES = [
     Mistake(buggy.backward_with_zero_dh0, "rnn_backward", BOTH, "dh0 is wrong", SEQUENCE),
     Mistake(buggy.forward_squeezing_each_input, "rnn_forward", BOTH, "D=1, H="),
     Mistake(
-        buggy.backward_reading_sizes_from_a_squeezed_gradient, "rnn_backward", BOTH, "Failing inputs: N=1", SEQUENCE
+        buggy.backward_reading_sizes_from_a_squeezed_gradient,
+        "rnn_backward",
+        BOTH,
+        "Failing inputs: N=1",
+        SEQUENCE,
     ),
     Mistake(buggy.gradient_norms_in_reverse_order, "bptt_gradient_norms", BOTH, "reverse order", SEQUENCE),
     Mistake(
@@ -222,7 +226,12 @@ def test_mistake_loses_points_with_a_message_naming_it(mistake, part, reference,
 
 RECOGNISED = [
     (buggy.step_forward_without_bias, "rnn_step_forward", "bias-missing", None),
-    (buggy.step_backward_without_activation_derivative, "rnn_step_backward", "activation-derivative-missing", STEP),
+    (
+        buggy.step_backward_without_activation_derivative,
+        "rnn_step_backward",
+        "activation-derivative-missing",
+        STEP,
+    ),
     (buggy.step_backward_with_dWh_from_next_h, "rnn_step_backward", "dWh-from-next-h", STEP),
     (buggy.forward_feeding_h0_to_every_step, "rnn_forward", "every-step-starts-from-h0", None),
     (buggy.backward_overwriting_dWh_each_step, "rnn_backward", "weights-not-accumulated", SEQUENCE),
@@ -255,7 +264,9 @@ def test_a_recognised_mistake_is_carried_by_its_id_in_the_public_and_hidden_case
     capsys.readouterr()
 
 
-def test_a_right_backward_behind_a_forward_wrong_everywhere_is_told_to_fix_the_forward_first(reference, capsys):
+def test_a_right_backward_behind_a_forward_wrong_everywhere_is_told_to_fix_the_forward_first(
+    reference, capsys
+):
     """When rnn_step_forward is wrong on every input, does the rnn_step_backward check say to fix it first?"""
     replacements = {
         "rnn_step_forward": buggy.step_forward_without_bias,

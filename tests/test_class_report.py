@@ -26,12 +26,14 @@ class TestClassStatistics:
         """Is "weights not accumulated" made by the four students who overwrote dWh, at its cost, and are costs descending?"""
         (overwritten,) = [m for m in stats.mistakes if m.id == "weights-not-accumulated"]
         assert overwritten.function == "rnn_backward"
-        assert overwritten.students == tuple(sorted(s for s, kinds in CLASS.items() if "overwrites_dWh" in kinds))
+        assert overwritten.students == tuple(
+            sorted(s for s, kinds in CLASS.items() if "overwrites_dWh" in kinds)
+        )
         costs = [m.points_lost for m in stats.mistakes]
         assert costs == sorted(costs, reverse=True)
-        # dWh is one gradient of five: each overwriting student lost a fifth of the known answers (1), the
-        # gradient check (1.25) and the hidden case (2)
-        assert overwritten.points_lost == pytest.approx(4 * (1 + 1.25 + 2) / 5)
+        # dWh is one gradient of five: each overwriting student lost a fifth of the known answers (1.4), the
+        # gradient check (2.8) and the hidden case (2.6)
+        assert overwritten.points_lost == pytest.approx(4 * (1.4 + 2.8 + 2.6) / 5)
 
     def test_the_summary_states_the_share_of_the_class_and_the_cost(self, stats):
         """Does the written summary name the costliest mistake, the share of the class that made it, and its cost?"""
@@ -52,8 +54,10 @@ class TestClassStatistics:
         """Are the scores the results' autograded scores, and each function's points public plus hidden?"""
         assert stats.scores == tuple(r.score for r in results)
         earned, maximum = stats.functions["rnn_backward"]
-        assert maximum == 5 and earned[0] == 5 and earned[1] == pytest.approx(5 - (1 + 1.25 + 2) / 5)  # dWh: one of five
-        assert (stats.autograded_max, stats.pending_max, stats.full_marks, stats.zeros) == (10, 2, 2, 1)
+        assert (
+            maximum == 7 and earned[0] == 7 and earned[1] == pytest.approx(7 - (1.4 + 2.8 + 2.6) / 5)
+        )  # dWh: one of five gradients of the known answers, the gradient check and the hidden case
+        assert (stats.autograded_max, stats.pending_max, stats.full_marks, stats.zeros) == (12.5, 2, 2, 1)
 
     def test_notes_are_grouped_with_their_students(self, stats):
         """Is the unreadable notebook's note listed with ivy?"""
@@ -61,7 +65,9 @@ class TestClassStatistics:
 
     def test_the_latest_result_of_a_student_is_kept(self, results):
         """Of two results of one student, is the later submitted kept and the other listed as left out?"""
-        older = SubmissionResult("old/ada.ipynb", "rnn", results[0].tests, student="ada", submitted_at="2026-02-01T00:00:00+00:00")
+        older = SubmissionResult(
+            "old/ada.ipynb", "rnn", results[0].tests, student="ada", submitted_at="2026-02-01T00:00:00+00:00"
+        )
         kept, left_out = latest_per_student([older, *results])
         assert kept == results and left_out == ["old/ada.ipynb"]
 
@@ -111,7 +117,9 @@ class TestFeedback:
     def test_a_page_shows_nothing_the_result_does_not_expose(self, results):
         """Does a hidden case show only its message as the results hold it, and no protections of the grader?"""
         ben = results[1]
-        shown = SubmissionResult(ben.submission, "rnn", ben.tests, protections=("bubblewrap", "no sockets"), student="ben")
+        shown = SubmissionResult(
+            ben.submission, "rnn", ben.tests, protections=("bubblewrap", "no sockets"), student="ben"
+        )
         text = page_text(feedback_page(shown), format="markdown")
         assert "bubblewrap" not in text and "no sockets" not in text
         hidden_messages = [c.message for t in ben.tests if t.hidden for c in t.cases if not c.passed]

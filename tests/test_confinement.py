@@ -38,7 +38,12 @@ def run_confined(
     scratch.mkdir(exist_ok=True)
     prelude = PRELUDE.format(readable=list(readable), scratch=str(scratch), limits=limits)
     code = textwrap.dedent(before) + prelude + textwrap.dedent(body)
-    env = {"PATH": "/usr/bin:/bin", "MPLCONFIGDIR": str(scratch), "TMPDIR": str(scratch), "OPENBLAS_NUM_THREADS": "1"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MPLCONFIGDIR": str(scratch),
+        "TMPDIR": str(scratch),
+        "OPENBLAS_NUM_THREADS": "1",
+    }
     return subprocess.run(
         [sys.executable, "-c", code], cwd=scratch, env=env, capture_output=True, text=True, timeout=60
     )

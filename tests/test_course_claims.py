@@ -205,7 +205,9 @@ def largest_length(lstm, model, at_least):
 
 def test_every_model_learns_ten_steps_and_the_forget_bias_decides_the_rest(lstm):
     """4.3 and Question 2: 'at T = 10 every model learns; bias 0 no run at 20; +1 all at 20, none at 40; +3 all at 40, one in five at 80'?"""
-    successes = {model: dict(zip(lstm["sweep"]["lengths"], counts)) for model, counts in lstm["successes"].items()}
+    successes = {
+        model: dict(zip(lstm["sweep"]["lengths"], counts)) for model, counts in lstm["successes"].items()
+    }
     seeds = len(lstm["sweep"]["simple RNN"][0])
     assert seeds >= 5
     assert all(counts[10] == seeds for counts in successes.values())
@@ -227,7 +229,9 @@ def test_the_tuned_simple_rnn_learns_twenty_steps_in_some_seeds_and_never_forty(
 def test_an_open_carousel_learns_at_least_twice_as_long_a_dependency(lstm):
     """4.3: 'an LSTM whose cell path is open from the start learns dependencies at least twice as long as a simple RNN'?"""
     for at_least in (3, 5):
-        assert largest_length(lstm, "lstm forget bias +3", at_least) >= 2 * largest_length(lstm, "simple RNN", at_least)
+        assert largest_length(lstm, "lstm forget bias +3", at_least) >= 2 * largest_length(
+            lstm, "simple RNN", at_least
+        )
     assert largest_length(lstm, "lstm forget bias 0", 3) < largest_length(lstm, "simple RNN", 3)
 
 

@@ -31,7 +31,11 @@ from autograder.results import TestResult as GradedTest  # a name pytest does no
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 SIGMOID = GradedTest(
-    "sigmoid", "sigmoid", 2.0, 2.0, "passed",
+    "sigmoid",
+    "sigmoid",
+    2.0,
+    2.0,
+    "passed",
     output="sigmoid: checks\n  ✓ known answers [1/1]\n  ✓ no overflow for |x| up to 1e3 [1/1]\n  score: 2 / 2",
     cell="test_sigmoid",
 )
@@ -40,7 +44,11 @@ DWH_NOT_ACCUMULATED = (
     "hint: dWh is not accumulated over time steps"
 )
 RNN_BACKWARD = GradedTest(
-    "rnn_backward", "rnn_backward", 1.5, 4.0, "failed",
+    "rnn_backward",
+    "rnn_backward",
+    1.5,
+    4.0,
+    "failed",
     output=(
         "rnn_backward: checks\n"
         "  ✓ known answers [1.5/1.5]\n"
@@ -56,14 +64,24 @@ RNN_BACKWARD = GradedTest(
     ),
 )
 RNN_BACKWARD_HIDDEN = GradedTest(
-    "rnn_backward (hidden)", "rnn_backward", 0.0, 3.0, "failed",
+    "rnn_backward (hidden)",
+    "rnn_backward",
+    0.0,
+    3.0,
+    "failed",
     output="rnn_backward: hidden checks\n  ✗ matches the reference on random shapes [0/3]\n      dh0: expected 0.25, got 0.0",
-    hidden=True, cell="test_rnn_backward",
+    hidden=True,
+    cell="test_rnn_backward",
 )
 CLIP_HIDDEN = GradedTest(
-    "clip_by_global_norm (hidden)", "clip_by_global_norm", 2.0, 2.0, "passed",
+    "clip_by_global_norm (hidden)",
+    "clip_by_global_norm",
+    2.0,
+    2.0,
+    "passed",
     output="clip_by_global_norm: hidden checks\n  ✓ matches the reference [2/2]\n  score: 2 / 2",
-    hidden=True, cell="test_clip_by_global_norm",
+    hidden=True,
+    cell="test_clip_by_global_norm",
 )
 WRITTEN = GradedTest("written_clipping", "written_clipping", 0.0, 2.0, "pending", cell="written_clipping")
 
@@ -72,15 +90,25 @@ def unreadable(test: GradedTest) -> GradedTest:
     """The test as it comes out when the notebook could not be read."""
     if test.status == "pending":
         return test
-    return GradedTest(test.name, test.function, 0.0, test.max_score, "failed",
-                      output="not graded: the notebook could not be read", hidden=test.hidden, cell=test.cell)
+    return GradedTest(
+        test.name,
+        test.function,
+        0.0,
+        test.max_score,
+        "failed",
+        output="not graded: the notebook could not be read",
+        hidden=test.hidden,
+        cell=test.cell,
+    )
 
 
 ALICE = SubmissionResult(
     "submissions/alice/rnn.ipynb", "rnn", (SIGMOID, RNN_BACKWARD, RNN_BACKWARD_HIDDEN, CLIP_HIDDEN, WRITTEN)
 )
 BOB = SubmissionResult(
-    "submissions/bob/rnn.ipynb", "rnn", tuple(unreadable(test) for test in ALICE.tests),
+    "submissions/bob/rnn.ipynb",
+    "rnn",
+    tuple(unreadable(test) for test in ALICE.tests),
     notes=("the notebook is not valid JSON: Expecting value: line 1 column 1 (char 0)",),
 )
 CAROL = SubmissionResult("carol.ipynb", "rnn", (SIGMOID, CLIP_HIDDEN, WRITTEN))
@@ -100,7 +128,15 @@ def is_valid(document, schema_name: str) -> bool:
 class TestRegistry:
     def test_every_format_is_registered_under_its_cli_name(self):
         """Can the CLI find every format by name, the platforms' one-submission formats included?"""
-        assert set(FORMATS) == {"text", "json", "gradescope", "github", "junit", "classroom50", "prairielearn"}
+        assert set(FORMATS) == {
+            "text",
+            "json",
+            "gradescope",
+            "github",
+            "junit",
+            "classroom50",
+            "prairielearn",
+        }
 
     @pytest.mark.parametrize("name", ["text", "json", "gradescope", "github", "junit"])
     def test_every_format_renders_one_submission_the_same_way_twice(self, name):
@@ -126,7 +162,9 @@ class TestText:
         lines = text_report([ALICE]).splitlines()
         assert re.fullmatch(r"  ✓ sigmoid +2 / 2", lines[1])
         assert re.fullmatch(r"  ✗ rnn_backward +1.5 / 4", lines[2])
-        assert any(re.fullmatch(r"  … written_clipping +0 / 2  awaiting manual grading", line) for line in lines)
+        assert any(
+            re.fullmatch(r"  … written_clipping +0 / 2  awaiting manual grading", line) for line in lines
+        )
 
     def test_failed_output_is_indented_below_its_test_and_passed_output_is_not_shown(self):
         """Is every line of a failed test's output indented under it, and a passed test's output left out?"""
@@ -152,7 +190,9 @@ class TestText:
 
 
 class TestJson:
-    @pytest.mark.parametrize("results", [[ALICE], [BOB], [ALICE, BOB, CAROL], []], ids=["one", "notes", "three", "none"])
+    @pytest.mark.parametrize(
+        "results", [[ALICE], [BOB], [ALICE, BOB, CAROL], []], ids=["one", "notes", "three", "none"]
+    )
     def test_output_is_valid_against_our_schema(self, results):
         """Does every output validate against autograder/schemas/results.schema.json?"""
         validate(json.loads(results_json(results)), "results")
@@ -161,7 +201,8 @@ class TestJson:
         """Is one submission an object and several a list in the order given?"""
         assert isinstance(json.loads(results_json([ALICE])), dict)
         assert [item["submission"] for item in json.loads(results_json([ALICE, BOB]))] == [
-            "submissions/alice/rnn.ipynb", "submissions/bob/rnn.ipynb",
+            "submissions/alice/rnn.ipynb",
+            "submissions/bob/rnn.ipynb",
         ]
 
     def test_fields_carry_the_result_model(self):
@@ -171,9 +212,15 @@ class TestJson:
         assert document["notes"] == list(BOB.notes)
         hidden = document["tests"][2]
         assert hidden == {
-            "name": "rnn_backward (hidden)", "function": "rnn_backward", "score": 0.0, "max_score": 3.0,
-            "status": "failed", "output": "not graded: the notebook could not be read", "hidden": True,
-            "cell": "test_rnn_backward", "cases": [],
+            "name": "rnn_backward (hidden)",
+            "function": "rnn_backward",
+            "score": 0.0,
+            "max_score": 3.0,
+            "status": "failed",
+            "output": "not graded: the notebook could not be read",
+            "hidden": True,
+            "cell": "test_rnn_backward",
+            "cases": [],
         }
         assert document["tests"][4]["status"] == "pending"
 
@@ -182,11 +229,24 @@ class TestJson:
         mistake = Mistake("weights-not-accumulated", "dx and dh0 are right but the weight gradients are not")
         cases = (
             CaseResult("rnn_backward", "shapes", 1.0, 1.0),
-            CaseResult("rnn_backward", "gradients match", 0.0, 2.0, "dWh: wrong\nLikely mistake: ...", mistake=mistake),
+            CaseResult(
+                "rnn_backward",
+                "gradients match",
+                0.0,
+                2.0,
+                "dWh: wrong\nLikely mistake: ...",
+                mistake=mistake,
+            ),
         )
-        test = GradedTest("rnn_backward", "rnn_backward", 1.0, 3.0, "failed", "out", cell="test_rnn_backward", cases=cases)
+        test = GradedTest(
+            "rnn_backward", "rnn_backward", 1.0, 3.0, "failed", "out", cell="test_rnn_backward", cases=cases
+        )
         result = SubmissionResult(
-            "submitted/dora/rnn/rnn.ipynb", "rnn", (test,), student="dora", submitted_at="2026-03-02T23:58:10+00:00"
+            "submitted/dora/rnn/rnn.ipynb",
+            "rnn",
+            (test,),
+            student="dora",
+            submitted_at="2026-03-02T23:58:10+00:00",
         )
         document = json.loads(results_json([result]))
         validate(document, "results")
@@ -208,7 +268,14 @@ class TestJson:
 
     def test_a_mistake_id_must_be_kebab_case(self):
         """Does the schema reject a mistake whose id is not a readable kebab-case label?"""
-        test = GradedTest("f", "f", 0.0, 1.0, "failed", cases=(CaseResult("f", "c", 0.0, 1.0, "m", mistake=Mistake("x", "t")),))
+        test = GradedTest(
+            "f",
+            "f",
+            0.0,
+            1.0,
+            "failed",
+            cases=(CaseResult("f", "c", 0.0, 1.0, "m", mistake=Mistake("x", "t")),),
+        )
         document = json.loads(results_json([SubmissionResult("a.ipynb", "rnn", (test,))]))
         document["tests"][0]["cases"][0]["mistake"]["id"] = "Likely mistake: x"
         assert not is_valid(document, "results")
@@ -250,8 +317,10 @@ class TestGradescope:
         """Are hidden tests visible only "after_published", and public tests always?"""
         visibility = {test["name"]: test["visibility"] for test in gradescope_results(ALICE)["tests"]}
         assert visibility == {
-            "sigmoid": "visible", "rnn_backward": "visible",
-            "rnn_backward (hidden)": "after_published", "clip_by_global_norm (hidden)": "after_published",
+            "sigmoid": "visible",
+            "rnn_backward": "visible",
+            "rnn_backward (hidden)": "after_published",
+            "clip_by_global_norm (hidden)": "after_published",
         }
 
     def test_pending_answers_are_not_autograded_points_but_are_mentioned(self):
@@ -260,7 +329,10 @@ class TestGradescope:
         assert "written_clipping" not in [test["name"] for test in document["tests"]]
         assert document["score"] == 5.5
         assert sum(test["max_score"] for test in document["tests"]) == 11
-        assert "Graded by hand in Gradescope, not included here: written_clipping (2 points)." in document["output"]
+        assert (
+            "Graded by hand in Gradescope, not included here: written_clipping (2 points)."
+            in document["output"]
+        )
 
     def test_partial_credit_is_failed_with_its_output(self):
         """Is a test with some points lost "failed", keeping its points and its full output?"""
@@ -289,7 +361,12 @@ class TestGithub:
     def test_schema_rejects_what_the_reporter_cannot_read(self):
         """Does the schema reject status "passed" and a test without score when max_score is set?"""
         wrong_status = classroom_result(ALICE) | {"status": "passed"}
-        no_score = {"version": 1, "status": "pass", "max_score": 2, "tests": [{"name": "sigmoid", "status": "pass"}]}
+        no_score = {
+            "version": 1,
+            "status": "pass",
+            "max_score": 2,
+            "tests": [{"name": "sigmoid", "status": "pass"}],
+        }
         assert not is_valid(wrong_status, "github-classroom-result")
         assert not is_valid(no_score, "github-classroom-result")
 
@@ -304,7 +381,12 @@ class TestGithub:
         """Is the status "fail" when a test failed, and "pass" when only a written answer is pending?"""
         assert classroom_result(ALICE)["status"] == "fail"
         assert classroom_result(CAROL)["status"] == "pass"
-        assert [test["status"] for test in classroom_result(ALICE)["tests"]] == ["pass", "fail", "fail", "pass"]
+        assert [test["status"] for test in classroom_result(ALICE)["tests"]] == [
+            "pass",
+            "fail",
+            "fail",
+            "pass",
+        ]
 
     def test_failed_test_message_is_its_output(self):
         """Does a failed test carry its output as message, with line_no 0 (no line to point at)?"""
@@ -336,7 +418,10 @@ class TestJunit:
         assert root.tag == "testsuites" and root.get("tests") == "10" and root.get("failures") == "6"
         suites = root.findall("testsuite")
         assert [suite.get("name") for suite in suites] == [ALICE.submission, BOB.submission]
-        assert [(s.get("tests"), s.get("failures"), s.get("skipped")) for s in suites] == [("5", "2", "1"), ("5", "4", "1")]
+        assert [(s.get("tests"), s.get("failures"), s.get("skipped")) for s in suites] == [
+            ("5", "2", "1"),
+            ("5", "4", "1"),
+        ]
 
     def test_failure_has_message_and_full_output(self):
         """Does a failure's message name the points lost and the first failing case, its text the output?"""
@@ -352,7 +437,10 @@ class TestJunit:
     def test_failure_without_cases_quotes_the_first_failing_line(self):
         """When a test has no case results, does the message quote the first ✗ line of its output?"""
         case = ET.fromstring(junit_xml([ALICE])).find("testsuite/testcase[@name='rnn_backward (hidden)']")
-        assert case.find("failure").get("message") == "lost 3 of 3 points: ✗ matches the reference on random shapes [0/3]"
+        assert (
+            case.find("failure").get("message")
+            == "lost 3 of 3 points: ✗ matches the reference on random shapes [0/3]"
+        )
 
     def test_pending_is_skipped_and_passed_is_plain(self):
         """Is a pending answer skipped, and a passed test a testcase with no child?"""
@@ -382,8 +470,18 @@ class TestGradebook:
 
     def test_columns_are_fixed_then_tests_in_notebook_order_whatever_the_submission_order(self):
         """Is the header submission, assignment, score, max_score, pending, then one column per test, stably?"""
-        expected = ["submission", "assignment", "score", "max_score", "pending",
-                    "sigmoid", "rnn_backward", "rnn_backward (hidden)", "clip_by_global_norm (hidden)", "written_clipping"]
+        expected = [
+            "submission",
+            "assignment",
+            "score",
+            "max_score",
+            "pending",
+            "sigmoid",
+            "rnn_backward",
+            "rnn_backward (hidden)",
+            "clip_by_global_norm (hidden)",
+            "written_clipping",
+        ]
         for batch in ([ALICE, BOB], [BOB, ALICE]):
             assert gradebook_csv(batch).splitlines()[0].split(",") == expected
 
@@ -391,7 +489,12 @@ class TestGradebook:
         """Does each submission get one row with its points, pending points and each test's score?"""
         rows = self.read(gradebook_csv([ALICE, BOB, CAROL]))
         assert [row["submission"] for row in rows] == [ALICE.submission, BOB.submission, CAROL.submission]
-        assert (rows[0]["score"], rows[0]["max_score"], rows[0]["pending"], rows[0]["rnn_backward"]) == ("5.5", "13", "2", "1.5")
+        assert (rows[0]["score"], rows[0]["max_score"], rows[0]["pending"], rows[0]["rnn_backward"]) == (
+            "5.5",
+            "13",
+            "2",
+            "1.5",
+        )
         assert rows[1]["score"] == "0" and rows[1]["sigmoid"] == "0"
 
     def test_pending_and_absent_tests_are_empty_cells(self):
@@ -431,6 +534,7 @@ class TestGradebook:
 
     def test_a_crash_before_the_first_gradebook_leaves_no_file(self, tmp_path, monkeypatch):
         """If the very first write fails, is there no gradebook at all rather than a partial one?"""
+
         def failing_fsync(fd):
             raise OSError("I/O error")
 

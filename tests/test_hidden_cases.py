@@ -64,7 +64,9 @@ def test_a_hidden_failure_names_the_seed_the_sizes_and_how_to_rebuild_the_inputs
     assert score == 0.0
     assert "rnn_backward: hidden checks (seed 31337)" in out
     assert "Failing inputs: N=" in out and "activation=" in out
-    function, case, seed = re.search(r"`autograder.checking.hidden_cases.inputs\('(\w+)', (\d+), seed=(\d+)\)`", out).groups()
+    function, case, seed = re.search(
+        r"`autograder.checking.hidden_cases.inputs\('(\w+)', (\d+), seed=(\d+)\)`", out
+    ).groups()
     example = inputs(function, int(case), seed=int(seed))
     n, t, d, _ = map(int, re.search(r"Failing inputs: N=(\d+), T=(\d+), D=(\d+), H=(\d+)", out).groups())
     assert (function, seed, example["x"].shape) == ("rnn_backward", "31337", (n, t, d))
@@ -74,7 +76,9 @@ def test_the_audit_reads_the_seed_from_the_hidden_checks_output(tmp_path):
     """Does the audit find the seed nbgrader's test cells printed, and none when there are two?"""
     source = nbformat.read(REPOSITORY / "solutions" / "rnn" / "rnn.ipynb", as_version=4)
     tests = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
-    tests[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="sigmoid: hidden checks (seed 987)\n")]
+    tests[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="sigmoid: hidden checks (seed 987)\n")
+    ]
     nbformat.write(source, tmp_path / "rnn.ipynb")
     assert recorded_seed(tmp_path) == 987
     tests[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x: hidden checks (seed 988)\n")]
@@ -98,10 +102,26 @@ def graded_with_a_seed(tmp_path_factory):
     release = nbformat.read(REPOSITORY / "assignments" / "rnn" / "rnn.ipynb", as_version=4)
     answers = solution_answers(source)
     answers = {**answers, "sigmoid": answers["sigmoid"] + HELPERS}
-    answers = with_mistake(answers, "activation_derivative", "return 1.0 - np.tanh(a) ** 2", "return tanh_prime(a)")
+    answers = with_mistake(
+        answers, "activation_derivative", "return 1.0 - np.tanh(a) ** 2", "return tanh_prime(a)"
+    )
     nbformat.write(with_answers(release, answers), folder / "rnn.ipynb")
     output = folder / "result.json"
-    assert main(["grade", str(folder / "rnn.ipynb"), "--seed", "2024", "--format", "json", "--output", str(output)]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(folder / "rnn.ipynb"),
+                "--seed",
+                "2024",
+                "--format",
+                "json",
+                "--output",
+                str(output),
+            ]
+        )
+        == 0
+    )
     return json.loads(output.read_text())
 
 

@@ -68,7 +68,11 @@ def graded_in_isolation(cascade: Cascade, place: Path) -> dict[str, tuple[float,
         if test.status == "pending":
             continue
         earned, available, text = functions.get(test.function, (0.0, 0.0, ""))
-        functions[test.function] = (round(earned + test.score, 6), round(available + test.max_score, 6), text + test.output)
+        functions[test.function] = (
+            round(earned + test.score, 6),
+            round(available + test.max_score, 6),
+            text + test.output,
+        )
     return functions
 
 
@@ -76,13 +80,17 @@ def assert_fair(cascade: Cascade, graded: dict[str, tuple[float, float, str]]) -
     """The functions whose own code is right keep every point; the buggy ones lose some; the messages say why."""
     for function in cascade.full:
         earned, available, text = graded[function]
-        assert earned == available, f"{function} lost {available - earned} points it did not earn losing:\n{text}"
+        assert earned == available, (
+            f"{function} lost {available - earned} points it did not earn losing:\n{text}"
+        )
     for function in cascade.loses:
         earned, available, text = graded[function]
         assert earned < available, f"{function} lost nothing:\n{text}"
     for function, lost in cascade.lost.items():
         earned, available, text = graded[function]
-        assert available - earned == pytest.approx(lost), f"{function} lost {available - earned}, not {lost}:\n{text}"
+        assert available - earned == pytest.approx(lost), (
+            f"{function} lost {available - earned}, not {lost}:\n{text}"
+        )
 
 
 def outputs_of(graded: dict[str, tuple[float, float, str]], function: str) -> str:

@@ -46,7 +46,9 @@ SECONDS_PER_CALL = 2.0
 def result_of(document: dict) -> SubmissionResult:
     """A result rebuilt from its JSON, enough for :func:`points_lost`."""
     tests = tuple(
-        TestResult(t["name"], t["function"], t["score"], t["max_score"], t["status"], t["output"], t["hidden"])
+        TestResult(
+            t["name"], t["function"], t["score"], t["max_score"], t["status"], t["output"], t["hidden"]
+        )
         for t in document["tests"]
     )
     return SubmissionResult(document["submission"], document["assignment"], tests, tuple(document["notes"]))
@@ -64,17 +66,28 @@ def graded(request, tmp_path_factory):
     release = nbformat.read(find_release_notebook("rnn"), as_version=4)
     reference = demo_answers("rnn", source)["reference"]
     submissions = {"reference": with_answers(release, reference)}
-    submissions |= {name: e.notebook(with_answers(release, e.answers(reference, place))) for name, e in ESCAPES.items()}
+    submissions |= {
+        name: e.notebook(with_answers(release, e.answers(reference, place))) for name, e in ESCAPES.items()
+    }
     for name, notebook in submissions.items():
         (place / name).mkdir()
         (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
     before, guarded = files_under(place), digests([SOLUTIONS])
     scratches = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*"))
     output = tmp_path_factory.mktemp("out") / "results.json"
-    command = [*prefix, sys.executable, "-m", "autograder", "grade", *(str(place / n / "rnn.ipynb") for n in submissions)]
+    command = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        *(str(place / n / "rnn.ipynb") for n in submissions),
+    ]
     command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
     command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
-    done = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=600
+    )
     assert output.exists(), done.stderr[-3000:]
     documents = dict(zip(submissions, json.loads(output.read_text())))
     return {

@@ -25,7 +25,9 @@ def test_committed_data_is_regenerated_identically(assignment):
     """Does rerunning scripts/make_known_answers.py reproduce every stored array, to a few ulps, in the script's order?"""
     regenerated = load_script().BUILDERS[assignment](load_reference(assignment))
     stored = known_answers.load(assignment)
-    assert list(stored) == list(regenerated), "the examples must keep the script's order (messages name the first failing one)"
+    assert list(stored) == list(regenerated), (
+        "the examples must keep the script's order (messages name the first failing one)"
+    )
     for example, values in regenerated.items():
         assert set(stored[example]) == set(values), example
         for name, value in values.items():

@@ -16,12 +16,12 @@ from autograder.grading.isolated import grade_submission
 from autograder.instructor.nbgrader_pipeline import REPOSITORY
 from autograder.instructor.submissions import demo_answers, with_answers
 
-CRASHING_BACKWARD = '''
+CRASHING_BACKWARD = """
 import os
 
 def rnn_backward(dh, cache):
     os._exit(3)  # ends the student process: the lane running this check starts a new one
-'''
+"""
 
 
 @pytest.fixture(scope="module")

@@ -39,15 +39,15 @@ WAIT = 60.0
 
 WARNS_IN_EVERY_CALL = {
     # Overflows for large negative inputs: the sigmoid's own no-warning cases fail.
-    "sigmoid": '''
+    "sigmoid": """
 import warnings
 
 def sigmoid(x):
     warnings.warn("sigmoid was called", UserWarning)
     return 1.0 / (1.0 + np.exp(-x))
-''',
+""",
     # Right and quiet, with the stable formula of its own: it must keep every point in any lane.
-    "activation_derivative": '''
+    "activation_derivative": """
 def activation_derivative(a, activation):
     if activation == "tanh":
         return 1.0 - np.tanh(a) ** 2
@@ -57,11 +57,11 @@ def activation_derivative(a, activation):
     if activation == "relu":
         return (a > 0).astype(np.float64)
     raise ValueError(f"unknown activation {activation!r}")
-''',
+""",
 }
 """Answers replacing the reference's: every call of sigmoid warns, twice for large inputs."""
 
-NOISY_CLIPPING = '''
+NOISY_CLIPPING = """
 import warnings
 
 def clip_by_norm(grad, max_norm):
@@ -70,7 +70,7 @@ def clip_by_norm(grad, max_norm):
         raise ValueError("max_norm must be positive")
     norm = np.linalg.norm(grad)
     return grad * (max_norm / norm) if norm > max_norm else grad.copy()
-'''
+"""
 """A right clip_by_norm that warns on every call (its checks allow warnings): replays in the lane beside."""
 
 
@@ -251,7 +251,9 @@ def graded(tmp_path_factory):
         results = {
             "noisy in one lane": grade_submission(paths["noisy"], assignment="rnn", seed=2013, lanes=1),
             "noisy in two lanes": grade_submission(paths["noisy"], assignment="rnn", seed=2013, lanes=2),
-            "reference in two lanes": grade_submission(paths["reference"], assignment="rnn", seed=2013, lanes=2),
+            "reference in two lanes": grade_submission(
+                paths["reference"], assignment="rnn", seed=2013, lanes=2
+            ),
         }
     drawn_after = [examples.drawn() for examples in properties.DECLARED]
     return results, [str(w.message) for w in seen], same(drawn_before, drawn_after)
@@ -260,7 +262,9 @@ def graded(tmp_path_factory):
 def same(a, b) -> bool:
     """Whether two nests of tuples, lists, dicts and arrays hold equal values."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b, equal_nan=True)
+        return (
+            isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b, equal_nan=True)
+        )
     if isinstance(a, (tuple, list)):
         return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
@@ -279,11 +283,15 @@ def test_a_submission_warning_in_every_call_gets_the_same_grade_in_two_lanes_as_
     """Graded in two lanes, does the warning submission get every test of one lane, activation_derivative in full?"""
     results, _, _ = graded
     one, two = results["noisy in one lane"], results["noisy in two lanes"]
-    assert [(t.name, t.score, t.output) for t in two.tests] == [(t.name, t.score, t.output) for t in one.tests]
+    assert [(t.name, t.score, t.output) for t in two.tests] == [
+        (t.name, t.score, t.output) for t in one.tests
+    ]
     derivative = [t for t in two.tests if t.function == "activation_derivative"]
     assert derivative and all(t.score == t.max_score for t in derivative), derivative
-    assert "sigmoid emitted UserWarning: sigmoid was called" in "\n".join(t.output for t in two.tests if t.function == "sigmoid")
-    assert points_of(two)["clip_by_norm"] == 3.0
+    assert "sigmoid emitted UserWarning: sigmoid was called" in "\n".join(
+        t.output for t in two.tests if t.function == "sigmoid"
+    )
+    assert points_of(two)["clip_by_norm"] == 2.0  # all of its points
 
 
 def test_the_honest_submission_graded_next_keeps_its_full_score(graded):
@@ -312,5 +320,7 @@ def test_grading_in_lanes_never_loads_pyplot_in_the_grader(tmp_path):
         f"result = grade_submission({str(notebook)!r}, assignment='rnn', seed=2013, lanes=2)\n"
         "print(result.score, 'matplotlib.pyplot' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert done.stdout.split() == ["40.0", "False"], done.stderr[-2000:]

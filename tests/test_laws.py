@@ -14,4 +14,3 @@ def test_upstream_gradients_hold_no_entry_whose_square_is_subnormal(vanishing, e
         entries = np.abs(example["dh_last"])
         assert np.all((entries == 0) | (entries >= laws.SMALLEST_ENTRY))
         assert np.all(entries <= 2)
-

@@ -92,7 +92,9 @@ def outputs(tmp_path_factory) -> dict[tuple[str, str], Path]:
     found = {}
     for assignment in ASSIGNMENTS:
         for name, build in BUILDS.items():
-            out = build.make(assignment, root / f"{assignment}-{name}" / ("out.zip" if build.archive else "out"))
+            out = build.make(
+                assignment, root / f"{assignment}-{name}" / ("out.zip" if build.archive else "out")
+            )
             found[assignment, name] = unpacked(build, out, root / f"{assignment}-{name}" / "unpacked")
     return found
 
@@ -127,7 +129,11 @@ def known_answers(artifact: dict[str, bytes]) -> dict[str, bytes]:
             for a in ASSIGNMENTS
             if path == f"autograder/data/{a}.npz" or path.endswith(f"/autograder/data/{a}.npz")
         },
-        **{path: sweep for path in artifact if path == "success_rates.json" or path.endswith("/success_rates.json")},
+        **{
+            path: sweep
+            for path in artifact
+            if path == "success_rates.json" or path.endswith("/success_rates.json")
+        },
     }
 
 

@@ -35,7 +35,9 @@ def test_closed_hidden_test_blocks_are_removed_in_one_pass():
 
 def test_a_block_ends_at_the_first_end_marker():
     """Does a block run from BEGIN to the next END, as nbgrader's does, indented markers included?"""
-    source = "a\n  ### BEGIN HIDDEN TESTS x\nh1\n\t### END HIDDEN TESTS y\nb\n" + BEGIN + "h2\n" + END + END + "c"
+    source = (
+        "a\n  ### BEGIN HIDDEN TESTS x\nh1\n\t### END HIDDEN TESTS y\nb\n" + BEGIN + "h2\n" + END + END + "c"
+    )
     assert without_hidden_tests(source) == "a\nb\n" + END + "c"
 
 
@@ -49,7 +51,9 @@ def test_a_submitted_test_cell_of_64000_markers_is_compared_in_linear_time():
     notebook = notebook_from_text(json.dumps(release))
     answers, problems = submitted_answers(trusted, notebook)
     assert set(answers) == {cell.grade_id for cell in trusted.answers}
-    assert problems == [f"test cells changed in your notebook (the original ones were run): {trusted.tests[0].grade_id}"]
+    assert problems == [
+        f"test cells changed in your notebook (the original ones were run): {trusted.tests[0].grade_id}"
+    ]
 
 
 def test_a_million_newlines_are_made_safe_in_linear_time():

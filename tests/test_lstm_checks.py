@@ -9,12 +9,12 @@ from autograder.checks import lstm as checks
 
 # Public and hidden points of each check, as in the test cells of solutions/lstm/lstm.ipynb.
 POINTS = {
-    "lstm_gates": (2, 1),
-    "lstm_step_forward": (2, 1),
-    "lstm_step_backward": (3.5, 1.5),
-    "lstm_forward": (2, 1),
-    "lstm_backward": (3, 2),
-    "cell_gradient_norms": (3, 1),
+    "lstm_gates": (1.9, 1.1),
+    "lstm_step_forward": (1.9, 1.1),
+    "lstm_step_backward": (3.4, 1.6),
+    "lstm_forward": (1.9, 1.1),
+    "lstm_backward": (2.9, 2.1),
+    "cell_gradient_norms": (2.8, 1.2),
 }
 
 # The forward function each check grades a backward function with.

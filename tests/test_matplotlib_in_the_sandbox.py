@@ -17,12 +17,12 @@ import pytest
 from autograder.sandbox.bubblewrap import MATPLOTLIB_CONFIG, bubblewrap, bubblewrap_command
 from autograder.sandbox.process import ZYGOTES, Cell, Sandbox
 
-WHERE = '''
+WHERE = """
 import matplotlib
 
 def configuration_directory():
     return matplotlib.get_cachedir()
-'''
+"""
 
 
 @pytest.mark.parametrize("zygote", ["1", "0"], ids=["forked from a zygote", "started afresh"])
@@ -40,13 +40,20 @@ def test_bubblewrap_mounts_the_font_lists_read_only_in_a_tmpfs_of_their_own(tmp_
     for name in ("fontlist-v390.json", "fontlist-v3.11.0.json", "tex.cache"):
         (tmp_path / name).write_text("{}")
     command = bubblewrap_command(
-        ["python"], bwrap="bwrap", readable=[], files={}, scratch_bytes=2**20, env={}, matplotlib_cache=tmp_path
+        ["python"],
+        bwrap="bwrap",
+        readable=[],
+        files={},
+        scratch_bytes=2**20,
+        env={},
+        matplotlib_cache=tmp_path,
     )
     pairs = list(zip(command, command[1:], command[2:]))
     assert ("--tmpfs", str(MATPLOTLIB_CONFIG), "--ro-bind") in pairs
     mounted = {(source, target) for flag, source, target in pairs if flag == "--ro-bind"}
     assert {(s, t) for s, t in mounted if s.startswith(str(tmp_path))} == {
-        (str(tmp_path / name), f"{MATPLOTLIB_CONFIG}/{name}") for name in ("fontlist-v390.json", "fontlist-v3.11.0.json")
+        (str(tmp_path / name), f"{MATPLOTLIB_CONFIG}/{name}")
+        for name in ("fontlist-v390.json", "fontlist-v3.11.0.json")
     }
 
 

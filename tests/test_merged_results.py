@@ -36,14 +36,30 @@ def with_tests(*tests: TestResult) -> SubmissionResult:
 SIGMOID = "test_sigmoid"
 FORGERIES = {
     "claims 1000 of 40": with_tests(TestResult("sigmoid", "sigmoid", 1000.0, 1000.0, "passed", cell=SIGMOID)),
-    "a score above its maximum": with_tests(TestResult("sigmoid", "sigmoid", 5.0, 3.0, "passed", cell=SIGMOID)),
-    "a cell the assignment lacks": with_tests(TestResult("bonus", "bonus", 10.0, 10.0, "passed", cell="bonus")),
-    "passed without every point": with_tests(TestResult("sigmoid", "sigmoid", 1.0, 3.0, "passed", cell=SIGMOID)),
-    "named after another function": with_tests(TestResult("bonus", "sigmoid", 3.0, 3.0, "passed", cell=SIGMOID)),
+    "a score above its maximum": with_tests(
+        TestResult("sigmoid", "sigmoid", 5.0, 3.0, "passed", cell=SIGMOID)
+    ),
+    "a cell the assignment lacks": with_tests(
+        TestResult("bonus", "bonus", 10.0, 10.0, "passed", cell="bonus")
+    ),
+    "passed without every point": with_tests(
+        TestResult("sigmoid", "sigmoid", 1.0, 3.0, "passed", cell=SIGMOID)
+    ),
+    "named after another function": with_tests(
+        TestResult("bonus", "sigmoid", 3.0, 3.0, "passed", cell=SIGMOID)
+    ),
     "checks no function of its cell": with_tests(TestResult("x", "x", 3.0, 3.0, "passed", cell=SIGMOID)),
     "a test twice": with_tests(*[TestResult("sigmoid", "sigmoid", 3.0, 3.0, "passed", cell=SIGMOID)] * 2),
     "cases worth more than their test": with_tests(
-        TestResult("sigmoid", "sigmoid", 1.0, 3.0, "failed", cell=SIGMOID, cases=(CaseResult("sigmoid", "c", 3.0, 3.0),))
+        TestResult(
+            "sigmoid",
+            "sigmoid",
+            1.0,
+            3.0,
+            "failed",
+            cell=SIGMOID,
+            cases=(CaseResult("sigmoid", "c", 3.0, 3.0),),
+        )
     ),
     "a written answer scored": forged(
         tests=tuple(
@@ -58,7 +74,10 @@ FORGERIES = {
 
 def full_marks(result: SubmissionResult) -> SubmissionResult:
     """A plausible forgery: every autograded test passed with all its points."""
-    tests = tuple(t if t.status == "pending" else dataclasses.replace(t, score=t.max_score, status="passed") for t in result.tests)
+    tests = tuple(
+        t if t.status == "pending" else dataclasses.replace(t, score=t.max_score, status="passed")
+        for t in result.tests
+    )
     return dataclasses.replace(result, tests=tests)
 
 
@@ -68,7 +87,17 @@ def test_a_forged_shard_is_left_out_of_the_merge(name, tmp_path, capsys):
     (tmp_path / "honest.json").write_text(results_json([honest()]))
     (tmp_path / "forged.json").write_text(results_json([honest("other"), FORGERIES[name]]))
     gradebook = tmp_path / "gradebook.csv"
-    status = main(["merge", str(tmp_path / "honest.json"), str(tmp_path / "forged.json"), "--format", "json", "--gradebook", str(gradebook)])
+    status = main(
+        [
+            "merge",
+            str(tmp_path / "honest.json"),
+            str(tmp_path / "forged.json"),
+            "--format",
+            "json",
+            "--gradebook",
+            str(gradebook),
+        ]
+    )
     out, err = capsys.readouterr()
     assert status == 1 and "left out" in err and "submitted/forger/rnn" in err, name
     assert [d["student"] for d in json.loads(out)] == ["honest", "other"]
@@ -106,7 +135,9 @@ def test_with_the_instructors_key_a_plausible_forgery_is_refused(tmp_path, monke
     assert json.loads(out)["student"] == "honest"  # one result: one object
     assert err.count(f"is not signed with {KEY_VARIABLE}") == 2
     monkeypatch.delenv(KEY_VARIABLE)
-    assert main(["merge", str(tmp_path / "shards.json"), "--format", "json"]) == 0  # without the key, plausible is all we check
+    assert (
+        main(["merge", str(tmp_path / "shards.json"), "--format", "json"]) == 0
+    )  # without the key, plausible is all we check
     capsys.readouterr()
 
 
@@ -116,18 +147,45 @@ def test_an_edited_store_entry_is_graded_again(tmp_path, grader):
     (tmp_path / "student").mkdir()
     (tmp_path / "student" / "rnn.ipynb").write_text(notebook_text("untouched"))
     store, output = tmp_path / "store", tmp_path / "out.json"
-    arguments = ["grade", str(tmp_path / "student"), "--assignment", "rnn", "--results-dir", str(store), "--format", "json", "--output", str(output)]
+    arguments = [
+        "grade",
+        str(tmp_path / "student"),
+        "--assignment",
+        "rnn",
+        "--results-dir",
+        str(store),
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    ]
     assert grade(GRADERS[grader], arguments).returncode == 0
     (entry,) = store.glob("*.json")
     honest_score = json.loads(output.read_text())["score"]
     assert honest_score == 0
     original = json.loads(entry.read_text())
     edits = {
-        "full marks, signature kept": {**original, "tests": [{**t, "score": t["max_score"], "status": "passed"} if t["status"] != "pending" else t for t in original["tests"]]},
-        "signed with another key": signed({k: v for k, v in original.items() if k != "signature"}, b"another key"),
+        "full marks, signature kept": {
+            **original,
+            "tests": [
+                {**t, "score": t["max_score"], "status": "passed"} if t["status"] != "pending" else t
+                for t in original["tests"]
+            ],
+        },
+        "signed with another key": signed(
+            {k: v for k, v in original.items() if k != "signature"}, b"another key"
+        ),
     }
-    impossible = {**original, "tests": [{**original["tests"][0], "score": 1000.0, "max_score": 1000.0, "status": "passed", "cases": []}, *original["tests"][1:]]}
-    edits["impossible, signed with the user's key"] = signed({k: v for k, v in impossible.items() if k != "signature"}, user_key())
+    impossible = {
+        **original,
+        "tests": [
+            {**original["tests"][0], "score": 1000.0, "max_score": 1000.0, "status": "passed", "cases": []},
+            *original["tests"][1:],
+        ],
+    }
+    edits["impossible, signed with the user's key"] = signed(
+        {k: v for k, v in impossible.items() if k != "signature"}, user_key()
+    )
     for name, edited in edits.items():
         entry.write_text(json.dumps(edited))
         done = grade(GRADERS[grader], arguments)
@@ -135,4 +193,7 @@ def test_an_edited_store_entry_is_graded_again(tmp_path, grader):
         assert json.loads(output.read_text())["score"] == honest_score, name
         assert signed_by(json.loads(entry.read_text()), user_key()), name  # graded again, and stored again
     entry.write_text(json.dumps(original))
-    assert grade(GRADERS[grader], arguments).returncode == 0 and json.loads(output.read_text())["score"] == honest_score
+    assert (
+        grade(GRADERS[grader], arguments).returncode == 0
+        and json.loads(output.read_text())["score"] == honest_score
+    )

@@ -61,7 +61,7 @@ def clip_by_norm(grad, max_norm):
 
 import autograder.checks.rnn as checks
 
-checks.clip_by_norm = lambda *args, **kwargs: 1.5  # called twice by test_clip_by_norm: 3 of 3 points
+checks.clip_by_norm = lambda *args, **kwargs: 1.0  # called twice by test_clip_by_norm: 2 of 2 points
 '''
 """The tamperer's clip_by_norm answer: wrong, with the check nbgrader's kernel runs next replaced."""
 
@@ -111,9 +111,11 @@ def graded(course) -> Callable[[str], dict[str, StudentGrade]]:
             submissions["tamperer"] = {"clip_by_norm": WRONG_CLIP_BY_NORM_AND_PATCHED_CHECK}
         started = time.perf_counter()
         grades = grade_with_nbgrader(course, assignment, submissions)
-        print(f"nbgrader pipeline for {len(submissions)} students of {assignment}: {time.perf_counter() - started:.1f} s")
+        print(
+            f"nbgrader pipeline for {len(submissions)} students of {assignment}: {time.perf_counter() - started:.1f} s"
+        )
         if assignment == "rnn":
-            assert grades["tamperer"].test_scores["test_clip_by_norm"] == (3, 3)  # nbgrader is fooled
+            assert grades["tamperer"].test_scores["test_clip_by_norm"] == (2, 2)  # nbgrader is fooled
             # What a process the tamperer's code left behind could do once nbgrader saved its notebook:
             # put an honest-looking notebook in its place, so that regrading autograded/ would confirm it.
             honest = course / "autograded" / "reference" / "rnn" / "rnn.ipynb"
@@ -268,9 +270,9 @@ def test_audit_lists_exactly_the_tamperer(course, audited):
     assert tamperer.submission == course / "submitted" / "tamperer" / "rnn"
     assert [c.cell for c in tamperer.cells] == ["test_clip_by_norm"]
     cell = tamperer.cells[0]
-    assert cell.nbgrader == cell.max_score == 3
-    assert cell.isolated < 3
-    assert tamperer.isolated == tamperer.nbgrader - 3 + cell.isolated
+    assert cell.nbgrader == cell.max_score == 2
+    assert cell.isolated < 2
+    assert tamperer.isolated == tamperer.nbgrader - 2 + cell.isolated
     assert audited.unaudited == () and not audited.agrees
 
 
@@ -287,11 +289,16 @@ def test_audit_regrades_with_the_course_solutions(course, audited):
 def test_audit_text_names_the_tamperer_and_the_cell(course, audited):
     """Does the text show the tamperer's two scores and the differing cell with both of its scores?"""
     lines = audit_text(audited).splitlines()
-    assert lines[0].endswith("4 submitted notebooks regraded in isolation, 1 differ from nbgrader, 0 could not be audited")
+    assert lines[0].endswith(
+        "4 submitted notebooks regraded in isolation, 1 differ from nbgrader, 0 could not be audited"
+    )
     difference = audited.differences[0]
     total = read_gradebook(course, "rnn")["reference"].max_score
-    assert lines[1] == f"  tamperer: nbgrader {difference.nbgrader:g}, isolated {difference.isolated:g} (of {total:g})"
-    assert lines[2] == f"    test_clip_by_norm  nbgrader 3, isolated {difference.cells[0].isolated:g} (of 3)"
+    assert (
+        lines[1]
+        == f"  tamperer: nbgrader {difference.nbgrader:g}, isolated {difference.isolated:g} (of {total:g})"
+    )
+    assert lines[2] == f"    test_clip_by_norm  nbgrader 2, isolated {difference.cells[0].isolated:g} (of 2)"
     assert not any(line.strip().startswith(("buggy", "reference", "untouched")) for line in lines)
 
 
@@ -319,8 +326,10 @@ def test_audit_cli_lists_the_tamperer_and_a_missing_notebook(course, audited, tm
         lines[0]
         == f"audit of rnn in {copy}: 3 submitted notebooks regraded in isolation, 1 differ from nbgrader, 2 could not be audited"
     )
-    assert lines[1].startswith(f"  tamperer: nbgrader {read_gradebook(course, 'rnn')['tamperer'].score:g}, isolated ")
-    assert lines[2].startswith("    test_clip_by_norm  nbgrader 3, isolated ")
+    assert lines[1].startswith(
+        f"  tamperer: nbgrader {read_gradebook(course, 'rnn')['tamperer'].score:g}, isolated "
+    )
+    assert lines[2].startswith("    test_clip_by_norm  nbgrader 2, isolated ")
     assert (
         f"  buggy: not audited: in the gradebook, but {copy / 'submitted' / 'buggy' / 'rnn'} holds no notebook"
         in lines

@@ -22,8 +22,15 @@ HUGE = "x" * 1_000_000
 
 def odd_cells() -> list[dict]:
     """Cells whose nbgrader metadata no tool of ours wrote: each must be passed over, never trusted."""
+
     def code(nbgrader) -> dict:
-        return {"cell_type": "code", "metadata": {"nbgrader": nbgrader}, "source": "x = 1", "outputs": [], "execution_count": None}
+        return {
+            "cell_type": "code",
+            "metadata": {"nbgrader": nbgrader},
+            "source": "x = 1",
+            "outputs": [],
+            "execution_count": None,
+        }
 
     return [
         code({"grade_id": 7, "solution": True}),
@@ -81,10 +88,18 @@ def test_a_batch_grades_every_odd_notebook_and_the_honest_ones_fully(graded):
     assert graded["honest"].score == graded["copier"].score == 40
     assert graded["odd_cells_beside_honest_answers"].score == 40
     for student in ("cell_metadata_is_a_list", "not_a_notebook", "not_utf8"):
-        assert graded[student].score == 0 and "could not be read" in graded[student].notes[0], graded[student].notes
+        assert graded[student].score == 0 and "could not be read" in graded[student].notes[0], graded[
+            student
+        ].notes
 
 
-@pytest.mark.parametrize(("student", "cell"), [("an_answer_with_an_integer_grade_id", "clip_by_norm"), ("an_answer_without_a_grade_id", "clip_by_value")])
+@pytest.mark.parametrize(
+    ("student", "cell"),
+    [
+        ("an_answer_with_an_integer_grade_id", "clip_by_norm"),
+        ("an_answer_without_a_grade_id", "clip_by_value"),
+    ],
+)
 def test_an_answer_cell_with_an_odd_grade_id_is_missing_and_said_so(graded, student, cell):
     """Is an answer cell whose grade id is not text graded as missing (its function's points), with a note naming it?"""
     result = graded[student]
@@ -113,7 +128,9 @@ def test_the_seed_is_read_past_odd_outputs(tmp_path):
     """Are outputs that are not lists, texts that hold numbers and a 5,000-digit seed passed over, the one seed found?"""
     notebook = json.loads(notebook_text())
     tests = [c for c in notebook["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
-    tests[0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["sigmoid: hidden checks (seed 987)\n", 5]}]
+    tests[0]["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": ["sigmoid: hidden checks (seed 987)\n", 5]}
+    ]
     tests[1]["outputs"] = "everything"
     tests[2]["outputs"] = ["text", {"text": {"a": 1}}, {"text": "x: hidden checks (seed " + "9" * 5000 + ")"}]
     (tmp_path / "rnn.ipynb").write_text(json.dumps(notebook))
@@ -142,20 +159,31 @@ def odd_results_file(graded_results, tmp_path):
     renamed = {**json.loads(results_json(graded_results[:1])), "student": HUGE + "\ud800"}
     text = json.dumps([*honest, *ODD_RESULTS, renamed])
     text = text[:-1] + ', {"submission": "n", "assignment": "rnn", "notes": [], "tests": [], "seed": NaN}'
-    text += ', {"submission": "o", "assignment": "rnn", "notes": [], "score": 1' + "0" * 400 + ', "tests": []}]'
+    text += (
+        ', {"submission": "o", "assignment": "rnn", "notes": [], "score": 1' + "0" * 400 + ', "tests": []}]'
+    )
     path = tmp_path / "results.json"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     return path
 
 
 @pytest.mark.parametrize("command", ["report", "feedback", "export", "merge"])
-def test_results_commands_go_through_a_class_with_odd_results(command, odd_results_file, graded_results, tmp_path, capsys):
+def test_results_commands_go_through_a_class_with_odd_results(
+    command, odd_results_file, graded_results, tmp_path, capsys
+):
     """Does each command write its output from the good results, name each odd one on stderr, and exit 1?"""
     extra = {
         "report": ["--output", str(tmp_path / "report.html")],
         "feedback": ["--output-dir", str(tmp_path / "pages")],
         "export": ["--to", "csv", "--output", str(tmp_path / "grades.csv")],
-        "merge": ["--format", "json", "--output", str(tmp_path / "merged.json"), "--gradebook", str(tmp_path / "gradebook.csv")],
+        "merge": [
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / "merged.json"),
+            "--gradebook",
+            str(tmp_path / "gradebook.csv"),
+        ],
     }[command]
     status = main([command, str(odd_results_file), *extra])
     err = capsys.readouterr().err
@@ -163,7 +191,9 @@ def test_results_commands_go_through_a_class_with_odd_results(command, odd_resul
     assert err.count("left out") == len(ODD_RESULTS) + 2, err  # the NaN and the huge number are refused too
     assert "Traceback" not in err
     if command == "feedback":
-        assert len(list((tmp_path / "pages").iterdir())) == len(graded_results) + 1  # the huge student is kept, its name cut
+        assert (
+            len(list((tmp_path / "pages").iterdir())) == len(graded_results) + 1
+        )  # the huge student is kept, its name cut
     if command == "merge":
         assert len(json.loads((tmp_path / "merged.json").read_text())) == len(graded_results) + 1
         assert len((tmp_path / "gradebook.csv").read_text().splitlines()) == 1 + len(graded_results) + 1

@@ -16,7 +16,10 @@ from autograder.reports.class_report import class_report_html
 from autograder.reports.feedback import feedback_page, page_text
 from autograder.reports.similarity import Answers, similar_pairs, similarity_html, stub_code
 
-BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
+BROWSER = next(
+    (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)),
+    None,
+)
 DRIVER = shutil.which("chromedriver")
 
 pytestmark = pytest.mark.skipif(
@@ -32,7 +35,13 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = BROWSER
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     yield driver
@@ -68,7 +77,9 @@ def open_page(browser, html: str, path: Path, shot: Path) -> dict:
 
 def test_the_class_report_renders_offline_with_its_figures(browser, graded_results, tmp_path, shots):
     """Does the class report load in Chromium with its three figures drawn, no request made, no sideways scroll?"""
-    seen = open_page(browser, class_report_html(graded_results), tmp_path / "report.html", shots / "class-report.png")
+    seen = open_page(
+        browser, class_report_html(graded_results), tmp_path / "report.html", shots / "class-report.png"
+    )
     assert seen["title"] == "Class report: rnn"
     assert len(seen["images"]) == 3 and all(complete and width > 300 for complete, width in seen["images"])
     assert all(not name.startswith("http") for name in seen["resources"])
@@ -78,7 +89,9 @@ def test_the_class_report_renders_offline_with_its_figures(browser, graded_resul
 
 def test_a_feedback_page_renders(browser, graded_results, tmp_path, shots):
     """Does a student's feedback page load with its table and failures, and no sideways scroll?"""
-    seen = open_page(browser, page_text(feedback_page(graded_results[2])), tmp_path / "cy.html", shots / "feedback-cy.png")
+    seen = open_page(
+        browser, page_text(feedback_page(graded_results[2])), tmp_path / "cy.html", shots / "feedback-cy.png"
+    )
     assert seen["title"] == "rnn: feedback for cy" and seen["overflow"] <= 0 and not seen["resources"]
 
 

@@ -18,7 +18,7 @@ from autograder.checking.case import CheckFailed, call
 from autograder.checking.changes import PurityError, first_change
 from autograder.checking.check_run import check_run
 from autograder.checking.purity import call_on_copies
-from autograder.checking.purity_case import PURITY_CASE
+from autograder.checking.purity_case import PURITY_CASE, PURITY_POINTS
 from autograder.checks import lstm as lstm_checks
 from autograder.sandbox.answers import callee_modifications
 from autograder.sandbox.process import Cell, Limits, Sandbox
@@ -37,20 +37,23 @@ def graded(check: str, reference, replacements: dict, capsys) -> tuple[float, fl
 
 
 def test_scaling_dnext_h_in_place_loses_only_the_purity_case_with_a_one_line_fix(reference, capsys):
-    """Does `dnext_h *= f'(a)` with right values lose exactly 0.5, told once how to fix it?"""
+    """Does `dnext_h *= f'(a)` with right values lose exactly the purity case, told once how to fix it?"""
     replacements = {"rnn_step_backward": buggy.step_backward_scaling_dnext_h_in_place, **STEP}
     public, hidden, out = graded("rnn_step_backward", reference, replacements, capsys)
-    assert (public, hidden) == (full_marks("rnn_step_backward", hidden=False) - 0.5, 1.5)
+    assert (public, hidden) == (
+        round(full_marks("rnn_step_backward", hidden=False) - PURITY_POINTS, 6),
+        full_marks("rnn_step_backward", hidden=True),
+    )
     assert out.count("modified its argument") == 1
-    assert f"✗ {PURITY_CASE} [0/0.5]" in out
+    assert f"✗ {PURITY_CASE} [0/{PURITY_POINTS:g}]" in out
     assert "`dnext_h = dnext_h + ...` instead of `dnext_h += ...`" in out
 
 
 def test_adding_into_dnext_c_loses_only_the_purity_case(capsys):
-    """Does the CS231n idiom `dnext_c += ...` with right values lose exactly 0.5 of lstm_step_backward?"""
+    """Does the CS231n idiom `dnext_c += ...` with right values lose exactly the purity case of lstm_step_backward?"""
     function, forward = buggy_lstm.step_backward_adding_into_dnext_c, buggy_lstm.step_forward
-    assert lstm_checks.lstm_step_backward(function, forward) == 3.0
-    assert lstm_checks.lstm_step_backward(function, forward, hidden=True) == 1.5
+    assert lstm_checks.lstm_step_backward(function, forward) == round(3.4 - PURITY_POINTS, 6)
+    assert lstm_checks.lstm_step_backward(function, forward, hidden=True) == 1.6
     out = capsys.readouterr().out
     assert out.count("modified its argument `dnext_c`") == 1
     assert "`dnext_c = dnext_c.copy()`" in out
@@ -60,7 +63,10 @@ def test_popping_a_dict_cache_is_told_about_dicts(reference, capsys):
     """Is `cache.pop(...)` on a dict cache named as a removed key, with a dict's fix and no array's?"""
     replacements = {"rnn_step_backward": buggy.step_backward_popping_its_cache, **STEP}
     public, hidden, out = graded("rnn_step_backward", reference, replacements, capsys)
-    assert (public, hidden) == (3.0, 1.5)
+    assert (public, hidden) == (
+        round(full_marks("rnn_step_backward", hidden=False) - PURITY_POINTS, 6),
+        full_marks("rnn_step_backward", hidden=True),
+    )
     assert "(it is a dict; key 'a' removed (2 keys in all))" in out
     assert "start with `cache = dict(cache)`" in out
     assert ".copy()" not in out
@@ -103,7 +109,10 @@ def test_a_cache_too_deep_to_copy_fails_the_call_instead_of_skipping_the_check(r
     }
     public, hidden, out = graded("rnn_step_backward", reference, replacements, capsys)
     assert (public, hidden) == (0.0, 0.0)
-    assert "rnn_step_backward: its argument `cache` could not be copied (it is nested more than 100 levels deep" in out
+    assert (
+        "rnn_step_backward: its argument `cache` could not be copied (it is nested more than 100 levels deep"
+        in out
+    )
 
 
 def test_zeroing_the_upstream_gradient_and_the_cache_earns_nothing(reference, capsys):
@@ -131,7 +140,7 @@ def test_a_pure_function_with_wrong_values_does_not_earn_the_purity_case(referen
 
     run_check("clip_by_value", reference, {"clip_by_value": zeros}, hidden=False)
     out = capsys.readouterr().out
-    assert f"✗ {PURITY_CASE} [0/0.5]" in out
+    assert f"✗ {PURITY_CASE} [0/{PURITY_POINTS:g}]" in out
     assert "not counted yet" in out
 
 
@@ -184,7 +193,9 @@ def test_outside_a_check_run_a_change_is_not_an_error():
 def test_the_monitored_names_are_put_back_even_when_the_caller_raises(monkeypatch):
     """After a caller that raised midway, is the module's rnn_step_backward the function it was?"""
     monkeypatch.setattr(buggy, "rnn_step_backward", buggy.step_backward_popping_its_cache)
-    _, step_cache = buggy.step_forward(np.ones((1, 2)), np.ones((1, 3)), np.ones((2, 3)), np.eye(3), np.zeros(3))
+    _, step_cache = buggy.step_forward(
+        np.ones((1, 2)), np.ones((1, 3)), np.ones((2, 3)), np.eye(3), np.zeros(3)
+    )
     with check_run(), pytest.raises(CheckFailed, match="AttributeError"):
         call(buggy.gradient_norms_calling_rnn_step_backward, np.ones((1, 3)), [None, step_cache], name="f")
     assert buggy.rnn_step_backward is buggy.step_backward_popping_its_cache
@@ -232,7 +243,9 @@ def test_isolated_write_back_touches_only_the_calls_own_copies(sandbox):
 
 def test_isolated_callee_blame_is_reported_by_the_student_process(sandbox):
     """Does the student process report the callee's change, so the caller's note names it there too?"""
-    _, cache = buggy.sequence_forward(np.ones((1, 3, 2)), np.ones((1, 3)), np.ones((2, 3)), np.eye(3), np.zeros(3))
+    _, cache = buggy.sequence_forward(
+        np.ones((1, 3, 2)), np.ones((1, 3)), np.ones((2, 3)), np.eye(3), np.zeros(3)
+    )
     with check_run() as log:
         call(sandbox.function("bptt_gradient_norms"), np.ones((1, 3)), cache, name="bptt_gradient_norms")
     assert log.own_modifications("bptt_gradient_norms") == []

@@ -25,18 +25,24 @@ def half(outputs=("dx", "dh0")):
 class TestCounting:
     def test_a_case_that_is_not_fresh_counts_only_with_a_fresh_case_that_earns_points(self):
         """Do known answers that pass earn nothing while the fresh case fails, and say so?"""
-        results = run_cases("sigmoid", [Case("known answers", 1, passes), Case("values", 1, fails, fresh=True)])
+        results = run_cases(
+            "sigmoid", [Case("known answers", 1, passes), Case("values", 1, fails, fresh=True)]
+        )
         assert [r.points for r in results] == [0.0, 0.0]
         assert results[0].message == NOT_COUNTED_YET
 
     def test_any_points_of_a_fresh_case_count(self):
         """Does a fresh case that earns half its points make the other cases count?"""
-        results = run_cases("rnn_backward", [Case("known answers", 1, passes), Case("gradients", 1, half(), fresh=True)])
+        results = run_cases(
+            "rnn_backward", [Case("known answers", 1, passes), Case("gradients", 1, half(), fresh=True)]
+        )
         assert [r.points for r in results] == [1.0, 0.5]
 
     def test_a_partly_passed_case_keeps_its_failure_and_says_the_rest_is_not_counted_yet(self):
         """Does a case earning a share, without a fresh case earning points, keep its message and earn nothing?"""
-        results = run_cases("rnn_backward", [Case("known answers", 1, half()), Case("gradients", 1, fails, fresh=True)])
+        results = run_cases(
+            "rnn_backward", [Case("known answers", 1, half()), Case("gradients", 1, fails, fresh=True)]
+        )
         assert results[0].points == 0.0
         assert results[0].message == f"dh0 is wrong\n{PARTLY_NOT_COUNTED_YET}"
 
@@ -88,7 +94,9 @@ class TestJudging:
 
     def test_a_minority_set_aside_leaves_the_case_judged_on_the_others_with_a_note(self):
         """Do examples spoiled by a helper cost nothing while they are fewer than the others, and say so?"""
-        note = judged(examples("tanh", "tanh", "tanh"), {"tanh 0": SetAside("forward wrong", sources=("rnn_forward",))})
+        note = judged(
+            examples("tanh", "tanh", "tanh"), {"tanh 0": SetAside("forward wrong", sources=("rnn_forward",))}
+        )
         assert "1 of 3 examples were set aside, not charged: your rnn_forward failed on them" in note
 
     def test_a_majority_set_aside_leaves_the_case_unjudged(self):

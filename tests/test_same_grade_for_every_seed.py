@@ -53,8 +53,14 @@ def test_an_rnn_function_earns_the_same_hidden_points_under_every_seed(entry, re
 
 
 LSTM_CORPUS = {
-    **{f"mistake {function.__name__}": (check, function, None) for function, (check, _) in lstm_tables.MISTAKES.items()},
-    **{f"stub {name}": (check, functions[check], functions) for name, (check, functions) in LSTM_STUBS.items()},
+    **{
+        f"mistake {function.__name__}": (check, function, None)
+        for function, (check, _) in lstm_tables.MISTAKES.items()
+    },
+    **{
+        f"stub {name}": (check, functions[check], functions)
+        for name, (check, functions) in LSTM_STUBS.items()
+    },
 }
 
 
@@ -80,6 +86,10 @@ def test_a_relu_derivative_that_returns_relu_itself_is_caught_under_every_seed(r
             return stub.zeros_like_input(a) + (a > 0) * a
         return reference.activation_derivative(a, activation)
 
-    scores = hidden_scores(lambda: run_check("activation_derivative", reference, {"activation_derivative": relu_itself}, hidden=True))
+    scores = hidden_scores(
+        lambda: run_check(
+            "activation_derivative", reference, {"activation_derivative": relu_itself}, hidden=True
+        )
+    )
     assert max(scores) < 1, dict(zip(SEEDS, scores))
     capsys.readouterr()

@@ -39,7 +39,9 @@ def test_a_flood_of_warnings_reaches_the_checks_as_at_most_max_warnings_and_a_co
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert sandbox.call("noisy", (), {}) == 0
-    replayed = [str(w.message) for w in caught if w.category is UserWarning]  # not the grader's own ResourceWarnings
+    replayed = [
+        str(w.message) for w in caught if w.category is UserWarning
+    ]  # not the grader's own ResourceWarnings
     assert replayed == ["w0", "w1", "w2", "w3", "w4", "... and 49995 more warnings"]
 
 
@@ -48,7 +50,9 @@ def test_an_evicted_zygote_leaves_no_open_file_behind():
     made = []
 
     def make():
-        made.append(ForkServer([sys.executable, "-c", "pass"], env={}, settings={}, preexec=None, seconds_to_start=1))
+        made.append(
+            ForkServer([sys.executable, "-c", "pass"], env={}, settings={}, preexec=None, seconds_to_start=1)
+        )
         return made[-1]
 
     owner = object()  # an owner of its own: no other test's zygotes
@@ -155,7 +159,10 @@ def test_support_files_are_copied_read_only(tmp_path):
         ("bad \ud800 surrogate", "bad \ufffd surrogate"),
         ("\x1b[31mred\x1b[0m and \x1b]0;title\x07", "red and "),
         ("over\rwritten", "over\nwritten"),
-        ("::error file=a.py::forged\n  ::set-output x", "\u2236:error file=a.py::forged\n  \u2236:set-output x"),
+        (
+            "::error file=a.py::forged\n  ::set-output x",
+            "\u2236:error file=a.py::forged\n  \u2236:set-output x",
+        ),
         ("##[error]forged\n##vso[task.complete]x", "\u2236#[error]forged\n\u2236#vso[task.complete]x"),
         ("a\x00b\x7fc\x85d", "abc\nd"),
         ("tabs\tand\nnewlines stay: ✓ λ", "tabs\tand\nnewlines stay: ✓ λ"),

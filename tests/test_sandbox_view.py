@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hostile_submissions import SOLUTIONS, Hostile, Outcome, notebook_text, replacing
+from hostile_submissions import POINTS, SOLUTIONS, Hostile, Outcome, notebook_text, replacing
 from test_adversarial import points_lost
 from test_isolation import SETTINGS, result_of
 
@@ -154,7 +154,11 @@ def clip_by_global_norm(grads, max_norm):
         },
     },
     Outcome(
-        {"clip_by_value": 3.0, "clip_by_norm": 3.0, "clip_by_global_norm": 4.0},
+        {
+            "clip_by_value": POINTS["clip_by_value"],
+            "clip_by_norm": POINTS["clip_by_norm"],
+            "clip_by_global_norm": POINTS["clip_by_global_norm"],
+        },
         {
             "clip_by_value": "nothing of the instructor's could be imported",
             "clip_by_norm": "nothing of the instructor's could be read",
@@ -182,8 +186,12 @@ def regular_install(root: Path) -> Path:
     subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(environment)], check=True)
     python = environment / "bin" / "python"
     purelib = Path(
-        subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], check=True,
-                       capture_output=True, text=True).stdout.strip()
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     )
     ours = Path(sysconfig.get_path("purelib"))
     for entry in ours.iterdir():
@@ -203,7 +211,10 @@ INSTALLS = ("editable", "regular")
 GRADERS = {
     "root": ([], {}),
     **SETTINGS,
-    "unprivileged grader without bubblewrap": (SETTINGS["unprivileged grader"][0], SETTINGS["without bubblewrap"][1]),
+    "unprivileged grader without bubblewrap": (
+        SETTINGS["unprivileged grader"][0],
+        SETTINGS["without bubblewrap"][1],
+    ),
 }
 """How the grader is started: a command prefix and environment variables (see ``tests/test_isolation.py``)."""
 
@@ -257,7 +268,9 @@ def test_every_reach_for_the_instructors_files_fails(graded):
     """Does the reaching submission lose exactly its three functions, each saying that everything was refused?"""
     result = result_of(graded["reaches"])
     expected = REACHES_FOR_THE_INSTRUCTORS_FILES.expected
-    assert points_lost(result) == expected.lost, [t.output for t in result.tests if t.function in expected.lost]
+    assert points_lost(result) == expected.lost, [
+        t.output for t in result.tests if t.function in expected.lost
+    ]
     for function, text in expected.says.items():
         assert text in "\n".join(t.output for t in result.tests if t.function == function)
 
@@ -280,9 +293,13 @@ def test_the_view_is_every_module_the_sandbox_imports(confinement, monkeypatch):
         with Sandbox([Cell("answers", MODULES_SEEN)]) as sandbox:
             assert ("bubblewrap" in sandbox.protections) == (confinement == "bubblewrap")
             modules = set(sandbox.call("modules_seen", (), {}))
-        assert modules <= set(SANDBOX_MODULES), f"the sandbox imports more than its view: {modules - set(SANDBOX_MODULES)}"
+        assert modules <= set(SANDBOX_MODULES), (
+            f"the sandbox imports more than its view: {modules - set(SANDBOX_MODULES)}"
+        )
         seen |= modules
-    assert seen == set(SANDBOX_MODULES), f"the view holds modules nothing imports: {set(SANDBOX_MODULES) - seen}"
+    assert seen == set(SANDBOX_MODULES), (
+        f"the view holds modules nothing imports: {set(SANDBOX_MODULES) - seen}"
+    )
 
 
 def test_the_view_holds_no_check_no_data_and_nothing_of_the_instructor():
@@ -291,7 +308,14 @@ def test_the_view_holds_no_check_no_data_and_nothing_of_the_instructor():
     cached = [Path(importlib.util.cache_from_source(str(source))) for source in sources]
     assert set(view_files()) == {*sources, *(path for path in cached if path.is_file())}
     for path in view_files():
-        assert path.relative_to(PACKAGE).parts[0] not in ("checks", "data", "instructor", "builds", "reports", "grading")
+        assert path.relative_to(PACKAGE).parts[0] not in (
+            "checks",
+            "data",
+            "instructor",
+            "builds",
+            "reports",
+            "grading",
+        )
     assert PACKAGE in hidden_directories()
     assert find_solution_notebook("rnn").parents[1].resolve() in hidden_directories()
 
@@ -303,10 +327,17 @@ def test_readable_paths_are_split_around_a_hidden_directory(tmp_path):
     (tmp_path / "site" / "module.py").write_text("")
     (tmp_path / "site" / "loop").symlink_to(tmp_path / "site")
     hidden = [tmp_path / "site" / "autograder"]
-    granted = readable_beneath([tmp_path / "site", tmp_path / "other", tmp_path / "site" / "autograder" / "checks"], hidden)
+    granted = readable_beneath(
+        [tmp_path / "site", tmp_path / "other", tmp_path / "site" / "autograder" / "checks"], hidden
+    )
     assert granted == sorted(
-        [tmp_path / "other", tmp_path / "site" / "deep", tmp_path / "site" / "module.py", tmp_path / "site" / "numpy",
-         tmp_path / "site" / "autograder" / "checks"]
+        [
+            tmp_path / "other",
+            tmp_path / "site" / "deep",
+            tmp_path / "site" / "module.py",
+            tmp_path / "site" / "numpy",
+            tmp_path / "site" / "autograder" / "checks",
+        ]
     )
 
 
@@ -320,11 +351,22 @@ def test_bubblewrap_mounts_the_view_read_only_and_hides_what_a_mount_would_show(
     assert bound == [str(f) for f in files]
     (tmp_path / "course" / "solutions").mkdir(parents=True)
     assert hiding_arguments([tmp_path / "course" / "solutions"], [str(tmp_path)])[-4:] == [
-        "--tmpfs", str(tmp_path / "course" / "solutions"), "--remount-ro", str(tmp_path / "course" / "solutions")
+        "--tmpfs",
+        str(tmp_path / "course" / "solutions"),
+        "--remount-ro",
+        str(tmp_path / "course" / "solutions"),
     ]
     assert hiding_arguments([tmp_path / "course"], [str(tmp_path / "course" / "venv")]) == []
-    command = bubblewrap_command(["true"], bwrap="bwrap", readable=[], files={}, scratch_bytes=1, env={},
-                                 view=(PACKAGE, files), hidden=[PACKAGE])
+    command = bubblewrap_command(
+        ["true"],
+        bwrap="bwrap",
+        readable=[],
+        files={},
+        scratch_bytes=1,
+        env={},
+        view=(PACKAGE, files),
+        hidden=[PACKAGE],
+    )
     assert command.count(str(PACKAGE)) == 2  # the tmpfs and its remount, not hidden a second time
 
 

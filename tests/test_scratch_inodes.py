@@ -17,7 +17,7 @@ import sys
 
 import nbformat
 import pytest
-from hostile_submissions import Hostile, Outcome, notebook_text, replacing
+from hostile_submissions import POINTS, Hostile, Outcome, notebook_text, replacing
 from test_adversarial import points_lost
 from test_isolation import result_of
 from test_sandbox_view import GRADERS
@@ -49,8 +49,11 @@ FILLS_ITS_SCRATCH_WITH_EMPTY_FILES = Hostile(
         """,
     ),
     Outcome(
-        {"clip_by_value": 3.0, "clip_by_norm": 3.0},
-        {"clip_by_value": "it filled its scratch directory", "clip_by_norm": "it filled its scratch directory"},
+        {"clip_by_value": POINTS["clip_by_value"], "clip_by_norm": POINTS["clip_by_norm"]},
+        {
+            "clip_by_value": "it filled its scratch directory",
+            "clip_by_norm": "it filled its scratch directory",
+        },
     ),
 )
 
@@ -74,10 +77,19 @@ def graded(request, tmp_path_factory) -> dict:
         (place / name).mkdir()
         (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
     output = place / "results.json"
-    command = [*prefix, sys.executable, "-m", "autograder", "grade", *(str(place / n / "rnn.ipynb") for n in submissions)]
+    command = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        *(str(place / n / "rnn.ipynb") for n in submissions),
+    ]
     command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
     command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
-    done = subprocess.run(command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=900
+    )
     assert output.exists(), done.stderr[-3000:]
     return {"setting": request.param, **dict(zip(submissions, json.loads(output.read_text())))}
 
@@ -86,7 +98,9 @@ def test_the_reference_keeps_full_marks_beside_the_submission_filling_its_scratc
     """Does the reference earn 40/40, with the scratch limits among its protections?"""
     assert graded["reference"]["score"] == 40
     assert "scratch limits" in graded["reference"]["protections"]
-    assert ("bubblewrap" in graded["reference"]["protections"]) == ("without bubblewrap" not in graded["setting"])
+    assert ("bubblewrap" in graded["reference"]["protections"]) == (
+        "without bubblewrap" not in graded["setting"]
+    )
 
 
 def test_filling_the_scratch_with_empty_files_costs_exactly_the_functions_that_do(graded):
@@ -126,9 +140,10 @@ def inodes_used():
 def test_each_lane_counts_its_own_files(confinement):
     """With two lanes side by side, do one lane's 900 files leave the other lane's count alone, and 200 more stop only the first?"""
     limits = Limits(scratch_files=1000)
-    with Sandbox([Cell("answers", LANE_CODE)], limits=limits, lane=0) as first, Sandbox(
-        [Cell("answers", LANE_CODE)], limits=limits, lane=1
-    ) as second:
+    with (
+        Sandbox([Cell("answers", LANE_CODE)], limits=limits, lane=0) as first,
+        Sandbox([Cell("answers", LANE_CODE)], limits=limits, lane=1) as second,
+    ):
         assert "scratch limits" in first.protections and "scratch limits" in second.protections
         before = second.call("make", (10, "b"), {})
         assert first.call("make", (900, "a"), {}) >= 900
@@ -162,7 +177,9 @@ def test_the_files_of_a_finished_call_are_counted_after_it_returns(confinement, 
     """Does a call that returns right after creating too many files fail, saying so, and a fresh process serve the others?"""
     monkeypatch.setenv("AUTOGRADER_ZYGOTE", zygotes)
     with Sandbox([Cell("answers", LANE_CODE)], limits=Limits(scratch_files=100)) as sandbox:
-        with pytest.raises(SandboxFailure, match="ended the process running your code .it filled its scratch directory"):
+        with pytest.raises(
+            SandboxFailure, match="ended the process running your code .it filled its scratch directory"
+        ):
             sandbox.call("make", (500, "x"), {})
         assert sandbox.generation == 1
         assert isinstance(sandbox.call("inodes_used", (), {}), int)

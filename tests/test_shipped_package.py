@@ -41,7 +41,9 @@ def packages(tmp_path_factory) -> dict[tuple[str, str], list[Path]]:
 
 
 def files_of(package: Path) -> set[Path]:
-    return {p.relative_to(package) for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(package) for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -62,7 +64,9 @@ def test_every_package_a_build_ships_is_its_assignments_grading_and_nothing_else
 def test_no_build_ships_another_assignments_checks_or_data_or_the_instructors_modules(packages, assignment):
     """Is every check module only the other assignment grades, its known answers and instructor/, builds/, reports/ absent?"""
     others = [a for a in ASSIGNMENTS if a != assignment]
-    foreign = {m for other in others for m in shipped_modules(other, PACKAGE)} - set(shipped_modules(assignment, PACKAGE))
+    foreign = {m for other in others for m in shipped_modules(other, PACKAGE)} - set(
+        shipped_modules(assignment, PACKAGE)
+    )
     assert foreign, "the assignments share every module: nothing to check"
     foreign_files = {Path(*m.split(".")[1:]).with_suffix(".py") for m in foreign}
     foreign_files |= {Path("data") / f"{other}.npz" for other in others}
@@ -77,11 +81,19 @@ def test_no_build_ships_another_assignments_checks_or_data_or_the_instructors_mo
 def test_the_closure_follows_what_the_checks_import():
     """Does the rnn closure hold the checks' own helpers and not the lstm's, and the lstm's its own?"""
     rnn, lstm = set(shipped_modules("rnn", PACKAGE)), set(shipped_modules("lstm", PACKAGE))
-    assert {"autograder.checks.rnn_diagnoses", "autograder.checks.clipping", "autograder.checking.laws"} <= rnn
-    assert not {m for m in rnn if m.startswith("autograder.checks.lstm") or m == "autograder.checking.lstm_laws"}
+    assert {
+        "autograder.checks.rnn_diagnoses",
+        "autograder.checks.clipping",
+        "autograder.checking.laws",
+    } <= rnn
+    assert not {
+        m for m in rnn if m.startswith("autograder.checks.lstm") or m == "autograder.checking.lstm_laws"
+    }
     assert {"autograder.checks.lstm_steps", "autograder.checking.lstm_laws"} <= lstm
     assert "autograder.checks.rnn_diagnoses" not in lstm
-    assert not {m for m in rnn | lstm if m.startswith("autograder.mistakes")}, "the grader's signatures of mistakes"
+    assert not {m for m in rnn | lstm if m.startswith("autograder.mistakes")}, (
+        "the grader's signatures of mistakes"
+    )
     with pytest.raises(FileNotFoundError, match="no checks for 'charlm'"):
         shipped_modules("charlm", PACKAGE)
 
@@ -114,7 +126,10 @@ def test_the_shipped_package_imports_whole_and_offers_the_grading_commands_only(
     code = f"import sys; sys.path.insert(0, {str(package.parent)!r}); exec({IMPORTS!r})"
     done = subprocess.run(
         [sys.executable, "-c", code, str(package), other, *modules],
-        capture_output=True, text=True, timeout=120, cwd=package.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=package.parent,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.splitlines() == ["grade merge"]

@@ -18,7 +18,9 @@ def students():
 
 @pytest.fixture(scope="module")
 def pairs(students):
-    return similar_pairs([Answers(name, name, cells) for name, cells in students.items()], stub=stub_code("rnn"))
+    return similar_pairs(
+        [Answers(name, name, cells) for name, cells in students.items()], stub=stub_code("rnn")
+    )
 
 
 def names(pair) -> frozenset:
@@ -67,7 +69,9 @@ def test_the_command_lists_pairs_in_json_most_similar_first(students, tmp_path, 
     assert status == 0
     first = document["pairs"][0]
     assert {first["first"], first["second"]} == {"reference", "reference_disguised"} and first["flagged"]
-    assert [p["similarity"] for p in document["pairs"]] == sorted((p["similarity"] for p in document["pairs"]), reverse=True)
+    assert [p["similarity"] for p in document["pairs"]] == sorted(
+        (p["similarity"] for p in document["pairs"]), reverse=True
+    )
     assert len(document["pairs"]) == 3 and document["unreadable"][0].startswith("broken (could not be read")
 
 

@@ -17,8 +17,7 @@ CELLS = [
     Cell("setup", "import numpy as np\nKEPT = []\n"),
     Cell(
         "callee",
-        "def rnn_step_forward(x, prev_h, Wx, Wh, b, activation='tanh'):\n"
-        "    raise NotImplementedError()\n",
+        "def rnn_step_forward(x, prev_h, Wx, Wh, b, activation='tanh'):\n    raise NotImplementedError()\n",
     ),
     Cell(
         "caller",

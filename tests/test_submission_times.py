@@ -53,12 +53,24 @@ def test_a_gradescope_upload_is_late_by_gradescopes_clock(tmp_path, grader, poli
     """Is a Gradescope upload with a forged timestamp.txt and old file times 2 days late by submission_metadata.json?"""
     root = tmp_path / "autograder"
     forged_folder(root / "submission")
-    (root / "submission_metadata.json").write_text(json.dumps({"created_at": "2026-03-03T12:00:00.365935+00:00", "users": []}))
+    (root / "submission_metadata.json").write_text(
+        json.dumps({"created_at": "2026-03-03T12:00:00.365935+00:00", "users": []})
+    )
     output = tmp_path / "result.json"
     done = grade(
         GRADERS[grader],
-        ["grade", str(root / "submission"), "--assignment", "rnn", "--format", "json", "--output", str(output),
-         "--submitted-at", f"gradescope:{root / 'submission_metadata.json'}"],
+        [
+            "grade",
+            str(root / "submission"),
+            "--assignment",
+            "rnn",
+            "--format",
+            "json",
+            "--output",
+            str(output),
+            "--submitted-at",
+            f"gradescope:{root / 'submission_metadata.json'}",
+        ],
     )
     assert done.returncode == 0, done.stderr[-3000:]
     document = json.loads(output.read_text())
@@ -69,7 +81,9 @@ def test_a_gradescope_upload_is_late_by_gradescopes_clock(tmp_path, grader, poli
 
 def test_run_autograder_names_gradescopes_metadata():
     """Does the zip's run_autograder take the submission time from Gradescope's metadata, beside the upload?"""
-    assert '--submitted-at "gradescope:$ROOT/submission_metadata.json"' in render("run_autograder", assignment="rnn")
+    assert '--submitted-at "gradescope:$ROOT/submission_metadata.json"' in render(
+        "run_autograder", assignment="rnn"
+    )
 
 
 def test_a_batch_of_folders_trusts_no_file_in_them(tmp_path, policy):
@@ -109,20 +123,47 @@ def test_a_backdated_commit_is_late_by_the_push(tmp_path, monkeypatch):
     """In an Actions run, is the time the push event's, never the backdated commit's, in the JSON and in Classroom 50's result?"""
     checkout = forged_folder(tmp_path / "checkout")
     backdated = {"GIT_COMMITTER_DATE": FORGED, "GIT_AUTHOR_DATE": FORGED, "HOME": str(tmp_path)}
-    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "x"]):
+    for command in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "x"],
+    ):
         subprocess.run(command, cwd=checkout, env={**os.environ, **backdated}, check=True)
     event = tmp_path / "event.json"
     pushed = int(datetime.fromisoformat(LATE).timestamp())
-    event.write_text(json.dumps({"repository": {"pushed_at": pushed}, "head_commit": {"timestamp": "2026-03-01T09:00:00Z"}}))
+    event.write_text(
+        json.dumps(
+            {"repository": {"pushed_at": pushed}, "head_commit": {"timestamp": "2026-03-01T09:00:00Z"}}
+        )
+    )
     assert submitted_at(checkout / "rnn.ipynb", "ci-event", environ={"GITHUB_EVENT_PATH": str(event)}) == LATE
     assert submitted_at(checkout / "rnn.ipynb", "ci-event", environ={}) is None
-    runner = {"CLASSROOM": "c", "ASSIGNMENT": "rnn", "ASSIGNMENT_TYPE": "individual", "OWNER": "o",
-              "SUBMISSION_TAG": "submit/1", "COMMIT_URL": "u", "RELEASE_URL": "r", "GITHUB_EVENT_PATH": str(event)}
+    runner = {
+        "CLASSROOM": "c",
+        "ASSIGNMENT": "rnn",
+        "ASSIGNMENT_TYPE": "individual",
+        "OWNER": "o",
+        "SUBMISSION_TAG": "submit/1",
+        "COMMIT_URL": "u",
+        "RELEASE_URL": "r",
+        "GITHUB_EVENT_PATH": str(event),
+    }
     for name, value in runner.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(checkout)
     output = tmp_path / "result.json"
-    args = ["grade", "rnn.ipynb", "--assignment", "rnn", "--format", "classroom50", "--output", str(output), "--submitted-at", "ci-event"]
+    args = [
+        "grade",
+        "rnn.ipynb",
+        "--assignment",
+        "rnn",
+        "--format",
+        "classroom50",
+        "--output",
+        str(output),
+        "--submitted-at",
+        "ci-event",
+    ]
     assert main(args) == 0
     assert json.loads(output.read_text())["datetime"] == "2026-03-03T12:00:00Z"
 
@@ -136,7 +177,18 @@ def test_the_instructors_times_replace_the_results(tmp_path, policy, capsys):
     path = tmp_path / "results.json"
     path.write_text(results_json(results))
     (tmp_path / "late.toml").write_text(f'due = "{DUE}"\npenalty_per_day = 10\n')
-    args = ["export", str(path), "--to", "csv", "--late-policy", str(tmp_path / "late.toml"), "--times", str(times), "--time-column", "handed in"]
+    args = [
+        "export",
+        str(path),
+        "--to",
+        "csv",
+        "--late-policy",
+        str(tmp_path / "late.toml"),
+        "--times",
+        str(times),
+        "--time-column",
+        "handed in",
+    ]
     assert main(args) == 0
     rows = {line.split(",")[0]: line.split(",") for line in capsys.readouterr().out.splitlines()[1:]}
     assert (rows["ada"][3], rows["ada"][7]) == (LATE, "2") and rows["ben"][7] == "0"

@@ -49,7 +49,21 @@ def nbgrader_batch(request, tmp_path_factory):
         (impersonator / f"{classmate}.ipynb").write_text(notebook_text())
     (submitted / "parent_link").symlink_to(submitted / "honest", target_is_directory=True)
     output = tmp_path_factory.mktemp("out") / "results.json"
-    done = grade(prefix, ["grade", str(submitted), "--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)])
+    done = grade(
+        prefix,
+        [
+            "grade",
+            str(submitted),
+            "--assignment",
+            "rnn",
+            "--jobs",
+            "2",
+            "--format",
+            "json",
+            "--output",
+            str(output),
+        ],
+    )
     assert done.returncode == 0 and output.exists(), done.stderr[-3000:]
     documents = json.loads(output.read_text())
     return {document["student"]: document for document in documents}
@@ -65,13 +79,18 @@ def test_a_hostile_folder_earns_nothing_and_says_why(nbgrader_batch, name):
     """Does each hostile folder score 0 with a note naming what was refused?"""
     document = nbgrader_batch[name]
     assert document["score"] == 0, TREES[name].question
-    assert any(TREES[name].says in note for note in document["notes"]), (TREES[name].question, document["notes"])
+    assert any(TREES[name].says in note for note in document["notes"]), (
+        TREES[name].question,
+        document["notes"],
+    )
 
 
 def test_a_student_folder_that_is_a_link_is_refused(nbgrader_batch):
     """Is submitted/<student> itself a link (to a classmate) one result of 0 with a note, never the classmate's work?"""
     document = nbgrader_batch["parent_link"]
-    assert document["score"] == 0 and "parent_link is a symbolic link: not followed" in " ".join(document["notes"])
+    assert document["score"] == 0 and "parent_link is a symbolic link: not followed" in " ".join(
+        document["notes"]
+    )
 
 
 def test_one_folder_is_one_result_of_its_owner(nbgrader_batch):
@@ -80,7 +99,9 @@ def test_one_folder_is_one_result_of_its_owner(nbgrader_batch):
     assert sorted(nbgrader_batch) == sorted(students)
     impersonator = nbgrader_batch["impersonator"]
     assert impersonator["score"] == 0  # its rnn.ipynb is the untouched release
-    assert any("rnn.ipynb was graded, not absent.ipynb, honest.ipynb" in note for note in impersonator["notes"])
+    assert any(
+        "rnn.ipynb was graded, not absent.ipynb, honest.ipynb" in note for note in impersonator["notes"]
+    )
     assert nbgrader_batch["honest"]["submission"].endswith("honest/rnn/rnn.ipynb")
 
 
@@ -108,7 +129,9 @@ def test_gradescope_grades_only_what_was_uploaded(tmp_path, grader, name):
     """In Gradescope's layout, does run_autograder give the upload its own score: 40 for the honest one, 0 and a note for a link or a FIFO?"""
     root = gradescope_root(tmp_path, name)
     command = [*GRADERS[grader], "bash", str(root / "run_autograder")]
-    done = subprocess.run(command, env={**os.environ, "AUTOGRADER_ROOT": str(root)}, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        command, env={**os.environ, "AUTOGRADER_ROOT": str(root)}, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((root / "results" / "results.json").read_text())
     if name is None:
@@ -133,7 +156,9 @@ def test_several_notebooks_none_the_assignments_are_not_guessed_between(tmp_path
     """With two notebooks and neither named rnn.ipynb, is nothing graded and are both named?"""
     (tmp_path / "a.ipynb").write_text("{}")
     (tmp_path / "b.ipynb").write_text("{}")
-    with pytest.raises(FileNotFoundError, match=r"holds 2 notebooks \(a.ipynb, b.ipynb\) and none is rnn.ipynb"):
+    with pytest.raises(
+        FileNotFoundError, match=r"holds 2 notebooks \(a.ipynb, b.ipynb\) and none is rnn.ipynb"
+    ):
         find_notebook(tmp_path, "rnn")
 
 
@@ -160,12 +185,18 @@ def test_the_student_is_the_folder_never_the_notebooks_name():
 
 def test_a_pattern_matching_a_students_notebooks_gives_one_submission(tmp_path):
     """Does 'submitted/*/rnn/*.ipynb' give one submission per student folder, however many notebooks it holds?"""
-    for student, names in {"alice": ["rnn.ipynb"], "mallory": ["rnn.ipynb", "alice.ipynb", "zed.ipynb"]}.items():
+    for student, names in {
+        "alice": ["rnn.ipynb"],
+        "mallory": ["rnn.ipynb", "alice.ipynb", "zed.ipynb"],
+    }.items():
         (tmp_path / "submitted" / student / "rnn").mkdir(parents=True)
         for name in names:
             (tmp_path / "submitted" / student / "rnn" / name).write_text("{}")
     found = expand_submissions([str(tmp_path / "submitted" / "*" / "rnn" / "*.ipynb")])
-    assert found == [str(tmp_path / "submitted" / "alice" / "rnn" / "rnn.ipynb"), str(tmp_path / "submitted" / "mallory" / "rnn")]
+    assert found == [
+        str(tmp_path / "submitted" / "alice" / "rnn" / "rnn.ipynb"),
+        str(tmp_path / "submitted" / "mallory" / "rnn"),
+    ]
 
 
 def test_a_pattern_never_follows_a_students_link(tmp_path, monkeypatch):
@@ -178,7 +209,10 @@ def test_a_pattern_never_follows_a_students_link(tmp_path, monkeypatch):
     (mallory / "rnn.ipynb").write_text("{}")
     (mallory / "loop").symlink_to(tmp_path, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
-    assert expand_submissions(["submitted/**/rnn.ipynb"]) == ["submitted/honest/rnn/rnn.ipynb", "submitted/mallory/rnn/rnn.ipynb"]
+    assert expand_submissions(["submitted/**/rnn.ipynb"]) == [
+        "submitted/honest/rnn/rnn.ipynb",
+        "submitted/mallory/rnn/rnn.ipynb",
+    ]
 
 
 def test_a_file_name_cannot_forge_a_line_of_a_note(tmp_path):
@@ -199,13 +233,20 @@ def test_a_students_own_folders_are_never_classmates(tmp_path, monkeypatch):
     assert expand_submissions(["class/*"]) == ["class/alice/rnn.ipynb", "class/mallory"]
     assert expand_submissions(["class/mallory"]) == ["class/mallory"]
     assert student_of("class/mallory", "rnn") == "mallory"
-    with pytest.raises(FileNotFoundError, match=r"holds 2 notebooks \(bob/rnn.ipynb, carol/rnn.ipynb\) and none is rnn.ipynb"):
+    with pytest.raises(
+        FileNotFoundError, match=r"holds 2 notebooks \(bob/rnn.ipynb, carol/rnn.ipynb\) and none is rnn.ipynb"
+    ):
         find_notebook("class/mallory", "rnn")
 
 
 def test_a_notebook_sharing_many_grade_ids_gets_a_short_note():
     """Does a notebook whose 100,000 cells share grade ids two by two get a note of ten ids and a count, not all of them?"""
-    cells = [{"cell_type": "code", "metadata": {"nbgrader": {"grade_id": f"g\n{i // 2}"}}, "source": ""} for i in range(100_000)]
-    _, problems = submitted_answers(load_assignment("rnn"), notebook_from_text(json.dumps({"nbformat": 4, "cells": cells})))
+    cells = [
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": f"g\n{i // 2}"}}, "source": ""}
+        for i in range(100_000)
+    ]
+    _, problems = submitted_answers(
+        load_assignment("rnn"), notebook_from_text(json.dumps({"nbformat": 4, "cells": cells}))
+    )
     (shared,) = [p for p in problems if p.startswith("cells share")]
     assert len(shared) < 300 and "and 49990 more" in shared and "\n" not in shared

@@ -36,9 +36,23 @@ def test_one_command_regenerates_the_sweep_on_a_reduced_setting(tmp_path, cached
     """Does scripts/make_success_rates.py, shrunk by its options, write a sweep the notebook can read, settings included?"""
     output = tmp_path / "sweep.json"
     subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "make_success_rates.py"), "--lengths", "3", "6",
-         "--seeds", "0", "1", "--iterations", "4", "--output", str(output)],
-        check=True, capture_output=True, cwd=REPO,
+        [
+            sys.executable,
+            str(REPO / "scripts" / "make_success_rates.py"),
+            "--lengths",
+            "3",
+            "6",
+            "--seeds",
+            "0",
+            "1",
+            "--iterations",
+            "4",
+            "--output",
+            str(output),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
     )
     result, settings = lstm_sweep.load_sweep(output)
     assert list(result) == list(cached[0])

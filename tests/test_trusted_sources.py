@@ -59,7 +59,19 @@ def test_a_checkout_with_planted_solutions_is_graded_by_the_courses_cells(tmp_pa
     planted_solutions(checkout, marker)
     monkeypatch.chdir(checkout)  # as a CI job grades: inside the student's repository
     output = tmp_path / "results.json"
-    arguments = ["grade", "rnn.ipynb", str(honest / "rnn.ipynb"), "--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
+    arguments = [
+        "grade",
+        "rnn.ipynb",
+        str(honest / "rnn.ipynb"),
+        "--assignment",
+        "rnn",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    ]
     done = grade(grader, arguments, environment={"AUTOGRADER_SOLUTIONS": ""})
     assert done.returncode == 0, done.stderr[-3000:]
     mallory, classmate = json.loads(output.read_text())
@@ -79,7 +91,9 @@ def test_a_student_named_solutions_is_never_the_course(tmp_path, grader, monkeyp
     shutil.move(tmp_path / "planted" / "solutions", place / "solutions")  # a student named "solutions"
     monkeypatch.chdir(place)
     output = tmp_path / "results.json"
-    done = grade(grader, ["grade", "alice", "--assignment", "rnn", "--format", "json", "--output", str(output)])
+    done = grade(
+        grader, ["grade", "alice", "--assignment", "rnn", "--format", "json", "--output", str(output)]
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert not marker.exists()
     assert json.loads(output.read_text())["score"] == 40
@@ -108,7 +122,9 @@ def test_hypothesis_keeps_its_cache_where_only_this_user_writes(tmp_path, monkey
     place.rmdir()
     place.symlink_to(tmp_path, target_is_directory=True)  # made by someone else, leading elsewhere
     elsewhere = private_cache("hypothesis")
-    assert elsewhere != place and not elsewhere.is_symlink() and stat.S_IMODE(elsewhere.stat().st_mode) == 0o700
+    assert (
+        elsewhere != place and not elsewhere.is_symlink() and stat.S_IMODE(elsewhere.stat().st_mode) == 0o700
+    )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
     monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
     with pytest.raises(SystemExit):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hostile_submissions import notebook_text
+from hostile_submissions import POINTS, notebook_text
 from test_adversarial import points_lost
 from test_isolation import SETTINGS, result_of
 
@@ -99,7 +99,14 @@ def graded(request, tmp_path_factory):
     temporary = place / "tmp"
     temporary.mkdir(mode=0o755)
     output = place / "results.json"
-    command = [*prefix, sys.executable, "-m", "autograder", "grade", *(str(place / n / "rnn.ipynb") for n in submissions)]
+    command = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        *(str(place / n / "rnn.ipynb") for n in submissions),
+    ]
     command += ["--assignment", "rnn", "--jobs", "1", "--format", "json", "--output", str(output)]
     environment = {**os.environ, **environment, "TMPDIR": str(temporary)}
     done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=900)
@@ -112,7 +119,7 @@ def graded(request, tmp_path_factory):
 def test_the_next_submission_finds_nothing_left_behind(graded):
     """Does the submission graded next by the same zygote find no file, variable or signal of the one before?"""
     results, _, _ = graded
-    assert points_lost(results["finder"]) == {"clip_by_value": 3.0}
+    assert points_lost(results["finder"]) == {"clip_by_value": POINTS["clip_by_value"]}
     assert "nothing was left behind" in "\n".join(t.output for t in results["finder"].tests)
 
 

@@ -12,9 +12,11 @@ from autograder.checking.case import Case, CheckFailed
 from autograder.checking.check_run import ShapeSlip, current_check_run
 
 SHAPE_CASE = "returns the documented shapes, as float64"
+SHAPE_POINTS = 0.1
+"""What the shape case is worth: hygiene, a small share of a function's points."""
 
 
-def shape_case(function: str, points: float = 0.25) -> Case:
+def shape_case(function: str, points: float = SHAPE_POINTS) -> Case:
     """The case that every output of ``function`` came back in its documented shape and type during this run.
 
     Put it after the cases that compare values: it reads what they saw.

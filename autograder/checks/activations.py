@@ -59,7 +59,7 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
     """Check ``sigmoid``: known answers, the logistic's equation, no overflow, the reference."""
     name = "sigmoid"
     if hidden:
-        return grade(name, with_reference("rnn", 1, lambda ref: _sigmoid_hidden(sigmoid, ref)), hidden=True)
+        return grade(name, with_reference("rnn", 0.5, lambda ref: _sigmoid_hidden(sigmoid, ref)), hidden=True)
 
     def values(x, *, allow_warnings: bool) -> np.ndarray:
         return check_array(
@@ -102,23 +102,23 @@ def check_sigmoid(sigmoid, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            Case("known answers", 0.5, known_answers_match),
+            Case("known answers", 0.4, known_answers_match),
             property_case(
                 "sigmoid(0) = 1/2, sigmoid(x) + sigmoid(-x) = 1, sigmoid' = sigmoid * (1 - sigmoid), for |x| <= 30",
-                0.5,
+                0.45,
                 SIGMOID_VALUES,
                 logistic,
                 fresh=True,
             ),
             property_case(
                 "the same with no overflow and no warning for |x| up to 1e3",
-                0.5,
+                0.45,
                 SIGMOID_EXTREMES,
                 lambda x: logistic(x, allow_warnings=False),
                 fresh=True,
             ),
             shape_case(name),
-            purity_case(name, 0.25),
+            purity_case(name),
         ],
     )
 
@@ -143,7 +143,7 @@ def _sigmoid_hidden(sigmoid, ref) -> list[Case]:
             rtol=LOGISTIC_RTOL, atol=LOGISTIC_ATOL,
         )
 
-    return [Case("matches the reference on random inputs", 1, lambda: run_hidden_cases("sigmoid", matches), fresh=True)]
+    return [Case("matches the reference on random inputs", 0.5, lambda: run_hidden_cases("sigmoid", matches), fresh=True)]
 
 
 def _derivative_edges() -> tuple:
@@ -167,7 +167,7 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
     name = "activation_derivative"
     if hidden:
         return grade(
-            name, with_reference("rnn", 1, lambda ref: _derivative_hidden(activation_derivative, ref)), hidden=True
+            name, with_reference("rnn", 0.6, lambda ref: _derivative_hidden(activation_derivative, ref)), hidden=True
         )
 
     def known_answers_match():
@@ -230,18 +230,18 @@ def check_activation_derivative(activation_derivative, *, hidden: bool = False) 
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 0.4, known_answers_match),
             property_case(
                 "0 <= f'(a) <= gamma, f'(a) is the slope of f, relu'(0) = 0",
-                0.75,
+                0.7,
                 DERIVATIVE_EXAMPLES,
                 bounded_and_slope_of_f,
                 fresh=True,
                 part_of=activation_of,
             ),
-            Case("an unknown activation raises ValueError", 0.25, rejects_unknown_activation),
+            Case("an unknown activation raises ValueError", 0.1, rejects_unknown_activation),
             shape_case(name),
-            purity_case(name, 0.25),
+            purity_case(name),
         ],
     )
 
@@ -268,7 +268,7 @@ def _derivative_hidden(activation_derivative, ref) -> list[Case]:
     return [
         Case(
             "matches the reference for every activation",
-            1,
+            0.6,
             lambda: run_hidden_cases("activation_derivative", matches, part_of=activation_of),
             fresh=True,
         )

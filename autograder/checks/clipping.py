@@ -33,6 +33,8 @@ from autograder.checks.diagnosing import mistakes_of
 MISTAKES = mistakes_of("rnn")
 
 ASSIGNMENT = "rnn"
+HIDDEN_POINTS = {"clip_by_value": 0.6, "clip_by_norm": 0.6, "clip_by_global_norm": 1.3}
+"""What each function's comparison with the reference is worth."""
 CLIP_BY_NORM_HINT = "rescale by max_norm / norm only when norm > max_norm, with norm = np.linalg.norm(grad)."
 GLOBAL_NORM_HINT = "the norm of all arrays together, before clipping: sqrt of the sum of every squared entry."
 
@@ -46,7 +48,7 @@ def _clipped_dict(result, grads: dict, *, function: str) -> dict:
     }
 
 
-def _rejects_non_positive(function, name: str, first_argument) -> Case:
+def _rejects_non_positive(function, name: str, first_argument, points: float = 0.1) -> Case:
     def run():
         for bad in (0.0, -1.0):
             expect_value_error(
@@ -58,7 +60,7 @@ def _rejects_non_positive(function, name: str, first_argument) -> Case:
                 valid_args=(first_argument, 1.0),
             )
 
-    return Case("a threshold <= 0 raises ValueError", 0.25, run)
+    return Case("a threshold <= 0 raises ValueError", points, run)
 
 
 def _known_answers_case(name: str, run_example, points: float) -> Case:
@@ -109,7 +111,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
             name,
             with_reference(
                 ASSIGNMENT,
-                1,
+                HIDDEN_POINTS[name],
                 lambda ref: [
                     _matches_reference_case(
                         name,
@@ -146,7 +148,7 @@ def check_clip_by_value(clip_by_value, *, hidden: bool = False) -> float:
             _known_answers_case(name, known, 0.5),
             property_case(
                 "entries end in [-c, c] and those inside are unchanged",
-                0.5,
+                0.6,
                 GRADIENT_SETS,
                 within_range_and_identity_inside,
                 fresh=True,
@@ -175,7 +177,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
             name,
             with_reference(
                 ASSIGNMENT,
-                1,
+                HIDDEN_POINTS[name],
                 lambda ref: [
                     _matches_reference_case(
                         name,
@@ -227,7 +229,7 @@ def check_clip_by_norm(clip_by_norm, *, hidden: bool = False) -> float:
             _known_answers_case(name, known, 0.5),
             property_case(
                 "norm <= max_norm, direction kept, unchanged below, idempotent",
-                0.5,
+                0.6,
                 ARRAYS_AND_NORMS,
                 invariants,
                 fresh=True,
@@ -263,7 +265,7 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
             name,
             with_reference(
                 ASSIGNMENT,
-                1,
+                HIDDEN_POINTS[name],
                 lambda ref: [
                     _matches_reference_case(
                         name,
@@ -322,10 +324,10 @@ def check_clip_by_global_norm(clip_by_global_norm, *, hidden: bool = False) -> f
     return grade(
         name,
         [
-            _known_answers_case(name, known, 1),
+            _known_answers_case(name, known, 0.9),
             property_case(
                 "one common factor min(1, max_norm / global_norm), idempotent; global_norm measured before clipping",
-                1,
+                1.5,
                 GRADIENT_SETS,
                 common_factor,
                 fresh=True,
@@ -390,5 +392,8 @@ def _matches_reference_case(
         )
 
     return Case(
-        "matches the reference above and below the threshold", 1, lambda: run_hidden_cases(name, matches), fresh=True
+        "matches the reference above and below the threshold",
+        HIDDEN_POINTS[name],
+        lambda: run_hidden_cases(name, matches),
+        fresh=True,
     )

@@ -126,7 +126,7 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
     """Check ``rnn_forward``: known answers, the recurrence and causality, no overflow, purity, the reference."""
     name = "rnn_forward"
     if hidden:
-        return grade(name, with_reference("rnn", 1, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True)
+        return grade(name, with_reference("rnn", 1.5, lambda ref: _forward_hidden(rnn_forward, ref)), hidden=True)
 
     def known_answers_match():
         return assert_known_answers(
@@ -167,11 +167,11 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 0.7, known_answers_match),
             property_case(
                 "h[:, t] = f(x[:, t] @ Wx + h[:, t-1] @ Wh + b) of shape (N, T, H), depends only on x[:, :t+1], "
                 "for every size (1 included)",
-                0.75,
+                1.2,
                 SEQUENCES,
                 follows_the_recurrence,
                 fresh=True,
@@ -179,14 +179,14 @@ def check_rnn_forward(rnn_forward, *, hidden: bool = False) -> float:
             ),
             examples_case(
                 "no overflow, nan or warning for pre-activations up to |a| = 1000",
-                0.25,
+                0.4,
                 SATURATED_SEQUENCES,
                 partial(follows_the_recurrence, allow_warnings=False),
                 fresh=True,
                 part_of=activation_of,
             ),
             shape_case(name),
-            purity_case(name, 0.25),
+            purity_case(name),
         ],
     )
 
@@ -239,7 +239,7 @@ def _forward_hidden(rnn_forward, ref) -> list[Case]:
     return [
         Case(
             "matches the reference for every activation and shape, |a| up to 1000",
-            1,
+            1.5,
             lambda: run_hidden_cases("rnn_forward", matches, part_of=activation_of),
             fresh=True,
         )
@@ -257,7 +257,7 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
     if hidden:
         return grade(
             name,
-            with_reference("rnn", 2, lambda ref: _backward_hidden(rnn_backward, rnn_forward, ref)),
+            with_reference("rnn", 2.6, lambda ref: _backward_hidden(rnn_backward, rnn_forward, ref)),
             hidden=True,
         )
 
@@ -303,10 +303,10 @@ def check_rnn_backward(rnn_backward, rnn_forward, *, hidden: bool = False) -> fl
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 1.4, known_answers_match),
             Case(
                 "every gradient matches centered differences of your rnn_forward, for every size",
-                1.25,
+                2.8,
                 gradients_match_centered_differences,
                 fresh=True,
             ),
@@ -330,7 +330,7 @@ def _backward_hidden(rnn_backward, rnn_forward, ref) -> list[Case]:
     return [
         Case(
             "matches the reference for every activation and shape",
-            2,
+            2.6,
             lambda: run_hidden_cases("rnn_backward", matches, part_of=activation_of),
             fresh=True,
         )
@@ -349,7 +349,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
     if hidden:
         return grade(
             name,
-            with_reference("rnn", 1, lambda ref: _norms_hidden(bptt_gradient_norms, rnn_forward, ref)),
+            with_reference("rnn", 1.5, lambda ref: _norms_hidden(bptt_gradient_norms, rnn_forward, ref)),
             hidden=True,
         )
 
@@ -403,10 +403,10 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 0.8, known_answers_match),
             property_case(
                 "vanishing: norms[T-1-k] <= beta**k * norms[T-1] when beta = gamma * sigma_max(Wh) < 1",
-                1,
+                1.4,
                 VANISHING,
                 vanishing,
                 fresh=True,
@@ -414,7 +414,7 @@ def check_bptt_gradient_norms(bptt_gradient_norms, rnn_forward, *, hidden: bool 
             ),
             property_case(
                 "exploding: norms[T-1-k] = s**k * norms[T-1] for ReLU, positive states, Wh = s * P",
-                0.75,
+                1.1,
                 EXPLODING,
                 exploding,
                 fresh=True,
@@ -439,7 +439,7 @@ def _norms_hidden(bptt_gradient_norms, rnn_forward, ref) -> list[Case]:
     return [
         Case(
             "matches the reference for every activation and length",
-            1,
+            1.5,
             lambda: run_hidden_cases("bptt_gradient_norms", matches),
             fresh=True,
         )

@@ -119,7 +119,7 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
     name = "rnn_step_forward"
     if hidden:
         return grade(
-            name, with_reference("rnn", 1, lambda ref: _step_forward_hidden(rnn_step_forward, ref)), hidden=True
+            name, with_reference("rnn", 1.1, lambda ref: _step_forward_hidden(rnn_step_forward, ref)), hidden=True
         )
 
     def known_answers_match():
@@ -166,7 +166,7 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             Case("known answers for tanh, sigmoid and relu", 0.5, known_answers_match),
             property_case(
                 "next_h = f(x @ Wx + prev_h @ Wh + b) of shape (N, H), for every size (1 included)",
-                0.5,
+                0.8,
                 STEPS,
                 is_the_step,
                 fresh=True,
@@ -174,15 +174,15 @@ def check_rnn_step_forward(rnn_step_forward, *, hidden: bool = False) -> float:
             ),
             examples_case(
                 "no overflow, nan or warning for pre-activations up to |a| = 1000",
-                0.25,
+                0.3,
                 SATURATED_STEPS,
                 partial(is_the_step, allow_warnings=False),
                 fresh=True,
                 part_of=activation_of,
             ),
-            Case("an unknown activation raises ValueError", 0.25, rejects_unknown_activation),
+            Case("an unknown activation raises ValueError", 0.1, rejects_unknown_activation),
             shape_case(name),
-            purity_case(name, 0.25),
+            purity_case(name),
         ],
     )
 
@@ -226,7 +226,7 @@ def _step_forward_hidden(rnn_step_forward, ref) -> list[Case]:
     return [
         Case(
             "matches the reference for every activation and shape, |a| up to 1000",
-            1,
+            1.1,
             lambda: run_hidden_cases("rnn_step_forward", matches, part_of=activation_of),
             fresh=True,
         )
@@ -244,7 +244,7 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
     if hidden:
         return grade(
             name,
-            with_reference("rnn", 1.5, lambda ref: _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref)),
+            with_reference("rnn", 2.0, lambda ref: _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref)),
             hidden=True,
         )
 
@@ -293,10 +293,10 @@ def check_rnn_step_backward(rnn_step_backward, rnn_step_forward, *, hidden: bool
     return grade(
         name,
         [
-            Case("known answers for tanh, sigmoid and relu", 1, known_answers_match),
+            Case("known answers for tanh, sigmoid and relu", 1.2, known_answers_match),
             Case(
                 "every gradient matches centered differences of your rnn_step_forward, for every size",
-                1.75,
+                2.6,
                 gradients_match_centered_differences,
                 fresh=True,
             ),
@@ -326,7 +326,7 @@ def _step_backward_hidden(rnn_step_backward, rnn_step_forward, ref) -> list[Case
     return [
         Case(
             "matches the reference for every activation and shape",
-            1.5,
+            2.0,
             lambda: run_hidden_cases("rnn_step_backward", matches, part_of=activation_of),
             fresh=True,
         )

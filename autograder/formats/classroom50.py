@@ -11,7 +11,7 @@ extra fields kept verbatim. The runner gives the identity in environment variabl
 
 Classroom 50 counts whole points and a case is earned to the hundredth of a point (a share of its
 outputs), so scores are counted in hundredths of a point, the same unit for every submission: rnn's
-27.5 public points are 2750 there; percentages are unchanged. Each test also carries
+26.9 public points are 2690 there; percentages are unchanged. Each test also carries
 ``points`` and ``max_points`` in the course's own points and its ``output``. Written answers
 awaiting a person are left out.
 """
