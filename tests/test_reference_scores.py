@@ -58,3 +58,27 @@ def test_lstm_reference_scores_full_marks(name, capsys):
     out, err = capsys.readouterr()
     assert "✗" not in out
     assert err == ""
+
+
+HYGIENE = ("returns the documented shapes", "leaves its arguments unchanged", "raises ValueError")
+"""Words naming the cases about argument hygiene and input validation rather than values."""
+
+
+@pytest.mark.parametrize(
+    ("assignment", "table", "module"), [("rnn", RNN_CHECKS, checks), ("lstm", LSTM_CHECKS, lstm_checks)]
+)
+def test_hygiene_and_input_validation_are_at_most_a_tenth_of_the_points(assignment, table, module, capsys):
+    """Are the shape, purity and ValueError cases together at most 10% of an assignment's autograded points?"""
+    from autograder.checking.case import collecting_results
+
+    reference = load_reference(assignment)
+    with collecting_results() as collected:
+        for name, (functions, _) in table.items():
+            for hidden in (False, True):
+                getattr(module, name)(*[getattr(reference, f) for f in functions], hidden=hidden)
+    cases = [case for check in collected for case in check]
+    total = sum(case.max_points for case in cases)
+    hygiene = sum(case.max_points for case in cases if any(word in case.name for word in HYGIENE))
+    assert total == pytest.approx(sum(sum(points) for _, points in table.values()))
+    assert 0 < hygiene <= 0.1 * total, f"{hygiene:g} of {total:g}"
+    capsys.readouterr()
