@@ -10,7 +10,7 @@ RUN := PATH="$(CURDIR)/$(BIN):$$PATH"
 # that sets PYTHONDONTWRITEBYTECODE would have each of them compile this package from source again.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test lint assignments known-answers clean
+.PHONY: demo test system-packages lint assignments known-answers clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(RUN) $(BIN)/python -m autograder.instructor.demo
+	$(RUN) $(BIN)/python -m autograder.demo
 
-test: $(BIN)/.installed
+# Before the virtual environment is made: a missing system package is named in the first seconds.
+system-packages:
+	scripts/system_packages.sh
+
+test: system-packages $(BIN)/.installed
 	$(RUN) $(BIN)/ruff check autograder tests scripts benchmarks
 	$(RUN) $(BIN)/lint-imports --no-cache --no-logo
 	$(RUN) $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=15

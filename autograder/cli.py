@@ -1,16 +1,24 @@
-"""The command line: ``autograder grade``, ``audit`` and ``build``, each a thin layer over a library call.
+"""The autograder's commands: grade, merge, audit, report, feedback, similarity, export, review, publish and build.
+
+Each command is a thin layer over a library call.
 
 autograder grade SUBMISSION... [--assignment ID] [--format F] [--output PATH] [--jobs N] [--gradebook CSV]
                  [--results-dir DIR] [--shard I/N] [--scheduler ADDRESS]
-                 [--seed N] [--seconds-per-call S] [--submitted-at SOURCE]
+                 [--seed N] [--seconds-per-call S] [--submitted-at SOURCE] [--allow-problems]
 autograder merge RESULTS.json... [--format F] [--output PATH] [--gradebook CSV]
 autograder audit COURSE_DIR ASSIGNMENT [--jobs N] [--format text|json] [--results RESULTS.json]
-autograder report RESULTS.json... --output report.html
-autograder feedback RESULTS.json... --output-dir DIR [--format html|markdown]
+autograder report RESULTS.json... --output report.html [--late-policy term.toml] [--written MARKS]
+                  [--feedback-dir DIR]
+autograder feedback RESULTS.json... --output-dir DIR [--format html|markdown] [--late-policy term.toml]
+                    [--written gradebook.db|MARKS.csv]
 autograder similarity SUBMISSION... [--output PATH] [--format html|json] [--threshold T] [--top N]
-autograder export RESULTS.json... --to canvas|moodle|csv [--output PATH] [--late-policy late.toml]
-                  [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME] [--times CSV [--time-column NAME]]
-autograder build student|github-actions|classroom50|prairielearn ASSIGNMENT OUT_DIR [--reporter R]
+autograder export RESULTS.json... --to canvas|moodle|csv [--output PATH] [--late-policy term.toml]
+                  [--written gradebook.db|MARKS.csv] [--roster LMS_EXPORT.csv] [--match COLUMN] [--column NAME]
+                  [--times CSV [--time-column NAME]] [--allow-unmatched]
+autograder review --published RESULTS.json... --regraded RESULTS.json... [--output PATH]
+autograder publish RESULTS.json... --into DIR --to canvas|moodle|csv [--to ...] [--note TEXT] [export's options]
+autograder build student|github-actions|classroom50 ASSIGNMENT OUT_DIR [--reporter R]
+autograder build prairielearn ASSIGNMENT OUT_DIR --image NAME
 autograder build gradescope ASSIGNMENT OUT.zip
 """
 
@@ -63,7 +71,10 @@ def parser() -> argparse.ArgumentParser:
         help="grade on a dask.distributed cluster (e.g. tcp://host:8786) instead of --jobs local processes",
     )
     grade.add_argument(
-        "--shard", type=shard, metavar="I/N", help="grade only the I-th of N equal parts of the batch (1 <= I <= N)"
+        "--shard",
+        type=shard,
+        metavar="I/N",
+        help="grade only the I-th of N equal parts of the batch (1 <= I <= N)",
     )
     grade.add_argument(
         "--github-actions",
@@ -85,6 +96,11 @@ def parser() -> argparse.ArgumentParser:
         "grading (now) or an ISO 8601 time; never a file the student wrote",
     )
     grade.add_argument(
+        "--allow-problems",
+        action="store_true",
+        help="exit 0 even when a batch has submissions to look at (several notebooks, unreadable, no time, a student twice)",
+    )
+    grade.add_argument(
         "--seconds-per-call",
         type=seconds,
         metavar="S",
@@ -94,7 +110,9 @@ def parser() -> argparse.ArgumentParser:
     merge = commands.add_parser(
         "merge", help="combine the JSON results of shards", description=merge_command.__doc__
     )
-    merge.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    merge.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
+    )
     merge.add_argument(
         "--format", default="text", choices=sorted(FORMATS), help="output format (default: text)"
     )
@@ -123,7 +141,10 @@ def add_audit_parser(commands: argparse._SubParsersAction) -> None:
         "--format", default="text", choices=["json", "text"], help="output format (default: text)"
     )
     audit.add_argument(
-        "--results", type=Path, metavar="RESULTS.json", help="also write the regraded results (for report and export)"
+        "--results",
+        type=Path,
+        metavar="RESULTS.json",
+        help="also write the regraded results (for report and export)",
     )
     audit.set_defaults(run=audit_command)
 
@@ -131,25 +152,57 @@ def add_audit_parser(commands: argparse._SubParsersAction) -> None:
 def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
     """Add ``report``, ``feedback``, ``similarity`` and ``export``: what comes after the deadline."""
     report = commands.add_parser("report", help="the class report (HTML)", description=report_command.__doc__)
-    report.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
+    report.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
+    )
     report.add_argument("--output", type=Path, required=True, help="the HTML file to write")
+    report.add_argument(
+        "--late-policy", type=Path, metavar="TOML", help="the late policy: lateness per student, the due date"
+    )
+    report.add_argument(
+        "--written", type=Path, metavar="MARKS", help="the written answers' marks (gradebook.db or CSV)"
+    )
+    report.add_argument(
+        "--feedback-dir",
+        type=Path,
+        metavar="DIR",
+        help="where `autograder feedback` wrote the pages: link each student's",
+    )
     report.set_defaults(run=report_command)
     feedback = commands.add_parser(
         "feedback", help="one feedback page per student", description=feedback_command.__doc__
     )
-    feedback.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
-    feedback.add_argument("--output-dir", type=Path, required=True, help="the directory to write the pages in")
+    feedback.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
+    )
+    feedback.add_argument(
+        "--output-dir", type=Path, required=True, help="the directory to write the pages in"
+    )
     feedback.add_argument("--format", default="html", choices=["html", "markdown"], help="default: html")
+    feedback.add_argument(
+        "--late-policy", type=Path, metavar="TOML", help="the late policy, whose account each page shows"
+    )
+    feedback.add_argument(
+        "--written",
+        type=Path,
+        metavar="MARKS",
+        help="the written answers' marks (gradebook.db or CSV), shown on each page",
+    )
     feedback.set_defaults(run=feedback_command)
     similarity = commands.add_parser(
         "similarity", help="compare the answer cells across a batch", description=similarity_command.__doc__
     )
-    similarity.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="notebooks, folders or glob patterns")
+    similarity.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION", help="notebooks, folders or glob patterns"
+    )
     similarity.add_argument("--assignment", help="the assignment id (inferred from the notebooks by default)")
     similarity.add_argument("--output", type=Path, help="write to this file instead of stdout")
     similarity.add_argument("--format", default="html", choices=["html", "json"], help="default: html")
     similarity.add_argument(
-        "--threshold", type=fraction, default=None, help="flag pairs at least this similar (0..1, default 0.5)"
+        "--threshold",
+        type=fraction,
+        default=None,
+        help="flag pairs at least this similar (0..1, default 0.5)",
     )
     similarity.add_argument(
         "--top", type=int, default=100, help="list this many pairs, most similar first (0: all; default 100)"
@@ -158,21 +211,89 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser(
         "export", help="grades for Canvas, Moodle or a CSV", description=export_command.__doc__
     )
-    export.add_argument("results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output")
-    export.add_argument("--to", required=True, choices=["canvas", "moodle", "csv"], help="the gradebook to import into")
+    export.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
+    )
+    export.add_argument(
+        "--to", required=True, choices=["canvas", "moodle", "csv"], help="the gradebook to import into"
+    )
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    export.add_argument("--late-policy", type=Path, metavar="TOML", help="due date, penalty per day, cap")
-    export.add_argument("--roster", type=Path, metavar="CSV", help="the LMS's own gradebook export, to match students")
-    export.add_argument("--match", metavar="COLUMN", help="the roster column holding the student ids of the results")
-    export.add_argument("--column", metavar="NAME", help="the grade column's name (default: the assignment id)")
+    add_grade_options(export)
     export.add_argument(
         "--times",
         type=Path,
         metavar="CSV",
         help="submission times you give, instead of the results': a CSV with columns student and --time-column",
     )
-    export.add_argument("--time-column", default="submitted_at", metavar="NAME", help="the times' column (default: submitted_at)")
+    export.add_argument(
+        "--time-column",
+        default="submitted_at",
+        metavar="NAME",
+        help="the times' column (default: submitted_at)",
+    )
     export.set_defaults(run=export_command)
+    review = commands.add_parser(
+        "review", help="what a regrade would change, student by student", description=review_command.__doc__
+    )
+    review.add_argument(
+        "--published", nargs="+", type=Path, required=True, metavar="RESULTS", help="the results published"
+    )
+    review.add_argument(
+        "--regraded", nargs="+", type=Path, required=True, metavar="RESULTS", help="the regraded results"
+    )
+    review.add_argument("--output", type=Path, help="write the review to this file instead of stdout")
+    review.set_defaults(run=review_command)
+    publish = commands.add_parser(
+        "publish",
+        help="write the exports into a new publication, keeping the earlier ones",
+        description=publish_command.__doc__,
+    )
+    publish.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
+    )
+    publish.add_argument(
+        "--into", type=Path, required=True, metavar="DIR", help="the folder of all publications"
+    )
+    publish.add_argument(
+        "--to",
+        action="append",
+        choices=["canvas", "moodle", "csv"],
+        required=True,
+        help="an export to publish (repeatable)",
+    )
+    publish.add_argument("--note", default="", help="why this publication is made (kept in its manifest)")
+    add_grade_options(publish)
+    publish.set_defaults(run=publish_command, times=None, time_column="submitted_at")
+
+
+def add_grade_options(command: argparse.ArgumentParser) -> None:
+    """Add what ``export`` and ``publish`` make a grade from: late policy, written marks, roster."""
+    command.add_argument(
+        "--late-policy",
+        type=Path,
+        metavar="TOML",
+        help="due dates, penalty per day, cap, grace, late days and extensions (see autograder.reports.late_policy)",
+    )
+    command.add_argument(
+        "--written",
+        type=Path,
+        metavar="MARKS",
+        help="the written answers' marks: nbgrader's gradebook.db, or a CSV student,assignment,question,points,comment",
+    )
+    command.add_argument(
+        "--allow-unmatched",
+        action="store_true",
+        help="exit 0 even when the roster and the results disagree, or written answers lack a mark",
+    )
+    command.add_argument(
+        "--roster", type=Path, metavar="CSV", help="the LMS's own gradebook export, to match students"
+    )
+    command.add_argument(
+        "--match", metavar="COLUMN", help="the roster column holding the student ids of the results"
+    )
+    command.add_argument(
+        "--column", metavar="NAME", help="the grade column's name (default: the assignment id)"
+    )
 
 
 def fraction(text: str) -> float:
@@ -201,11 +322,18 @@ def add_build_parser(commands: argparse._SubParsersAction) -> None:
         help="; ".join(f"{name}: {b.summary}" for name, b in BUILDS.items()),
     )
     build.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment id, e.g. rnn")
-    build.add_argument("out", type=Path, metavar="OUT", help="the directory to build in (gradescope: the zip)")
+    build.add_argument(
+        "out", type=Path, metavar="OUT", help="the directory to build in (gradescope: the zip)"
+    )
     build.add_argument(
         "--reporter",
         choices=sorted(WORKFLOWS),
         help="github-actions only: actions (default) or the deprecated github-classroom",
+    )
+    build.add_argument(
+        "--image",
+        metavar="NAME",
+        help="prairielearn only (and needed there): the name you push the grading image under, e.g. myorg/rnn-grader",
     )
     build.set_defaults(run=build_command)
 
@@ -264,6 +392,10 @@ def seconds(text: str) -> float:
 def grade_command(arguments: argparse.Namespace) -> int:
     """Grade each submission in a confined process and write the results in the format asked for.
 
+    After a batch, the submissions to look at before grades go out (a folder with several notebooks,
+    a notebook that could not be read, a student twice, a submission whose time could not be told)
+    are listed on stderr, and the exit status is 1 unless --allow-problems.
+
     With --shard I/N only every N-th submission from the I-th on is graded (in the order the
     submissions are expanded), so that N jobs of a CI matrix or a job array share a batch;
     ``autograder merge`` combines their JSON outputs. With --results-dir, each result is kept as
@@ -272,7 +404,9 @@ def grade_command(arguments: argparse.Namespace) -> int:
     if len(arguments.submissions) == 1 and arguments.jobs <= 1 and arguments.scheduler is None:
         from autograder.grading.isolated import prepare
 
-        prepare(arguments.submissions[0], assignment=arguments.assignment)  # its zygote starts while we import
+        prepare(
+            arguments.submissions[0], assignment=arguments.assignment
+        )  # its zygote starts while we import
     from autograder.grading.batch import grade_many
     from autograder.grading.batch_submissions import expand_submissions
     from autograder.grading.progress import progress_bar
@@ -286,6 +420,13 @@ def grade_command(arguments: argparse.Namespace) -> int:
         what = "--github-actions" if arguments.github_actions else f"--format {arguments.format}"
         print(f"autograder: {what} takes a single submission", file=sys.stderr)
         return 2
+    if arguments.format == "classroom50":
+        from autograder.formats.classroom50 import identity
+
+        try:  # before grading: outside Classroom 50's runner there is nothing to write
+            identity(os.environ)
+        except ValueError as error:
+            return failed("grade", error)
     store = ResultStore(arguments.results_dir) if arguments.results_dir is not None else None
     with progress_bar(len(submissions)) as advance:
         results = grade_many(
@@ -299,7 +440,16 @@ def grade_command(arguments: argparse.Namespace) -> int:
             limits=limits_of(arguments),
             times=arguments.submitted_at,
         )
-    return write_results(results, arguments)
+    status = write_results(results, arguments)
+    if len(submissions) > 1:
+        from autograder.grading.intake import intake_problems, intake_table
+
+        problems = intake_problems(results)
+        if problems:
+            print(intake_table(problems), file=sys.stderr)
+            if not arguments.allow_problems and status == 0:
+                status = 1
+    return status
 
 
 def limits_of(arguments: argparse.Namespace):
@@ -339,8 +489,14 @@ def said_left_out(command: str, left_out: list[str]) -> int:
 
 
 def write_results(results: list, arguments: argparse.Namespace) -> int:
-    """Write the results as ``--format`` asks, to ``--output`` or stdout, and the ``--gradebook``."""
-    text = FORMATS[arguments.format](results)
+    """Write the results as ``--format`` asks, to ``--output`` or stdout, and the ``--gradebook``.
+
+    Exit status 2, with one line saying why, when the format cannot describe these results.
+    """
+    try:
+        text = FORMATS[arguments.format](results)
+    except ValueError as error:
+        return failed(arguments.command, error)
     if arguments.output is not None:
         write_atomically(arguments.output, text if text.endswith("\n") else text + "\n")
     else:
@@ -386,15 +542,39 @@ def report_command(arguments: argparse.Namespace) -> int:
     """Write the class report of the results (one assignment): one self-contained HTML page.
 
     The results are files of ``autograder grade --format json`` (or ``merge``, or ``audit --results``);
-    the latest result of each student is reported. A result that does not fit its trusted assignment
-    is left out and named (exit status 1); exit status 2 when the results cannot be read.
+    the latest result of each student is reported, with the written marks (--written) and the
+    lateness (--late-policy) of each, and a link to each feedback page (--feedback-dir, the
+    folder ``autograder feedback`` wrote). A result that does not fit its trusted assignment is
+    left out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.class_report import class_report_html
+    from autograder.reports.feedback import FORMATS as PAGE_FORMATS
+    from autograder.reports.feedback import feedback_files
+    from autograder.reports.late_policy import read_policy
     from autograder.reports.results_files import read_results
+    from autograder.reports.written_marks import read_marks, with_marks
 
     try:
+        policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
         results, left_out = read_results(arguments.results)
-        html = class_report_html(results, sources=[str(path) for path in arguments.results])
+        if arguments.written is not None:
+            results, _ = with_marks(results, read_marks(arguments.written))
+        links = None
+        if arguments.feedback_dir is not None:
+            base = Path(os.path.relpath(arguments.feedback_dir.resolve(), arguments.output.resolve().parent))
+            names = feedback_files(results, PAGE_FORMATS["html"][1])
+            links = {
+                key: (base / name).as_posix()
+                for key, name in names.items()
+                if (arguments.feedback_dir / name).is_file()
+            }
+        html = class_report_html(
+            results,
+            sources=[str(path) for path in arguments.results],
+            policy=policy,
+            marks_merged=arguments.written is not None,
+            feedback_links=links,
+        )
     except ValueError as error:
         return failed("report", error)
     write_atomically(arguments.output, html)
@@ -403,18 +583,25 @@ def report_command(arguments: argparse.Namespace) -> int:
 
 
 def feedback_command(arguments: argparse.Namespace) -> int:
-    """Write one feedback page per student (HTML or Markdown) into --output-dir.
+    """Write one feedback page per student and assignment (HTML or Markdown) into --output-dir.
 
-    Each page shows the student's own result only: score per function, every failed case with
-    its message and how to reproduce it, and the notes. A result that does not fit its trusted
-    assignment is left out and named (exit status 1); exit status 2 when the results cannot be read.
+    Each page shows the student's own result only: the score with the written marks (--written)
+    and the late penalty and where it came from (--late-policy), the score per function, the
+    functions not written yet, and for each function that lost points the failed cases with their
+    messages and how to reproduce them. A result that does not fit its trusted assignment is left
+    out and named (exit status 1); exit status 2 when the results cannot be read.
     """
     from autograder.reports.feedback import write_feedback
+    from autograder.reports.late_policy import read_policy
     from autograder.reports.results_files import read_results
+    from autograder.reports.written_marks import read_marks, with_marks
 
     try:
+        policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
         results, left_out = read_results(arguments.results)
-        paths = write_feedback(results, arguments.output_dir, format=arguments.format)
+        if arguments.written is not None:
+            results, _ = with_marks(results, read_marks(arguments.written))
+        paths = write_feedback(results, arguments.output_dir, format=arguments.format, policy=policy)
     except ValueError as error:
         return failed("feedback", error)
     print(f"wrote {len(paths)} pages in {arguments.output_dir}")
@@ -456,22 +643,28 @@ def similarity_command(arguments: argparse.Namespace) -> int:
 def export_command(arguments: argparse.Namespace) -> int:
     """Write the grades for an LMS's gradebook import (Canvas, Moodle) or as a traceable CSV.
 
-    The exported grade is the autograded score less the late penalty (--late-policy), counted from
-    the results' submission times or the times --times gives; written answers are left to the LMS.
-    With --roster (the LMS's own gradebook export) students are
-    matched by --match and carry the LMS's ids; students the roster lacks are listed on stderr and
-    left out. A result that does not fit its trusted assignment is left out and named (exit status 1);
-    exit status 2 for unreadable input.
+    The exported grade is the autograded score, plus the written answers' marks (--written), less
+    the late penalty (--late-policy: due dates, extensions, late days spent over the assignments
+    exported together), counted from the results' submission times or the times --times gives.
+    Results of several assignments make one gradebook, a column per assignment. With --roster (the
+    LMS's own gradebook export) students are matched by --match and carry the LMS's ids. Students
+    the roster lacks, roster students without a result and written answers without a mark are
+    listed on stderr and make the exit status 1 (unless --allow-unmatched); so does a result that
+    does not fit its trusted assignment (left out). Exit status 2 for unreadable input.
     """
     from autograder.reports.late_policy import read_policy
-    from autograder.reports.lms_export import export_text, read_times
+    from autograder.reports.lms_export import export_grades, read_times
     from autograder.reports.results_files import read_results
+    from autograder.reports.written_marks import read_marks
 
     try:
         policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
-        times = read_times(arguments.times, column=arguments.time_column) if arguments.times is not None else None
+        times = (
+            read_times(arguments.times, column=arguments.time_column) if arguments.times is not None else None
+        )
+        marks = read_marks(arguments.written) if arguments.written is not None else None
         results, left_out = read_results(arguments.results)
-        text, missing = export_text(
+        done = export_grades(
             results,
             to=arguments.to,
             policy=policy,
@@ -479,16 +672,102 @@ def export_command(arguments: argparse.Namespace) -> int:
             match=arguments.match,
             column=arguments.column,
             times=times,
+            marks=marks,
         )
     except ValueError as error:
         return failed("export", error)
-    if missing:
-        print(f"autograder export: not in the roster, left out: {', '.join(missing)}", file=sys.stderr)
+    if arguments.output is None:
+        print(done.text, end="")
+    else:
+        write_atomically(arguments.output, done.text)
+    disagreements = done.roster.table()
+    if disagreements:
+        print(f"autograder export: the roster and the results disagree:\n{disagreements}", file=sys.stderr)
+    if done.marks:
+        lines = "\n".join(f"  {m.student}  {m.assignment}  {m.question}: {m.problem}" for m in done.marks)
+        print(f"autograder export: written marks to look at:\n{lines}", file=sys.stderr)
+    status = said_left_out("export", left_out)
+    if (disagreements or done.marks) and not arguments.allow_unmatched:
+        status = 1
+    return status
+
+
+def review_command(arguments: argparse.Namespace) -> int:
+    """Compare the regraded results with the published ones, student by student, before publishing.
+
+    Lists each student whose autograded score changes, largest change first, with every case whose
+    points moved. Exit status 0; 2 when the results cannot be read or are of several assignments.
+    """
+    from autograder.reports.regrade_review import review, review_text
+    from autograder.reports.results_files import read_results
+
+    try:
+        before, left_before = read_results(arguments.published)
+        after, left_after = read_results(arguments.regraded)
+        text = review_text(review(before, after))
+    except ValueError as error:
+        return failed("review", error)
     if arguments.output is None:
         print(text, end="")
     else:
         write_atomically(arguments.output, text)
-    return said_left_out("export", left_out)
+    return said_left_out("review", left_before + left_after)
+
+
+def publish_command(arguments: argparse.Namespace) -> int:
+    """Publish the results: the exports asked for, in a new folder of --into, the earlier publications kept.
+
+    Each export is made as ``autograder export`` makes it (late policy, written marks, roster).
+    Nothing is published when the roster and the results disagree or written answers lack a mark,
+    unless --allow-unmatched (exit status 1, the disagreements on stderr); exit status 2 for
+    unreadable input.
+    """
+    from autograder.reports.late_policy import read_policy
+    from autograder.reports.lms_export import export_grades
+    from autograder.reports.publishing import publish
+    from autograder.reports.results_files import read_results
+    from autograder.reports.written_marks import read_marks
+
+    names = {"canvas": "canvas.csv", "moodle": "moodle.csv", "csv": "grades.csv"}
+    try:
+        policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
+        marks = read_marks(arguments.written) if arguments.written is not None else None
+        results, left_out = read_results(arguments.results)
+        done = {
+            to: export_grades(
+                results,
+                to=to,
+                policy=policy,
+                roster=arguments.roster,
+                match=arguments.match,
+                column=arguments.column,
+                marks=marks,
+            )
+            for to in dict.fromkeys(arguments.to)
+        }
+    except ValueError as error:
+        return failed("publish", error)
+    first = next(iter(done.values()))
+    problems = first.roster.table()
+    if first.marks:
+        problems += "\n" + "\n".join(
+            f"  {m.student}  {m.assignment}  {m.question}: {m.problem}" for m in first.marks
+        )
+    if problems.strip() and not arguments.allow_unmatched:
+        print(
+            f"autograder publish: nothing published; look at these first (or --allow-unmatched):\n{problems.strip()}",
+            file=sys.stderr,
+        )
+        return 1
+    publication = publish(
+        results,
+        {names[to]: export.text for to, export in done.items()},
+        into=arguments.into,
+        sources=[str(path) for path in arguments.results],
+        note=arguments.note,
+    )
+    print(f"published {len(results)} results in {publication.folder}")
+    return said_left_out("publish", left_out)
 
 
 def build_command(arguments: argparse.Namespace) -> int:
@@ -498,18 +777,27 @@ def build_command(arguments: argparse.Namespace) -> int:
     github-actions: a student repository whose workflow grades the public checks on every push.
     classroom50: autograders/<a>/ (autograder.py) for the classroom50 repository, and template/.
     gradescope: a zip with setup.sh, run_autograder and the solutions for the hidden checks.
-    prairielearn: a question uploading the notebook, graded by PrairieLearn's external grader.
+    prairielearn: a question uploading the notebook, whose public checks PrairieLearn's external
+    grader runs in the image built from OUT/image (push it as --image NAME).
     classroom: deprecated, the same as github-actions --reporter github-classroom.
     """
-    options = {"reporter": arguments.reporter} if arguments.reporter else {}
-    if options and arguments.platform != "github-actions":
-        print("autograder build: --reporter is an option of github-actions only", file=sys.stderr)
-        return 2
+    options = {}
+    for option, platform in (("reporter", "github-actions"), ("image", "prairielearn")):
+        if getattr(arguments, option):
+            if arguments.platform != platform:
+                print(f"autograder build: --{option} is an option of {platform} only", file=sys.stderr)
+                return 2
+            options[option] = getattr(arguments, option)
     from autograder.builds import BUILDS
+
+    for option in BUILDS[arguments.platform].needs:
+        if option not in options:
+            print(f"autograder build: {arguments.platform} needs --{option} (see --help)", file=sys.stderr)
+            return 2
 
     try:
         out = BUILDS[arguments.platform].make(arguments.assignment, arguments.out, **options)
-    except (FileNotFoundError, FileExistsError) as error:
+    except (FileNotFoundError, FileExistsError, ValueError) as error:
         print(f"autograder build: {error}", file=sys.stderr)
         return 2
     print(f"built {out}")

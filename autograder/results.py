@@ -92,8 +92,13 @@ def total_max_points(results: list[CaseResult]) -> float:
     return round(sum(result.max_points for result in results), 6)
 
 
-PASSED, FAILED, PENDING = "passed", "failed", "pending"
-"""The status of a test: all its points earned, some lost, or waiting for a human grader."""
+PASSED, FAILED, PENDING, MARKED = "passed", "failed", "pending", "marked"
+"""The status of a test: all its points earned, some lost, waiting for a human grader, or graded by one.
+
+``marked`` exists only once a person's marks are merged in (:mod:`autograder.reports.written_marks`):
+the grader writes ``pending`` for every written answer."""
+WRITTEN = (PENDING, MARKED)
+"""The statuses of written answers, graded by a person."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ class TestResult:
         function: the student function it checks; for a written answer, its cell's grade id.
         score: points earned.
         max_score: points it is worth.
-        status: ``"passed"``, ``"failed"`` or ``"pending"``.
+        status: ``"passed"``, ``"failed"``, ``"pending"`` or (marks merged) ``"marked"``.
         output: what a student reads: one line per case and the reason for each failure.
         hidden: True for the comparison with the reference solution.
         cell: the grade id of the notebook cell the test comes from.
@@ -149,8 +154,9 @@ class SubmissionResult:
         student: who submitted it, e.g. nbgrader's student id (the folder ``submitted/<student>/``);
             None when it cannot be told (see :func:`student_of`).
         submitted_at: when it was submitted, ISO 8601 with a UTC offset
-            (``"2026-03-02T23:58:10+00:00"``): nbgrader's ``timestamp.txt`` when there is one,
-            else the notebook's modification time; None when unknown. Late penalties read it.
+            (``"2026-03-02T23:58:10+00:00"``), from a source the student cannot write (nbgrader's
+            ``timestamp.txt``, the platform's record, the instructor's); None when unknown, and
+            then no late penalty applies. Never a file's modification time.
     """
 
     submission: str
@@ -184,3 +190,23 @@ class SubmissionResult:
     def pending_score(self) -> float:
         """Points of the written answers that await a human grader."""
         return round(sum(test.max_score for test in self.tests if test.status == PENDING), 6)
+
+    @property
+    def autograded_score(self) -> float:
+        """Points earned in the autograded tests."""
+        return round(sum(test.score for test in self.tests if test.status not in WRITTEN), 6)
+
+    @property
+    def autograded_max(self) -> float:
+        """Points available in the autograded tests."""
+        return round(sum(test.max_score for test in self.tests if test.status not in WRITTEN), 6)
+
+    @property
+    def marked_score(self) -> float:
+        """Points a person gave the written answers graded so far."""
+        return round(sum(test.score for test in self.tests if test.status == MARKED), 6)
+
+    @property
+    def marked_max(self) -> float:
+        """Points of the written answers graded so far."""
+        return round(sum(test.max_score for test in self.tests if test.status == MARKED), 6)

@@ -164,7 +164,9 @@ class TestExport:
         status, _, err = run(
             capsys, "export", results_file, "--to", "moodle", "--roster", roster, "--output", out
         )
-        assert status == 0 and "left out: ben, cy" in err
+        assert status == 1  # the roster and the results disagree: the instructor must look first
+        assert "  ben  has a result, not in the roster: not exported" in err
+        assert "  cy   has a result, not in the roster: not exported" in err
         assert out.read_text().splitlines() == [
             "First name,Last name,Username,Email address,rnn,Feedback",
             "Ada,L,ada,ada@example.org,12.5,Autograded 12.5 / 12.5",

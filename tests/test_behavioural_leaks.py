@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from platform_builds import example_options
 
 from autograder.builds import BUILDS
 from autograder.checking import known_answers
@@ -174,7 +175,7 @@ def places(tmp_path_factory) -> dict[str, tuple[list[str], dict[str, Path]]]:
         for name, build in BUILDS.items():
             if not build.students_read or build.archive:
                 continue
-            out = build.make(assignment, root / f"{assignment}-{name}")
+            out = build.make(assignment, root / f"{assignment}-{name}", **example_options(build))
             for cli in sorted(out.rglob("autograder/cli.py")):
                 package = cli.parent
                 modules = package_modules(package)

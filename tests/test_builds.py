@@ -135,13 +135,13 @@ def test_student_bundle_is_the_release_and_the_public_autograder_only(tmp_path):
     """Are the student files the release, byte for byte, with no solution and no instructor module?"""
     bundle = build_student(ASSIGNMENT, tmp_path / "bundle")
     release = REPOSITORY / "assignments" / ASSIGNMENT
-    packaged = bundle / ".autograder" / "autograder"
+    packaged = bundle / "grader" / "autograder"
     for name in (NOTEBOOK, f"{ASSIGNMENT}_support.py"):
         assert (bundle / name).read_bytes() == (release / name).read_bytes()
         assert (packaged / "releases" / ASSIGNMENT / name).read_bytes() == (release / name).read_bytes()
     assert not list(bundle.rglob("solutions"))
     assert not [name for name in INSTRUCTOR_ONLY if name != "releases" and (packaged / name).exists()]
-    assert (bundle / "requirements.txt").read_text().split() == ["./.autograder"]
+    assert (bundle / "requirements.txt").read_text().split() == ["./grader"]
     readme = (bundle / "README.md").read_text("utf-8")
     assert f"autograder grade {NOTEBOOK}" in readme and "hidden checks" in readme
     assert not (bundle / ".github").exists()
@@ -150,7 +150,7 @@ def test_student_bundle_is_the_release_and_the_public_autograder_only(tmp_path):
 def test_the_shipped_package_has_this_repositorys_command_and_dependencies(tmp_path):
     """Does the bundle's package install the same `autograder` entry point and runtime dependencies as this repository?"""
     bundle = build_student(ASSIGNMENT, tmp_path / "bundle")
-    shipped = tomllib.loads((bundle / ".autograder" / "pyproject.toml").read_text("utf-8"))["project"]
+    shipped = tomllib.loads((bundle / "grader" / "pyproject.toml").read_text("utf-8"))["project"]
     ours = tomllib.loads((REPOSITORY / "pyproject.toml").read_text("utf-8"))["project"]
     assert shipped["scripts"] == ours["scripts"] == {"autograder": "autograder.cli:run"}
     assert shipped["dependencies"] == ours["dependencies"]
@@ -333,6 +333,7 @@ def test_classroom_step_output_is_the_printed_result_in_base64(
     jsonschema.validate(printed, load_schema("github-classroom-result"))
     assert printed["status"] == "fail" and printed["max_score"] == PUBLIC_POINTS
     assert "only the public tests ran" in printed["message"]
+    assert "AUTOGRADER_SOLUTIONS" not in printed["message"]  # students are not sent looking for solutions
     (line,) = github_output.read_text("utf-8").splitlines()
     name, value = line.split("=", 1)
     assert name == "result" and json.loads(base64.b64decode(value, validate=True)) == printed
@@ -539,12 +540,23 @@ def test_buggy_submission_loses_points_on_the_function_it_gets_wrong(gradescope_
 
 @pytest.fixture(scope="module")
 def question(tmp_path_factory) -> Path:
-    return build_prairielearn(ASSIGNMENT, tmp_path_factory.mktemp("prairielearn") / "rnnNotebook")
+    return build_prairielearn(
+        ASSIGNMENT, tmp_path_factory.mktemp("prairielearn") / "rnnNotebook", image="example-course/rnn-grader"
+    )
 
 
 @pytest.fixture(scope="module")
-def prairielearn_results(question, venv, grading_package, tmp_path_factory) -> dict[str, dict]:
-    """results.json of each submission, graded in a /grade laid out as the external grader lays it out."""
+def prairielearn_results(question, venv, gradescope_results, tmp_path_factory) -> dict[str, dict]:
+    """results.json of each submission, graded in a /grade laid out as the external grader lays it out.
+
+    The grading image holds the question's image/grader: it is installed in place of the Gradescope
+    package, once the Gradescope runs that need that one are done.
+    """
+    run(
+        f"pip install --no-deps --force-reinstall {question / 'image' / 'grader'}",
+        cwd=question,
+        env=clean_environment(venv),
+    )
     info = json.loads((question / "info.json").read_text("utf-8"))
     entrypoint = Path(info["externalGradingOptions"]["entrypoint"]).relative_to("/grade")
     results = {}
@@ -559,19 +571,40 @@ def prairielearn_results(question, venv, grading_package, tmp_path_factory) -> d
         text = (root / "results" / "results.json").read_text("utf-8")
         assert len(text.encode("utf-8")) < 1_000_000
         results[student] = json.loads(text)
+        assert results[student]["gradable"], results[student]["message"]
     return results
 
 
-def test_question_uploads_the_notebook_and_grades_it_externally(question):
+def test_question_uploads_the_notebook_and_grades_it_offline_in_its_own_image(question):
+    """Does the question grade externally in the named image with networking off, installing nothing per grading?"""
     info = json.loads((question / "info.json").read_text("utf-8"))
     options = info["externalGradingOptions"]
     assert info["gradingMethod"] == "External" and options["enabled"] is True
+    assert options["image"] == "example-course/rnn-grader" and options["enableNetworking"] is False
     assert options["entrypoint"].startswith("/grade/tests/") and 0 < options["timeout"] <= 600
     html = (question / "question.html").read_text("utf-8")
     assert f'<pl-file-upload file-names="{NOTEBOOK}">' in html and "<pl-external-grader-results>" in html
     for name in (NOTEBOOK, f"{ASSIGNMENT}_support.py"):
         assert (question / "clientFilesQuestion" / name).is_file() and f'/{name}" download>' in html
-    assert (question / "tests" / "course" / "solutions" / ASSIGNMENT / NOTEBOOK).is_file()
+    run_sh = (question / "tests" / "run.sh").read_text("utf-8")
+    assert "pip install" not in run_sh and "venv" not in run_sh
+    dockerfile = (question / "image" / "Dockerfile").read_text("utf-8")
+    assert dockerfile.startswith("#") and "FROM prairielearn/grader-python" in dockerfile
+    assert "pip install --no-cache-dir /opt/autograder-source" in dockerfile
+    assert (question / "image" / "grader" / "pyproject.toml").is_file()
+    assert not list(question.rglob("solutions")) and not list(question.rglob("*mistakes*"))
+
+
+def test_a_question_whose_image_lacks_the_autograder_says_so_to_the_student(question, tmp_path):
+    """Without an autograder in the image, does run.sh write an ungradable result saying what to build, and exit 0?"""
+    root = tmp_path / "grade"
+    shutil.copytree(question / "tests", root / "tests")
+    (root / "student").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(root), "HOME": str(tmp_path)}
+    done = subprocess.run(["bash", str(root / "tests" / "run.sh")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text("utf-8"))
+    assert results["gradable"] is False and "example-course/rnn-grader" in results["message"]
 
 
 def test_prairielearn_results_meet_the_documented_format(prairielearn_results):
@@ -582,12 +615,12 @@ def test_prairielearn_results_meet_the_documented_format(prairielearn_results):
         assert results["score"] == pytest.approx(earned / available)
 
 
-def test_prairielearn_gives_the_reference_full_marks_with_the_hidden_checks_and_the_bug_less(
-    prairielearn_results,
-):
+def test_prairielearn_gives_the_reference_full_public_marks_and_the_bug_less(prairielearn_results):
+    """Does the question score the public checks (the reference fully, the bug less), and say the hidden come later?"""
     reference, buggy = prairielearn_results["reference"], prairielearn_results["buggy"]
     assert reference["score"] == 1.0 and reference["gradable"] is True
-    assert sum(t["max_points"] for t in reference["tests"]) == ALL_POINTS
-    assert any(t["name"] == "rnn_backward (hidden)" for t in reference["tests"])
+    assert sum(t["max_points"] for t in reference["tests"]) == pytest.approx(PUBLIC_POINTS)
+    assert not any("hidden" in t["name"] for t in reference["tests"])
+    assert "your instructor runs them after the deadline" in reference["output"]
     assert 0 < buggy["score"] < 1
     assert {t["name"] for t in buggy["tests"] if t["points"] < t["max_points"]} >= {"rnn_backward"}

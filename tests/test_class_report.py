@@ -40,9 +40,12 @@ class TestClassStatistics:
         sentences = summary_sentences(stats)
         top = stats.mistakes[0]
         assert sentences[0].startswith("9 students submitted rnn")
+        assert sentences[1].startswith(
+            f"The class lost {stats.points_lost:g} autograded points; 100% of them"
+        )
         share = f"{round(100 * len(top.students) / 9)}% of the class ({len(top.students)} student"
-        assert share in sentences[1] and f"\u201c{top.label}\u201d in {top.function}" in sentences[1]
-        assert f"{top.points_lost:g} points" in sentences[1]
+        assert share in sentences[2] and f"\u201c{top.label}\u201d in {top.function}" in sentences[2]
+        assert f"{top.points_lost:g} points" in sentences[2]
 
     def test_case_pass_rates_count_passes_and_recognised_failures(self, stats):
         """Does the hidden rnn_backward case pass for 3 of the 8 students who ran it, with every failure recognised?"""
@@ -83,9 +86,20 @@ class TestClassReportPage:
     def test_the_page_is_self_contained_with_every_section(self, results):
         """Does the page embed its figures, load nothing from the network, and hold every section?"""
         html = class_report_html(results)
-        assert html.count('src="data:image/png;base64,') == 3
+        assert html.count('src="data:image/png;base64,') == 4  # scores, functions, mistakes, submission times
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-        for section in ("summary", "scores", "mistakes", "functions", "cases", "notes"):
+        for section in (
+            "summary",
+            "scores",
+            "mistakes",
+            "causes",
+            "recognised",
+            "functions",
+            "times",
+            "cases",
+            "students",
+            "notes",
+        ):
             assert f'id="{section}"' in html
         assert "weights not accumulated" in html and "hal" in html
 

@@ -56,4 +56,4 @@ def test_the_command_line_takes_a_scheduler(submissions, cluster, capsys):
     assert (
         main(["grade", submissions[1], "--assignment", "rnn", "--scheduler", cluster.scheduler_address]) == 0
     )
-    assert "40 / 52" in capsys.readouterr().out
+    assert "40 / 40 autograded" in capsys.readouterr().out

@@ -152,10 +152,12 @@ class TestRegistry:
 
 
 class TestText:
-    def test_header_names_path_assignment_score_and_pending_points(self):
-        """Does the header line give the path, the assignment, score / max_score and the pending points?"""
+    def test_header_names_path_assignment_autograded_score_and_written_points_apart(self):
+        """Does the header give the path, the assignment, the autograded score of the autograded points, and the written points apart?"""
         header = text_report([ALICE]).splitlines()[0]
-        assert header == "submissions/alice/rnn.ipynb  [rnn]  5.5 / 13  (2 pending manual grading)"
+        assert header == (
+            "submissions/alice/rnn.ipynb  [rnn]  5.5 / 11 autograded; 2 points of written answers await a person"
+        )
 
     def test_one_line_per_test_with_mark_name_and_points(self):
         """Is there one line per test with ✓/✗/…, its name and score / max?"""
@@ -176,7 +178,7 @@ class TestText:
     def test_notes_are_shown(self):
         """Does a submission with notes show them, with its zero score?"""
         report = text_report([BOB])
-        assert report.startswith("submissions/bob/rnn.ipynb  [rnn]  0 / 13")
+        assert report.startswith("submissions/bob/rnn.ipynb  [rnn]  0 / 11 autograded")
         assert "  note: the notebook is not valid JSON: Expecting value" in report
 
     def test_a_summary_line_ends_a_batch_only(self):
@@ -330,9 +332,16 @@ class TestGradescope:
         assert document["score"] == 5.5
         assert sum(test["max_score"] for test in document["tests"]) == 11
         assert (
-            "Graded by hand in Gradescope, not included here: written_clipping (2 points)."
+            "Written answers, graded by hand in Gradescope, not included here: written_clipping (2 points)."
             in document["output"]
         )
+
+    def test_what_students_see_at_once_gives_the_public_points_only(self):
+        """Does the top-level output (shown at once) give the public checks' points, never the hidden ones' score?"""
+        output = gradescope_results(ALICE)["output"]
+        assert output.splitlines()[0] == "Public checks of rnn: 3.5 / 6 points."
+        assert "5.5" not in output and "11" not in output
+        assert "The hidden checks are graded apart" in output
 
     def test_partial_credit_is_failed_with_its_output(self):
         """Is a test with some points lost "failed", keeping its points and its full output?"""
@@ -370,23 +379,19 @@ class TestGithub:
         assert not is_valid(wrong_status, "github-classroom-result")
         assert not is_valid(no_score, "github-classroom-result")
 
-    def test_points_reported_to_classroom_are_the_autograded_points(self):
-        """Is the sum of test scores over max_score (what the reporter sends) the autograded score?"""
+    def test_points_reported_to_classroom_are_the_public_points(self):
+        """Is the sum of test scores over max_score (what the reporter sends) the public checks' score only?"""
         document = classroom_result(ALICE)
-        assert (sum(test["score"] for test in document["tests"]), document["max_score"]) == (5.5, 11)
-        assert "written_clipping" not in [test["name"] for test in document["tests"]]
-        assert "graded by hand, not included here: written_clipping (2 points)" in document["message"]
+        assert (sum(test["score"] for test in document["tests"]), document["max_score"]) == (3.5, 6)
+        assert [test["name"] for test in document["tests"]] == ["sigmoid", "rnn_backward"]
+        assert "not included here: written_clipping (2 points)" in document["message"]
+        assert "The hidden checks are graded apart" in document["message"]
 
     def test_status_fails_the_job_only_when_an_autograded_test_failed(self):
         """Is the status "fail" when a test failed, and "pass" when only a written answer is pending?"""
         assert classroom_result(ALICE)["status"] == "fail"
         assert classroom_result(CAROL)["status"] == "pass"
-        assert [test["status"] for test in classroom_result(ALICE)["tests"]] == [
-            "pass",
-            "fail",
-            "fail",
-            "pass",
-        ]
+        assert [test["status"] for test in classroom_result(ALICE)["tests"]] == ["pass", "fail"]
 
     def test_failed_test_message_is_its_output(self):
         """Does a failed test carry its output as message, with line_no 0 (no line to point at)?"""

@@ -117,6 +117,29 @@ def test_single_submission_formats_refuse_a_batch(submitted, capsys):
     assert "single submission" in capsys.readouterr().err
 
 
+def test_classroom50_outside_its_runner_is_one_line_and_status_2_before_any_grading(submitted, monkeypatch, capsys):
+    """Outside Classroom 50's runner, does --format classroom50 name the missing variables on one line, grade nothing?"""
+    for variable in ("CLASSROOM", "ASSIGNMENT", "OWNER", "USERNAME", "SUBMISSION_TAG", "COMMIT_URL", "RELEASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    graded = []
+    monkeypatch.setattr("autograder.grading.batch.grade_many", lambda *a, **k: graded.append(a) or [])
+    status = main(["grade", str(submitted / "reference" / "rnn" / "rnn.ipynb"), "--format", "classroom50"])
+    _, err = capsys.readouterr()
+    assert status == 2 and graded == []
+    assert err.count("\n") == 1 and err.startswith("autograder grade: Classroom 50's runner sets CLASSROOM")
+    assert "Traceback" not in err
+
+
+def test_help_names_every_command(capsys):
+    """Does `autograder --help` name each of its commands in its first line?"""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    description = out.split("\n\n")[1]
+    for command in ("grade", "merge", "audit", "report", "feedback", "similarity", "export", "build"):
+        assert command in description, description
+
+
 SLOW_GROWTH_FACTOR = """
 import time
 
@@ -172,7 +195,7 @@ def test_the_console_command_runs(submitted):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "40 / 52" in done.stdout
+    assert "40 / 40 autograded; 12 points of written answers await a person" in done.stdout
 
 
 def test_build_makes_every_platform_and_refuses_to_overwrite_with_exit_status_2(tmp_path, capsys):
@@ -190,8 +213,13 @@ def test_build_makes_every_platform_and_refuses_to_overwrite_with_exit_status_2(
         "prairielearn": "info.json",
     }
     for platform, path in expected.items():
-        assert main(["build", platform, "rnn", str(tmp_path / platform)]) == 0
+        image = ["--image", "example-course/rnn-grader"] if platform == "prairielearn" else []
+        assert main(["build", platform, "rnn", str(tmp_path / platform), *image]) == 0
         assert (tmp_path / platform / path).is_file(), platform
+    assert main(["build", "prairielearn", "rnn", str(tmp_path / "no-image")]) == 2
+    assert "prairielearn needs --image" in capsys.readouterr().err
+    assert main(["build", "student", "rnn", str(tmp_path / "image-elsewhere"), "--image", "a/b"]) == 2
+    assert "--image is an option of prairielearn only" in capsys.readouterr().err
     assert set(expected) | {"gradescope"} == set(BUILDS)
     legacy = tmp_path / "legacy"
     assert main(["build", "github-actions", "rnn", str(legacy), "--reporter", "github-classroom"]) == 0

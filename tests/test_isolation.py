@@ -20,8 +20,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -73,7 +71,7 @@ def graded(request, tmp_path_factory):
         (place / name).mkdir()
         (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
     before, guarded = files_under(place), digests([SOLUTIONS])
-    scratches = set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*"))
+    scratch_root = tmp_path_factory.mktemp("scratch")  # its own, so other tests' sandboxes are not counted
     output = tmp_path_factory.mktemp("out") / "results.json"
     command = [
         *prefix,
@@ -86,7 +84,9 @@ def graded(request, tmp_path_factory):
     command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
     command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
     done = subprocess.run(
-        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=600
+        command,
+        env={**os.environ, **environment, "TMPDIR": str(scratch_root)},
+        capture_output=True, text=True, timeout=600
     )
     assert output.exists(), done.stderr[-3000:]
     documents = dict(zip(submissions, json.loads(output.read_text())))
@@ -94,7 +94,7 @@ def graded(request, tmp_path_factory):
         "setting": request.param,
         "documents": documents,
         "written": files_under(place) != before or digests([SOLUTIONS]) != guarded,
-        "leftovers": set(Path(tempfile.gettempdir()).glob("autograder-sandbox-*")) - scratches,
+        "leftovers": set(scratch_root.glob("autograder-sandbox-*")),
     }
 
 

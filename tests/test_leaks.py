@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 import leaks
 import nbformat
 import pytest
+from platform_builds import example_options
 
 from autograder.builds import BUILDS
 from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments
@@ -93,7 +94,9 @@ def outputs(tmp_path_factory) -> dict[tuple[str, str], Path]:
     for assignment in ASSIGNMENTS:
         for name, build in BUILDS.items():
             out = build.make(
-                assignment, root / f"{assignment}-{name}" / ("out.zip" if build.archive else "out")
+                assignment,
+                root / f"{assignment}-{name}" / ("out.zip" if build.archive else "out"),
+                **example_options(build),
             )
             found[assignment, name] = unpacked(build, out, root / f"{assignment}-{name}" / "unpacked")
     return found
@@ -149,7 +152,7 @@ def test_every_artifact_is_scanned(artifacts, secrets):
         for name in STUDENT_FACING:
             paths = set(artifacts[f"{a} {name}"])
             assert any(p == f"{a}.ipynb" or p.endswith(f"/{a}.ipynb") for p in paths), name
-            if name != "prairielearn":  # its page links the release; the checks run in its tests/
+            if name != "prairielearn":  # its page links the release; the checks run in its image
                 assert any("autograder/checks/" in p for p in paths), name
     kinds = {s.kind for s in secrets}
     assert kinds == {"solution", "hidden test", "mark scheme"}
@@ -210,12 +213,14 @@ def test_published_equations_are_solution_lines_the_release_states(artifacts, se
 
 
 def test_source_notebooks_are_only_where_students_never_read(artifacts, outputs):
-    """Is each source notebook, byte for byte, in the Gradescope zip and PrairieLearn's tests/ only?"""
+    """Is each source notebook, byte for byte, in the Gradescope zip only (PrairieLearn grades the public checks)?"""
     sources = {a: (REPOSITORY / "solutions" / a / f"{a}.ipynb").read_bytes() for a in ASSIGNMENTS}
     for assignment in ASSIGNMENTS:
         held = f"course/solutions/{assignment}/{assignment}.ipynb"
         assert (outputs[assignment, "gradescope"] / held).read_bytes() == sources[assignment]
-        assert (outputs[assignment, "prairielearn"] / "tests" / held).read_bytes() == sources[assignment]
+        question = outputs[assignment, "prairielearn"]
+        assert not [p for p in question.rglob("*") if p.is_file() and p.read_bytes() in sources.values()]
+        assert not list(question.rglob("solutions"))
     for name, artifact in artifacts.items():
         for path, data in artifact.items():
             assert "solutions" not in PurePosixPath(path).parts, f"{name}: {path}"
@@ -257,8 +262,8 @@ def test_a_solution_line_in_a_package_module_is_reported_with_its_line(leaky, se
     """Is a solution line, respaced, caught in the shipped check code, naming the file and line?"""
     line = secret(secrets, "solution", "rnn_backward")
     respaced = "    " + line.text.replace(" ", "").replace("=", " =  ")
-    number = append_line(leaky / ".autograder/autograder/checks/rnn_steps.py", respaced)
-    assert scan(leaky, secrets) == [f".autograder/autograder/checks/rnn_steps.py:{number}: {line}"]
+    number = append_line(leaky / "grader/autograder/checks/rnn_steps.py", respaced)
+    assert scan(leaky, secrets) == [f"grader/autograder/checks/rnn_steps.py:{number}: {line}"]
 
 
 def test_a_solution_line_inside_a_longer_line_of_a_support_file_is_reported(leaky, secrets):
@@ -310,12 +315,12 @@ def test_a_hidden_test_is_reported_as_a_line_and_as_a_hidden_call(leaky, secrets
 def test_a_mark_scheme_line_and_marker_are_reported(leaky, secrets):
     line = secret(secrets, "mark scheme", "written_clipping_question")
     edit_notebook(
-        leaky / ".autograder/autograder/releases/rnn/rnn.ipynb",
+        leaky / "grader/autograder/releases/rnn/rnn.ipynb",
         "written_clipping_question",
         lambda cell: setattr(cell, "source", cell.source + "\n\n=== BEGIN MARK SCHEME ===\n\n" + line.text),
     )
     files = leaks.artifact_files(leaky)
-    where = ".autograder/autograder/releases/rnn/rnn.ipynb cell"
+    where = "grader/autograder/releases/rnn/rnn.ipynb cell"
     assert [
         p
         for p in leaks.secret_leaks(files, secrets, exempt=published)
@@ -329,17 +334,17 @@ def test_a_mark_scheme_line_and_marker_are_reported(leaky, secrets):
 
 
 def test_stray_data_and_changed_known_answers_are_reported(leaky):
-    data = leaky / ".autograder/autograder/data"
+    data = leaky / "grader/autograder/data"
     shutil.copy2(data / "rnn.npz", data / "reference_outputs.npz")
     (data / "rnn.npz").write_bytes((data / "rnn.npz").read_bytes() + b"\0")
-    (leaky / ".autograder/autograder/schemas/expected.json").write_text('{"dx": [1.0, 2.0]}')
+    (leaky / "grader/autograder/schemas/expected.json").write_text('{"dx": [1.0, 2.0]}')
     (leaky / "notes.txt").write_bytes(b"\x93NUMPY\x01\x00")
     files = leaks.artifact_files(leaky)
     problems = leaks.data_problems(files, allowed=known_answers(files))
     assert sorted(p.split(":")[0] for p in problems) == [
-        ".autograder/autograder/data/reference_outputs.npz",
-        ".autograder/autograder/data/rnn.npz",
-        ".autograder/autograder/schemas/expected.json",
+        "grader/autograder/data/reference_outputs.npz",
+        "grader/autograder/data/rnn.npz",
+        "grader/autograder/schemas/expected.json",
         "notes.txt",
     ]
 

@@ -21,8 +21,9 @@ from autograder.cli import main
 from autograder.formats.json_results import results_json, submission_result
 from autograder.grading.batch import ungraded
 from autograder.grading.submission_identity import submitted_at
+from autograder.reports.late_ledger import NO_TIME
 from autograder.reports.late_policy import read_policy
-from autograder.reports.lms_export import NO_TIME, export_text, grades
+from autograder.reports.lms_export import export_text, grades
 
 DUE = "2026-03-02T00:00:00+00:00"
 LATE = "2026-03-03T12:00:00+00:00"

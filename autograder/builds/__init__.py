@@ -27,12 +27,14 @@ class Build:
         students_read: glob patterns of the output's paths (relative, POSIX) that students can
             read; ``("*",)`` for all of it, ``()`` when the output stays on the platform's machines.
         archive: True when ``out`` is a zip file rather than a directory.
+        needs: the options ``make`` requires (``autograder build --<option>``), e.g. ``("image",)``.
     """
 
     make: Callable[..., Path]
     summary: str
     students_read: tuple[str, ...]
     archive: bool = False
+    needs: tuple[str, ...] = ()
 
 
 BUILDS: dict[str, Build] = {
@@ -47,8 +49,9 @@ BUILDS: dict[str, Build] = {
     "gradescope": Build(build_gradescope, "a Gradescope autograder zip (holds the solutions)", (), archive=True),
     "prairielearn": Build(
         build_prairielearn,
-        "a PrairieLearn question grading the uploaded notebook (tests/ holds the solutions)",
+        "a PrairieLearn question grading the uploaded notebook's public checks, and its image (needs --image)",
         ("question.html", "clientFilesQuestion/*"),
+        needs=("image",),
     ),
 }
 """Platform name (``autograder build PLATFORM``) -> its build."""

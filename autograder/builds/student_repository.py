@@ -5,9 +5,9 @@ platform that grades in the student's own repository) is laid out as (``<a>`` th
 
     <a>.ipynb, <a>_support.py       the released notebook and its support files, byte for byte
     README.md                       for students: set up, run the checks, what is graded where
-    requirements.txt                installs ./.autograder
-    .autograder/pyproject.toml      the public autograder, as an installable project
-    .autograder/autograder/         the package as grading <a> needs it (no other assignment's
+    requirements.txt                installs ./grader
+    grader/pyproject.toml           the public autograder, as an installable project
+    grader/autograder/              the package as grading <a> needs it (no other assignment's
                                     checks or data, nothing of the instructor's), holding the
         releases/<a>/               release: the public test cells, no solution, no hidden test
     .gitignore
@@ -27,8 +27,10 @@ from autograder.builds.package_source import (
     write_pyproject,
 )
 
-PUBLIC_AUTOGRADER = Path(".autograder")
-"""Where a student's copy keeps the public autograder."""
+PUBLIC_AUTOGRADER = Path("grader")
+"""Where a student's copy keeps the public autograder: a visible folder (a hidden one is lost when a
+student zips the folder again, and Jupyter's file browser does not show it), not named ``autograder``
+(it would hide the installed package from a notebook started in the folder)."""
 
 
 def release_of(assignment: str, repository: Path) -> Path:
@@ -77,7 +79,9 @@ def write_public_autograder(destination: Path, assignment: str, *, repository: P
     """
     package = copy_package(destination, assignment, repository=repository)
     copy_assignment_files(release_of(assignment, repository), package / "releases" / assignment)
-    write_pyproject(destination, repository=repository, summary=f"Public checks of the '{assignment}' assignment.")
+    write_pyproject(
+        destination, repository=repository, summary=f"Public checks of the '{assignment}' assignment."
+    )
     return destination
 
 
@@ -105,7 +109,14 @@ def write_student_repository(assignment: str, out_dir: Path, *, repository: Path
     support = ", ".join(f"`{p.name}`" for p in copies if p.suffix == ".py") or "nothing"
     (out_dir / "requirements.txt").write_text(f"./{PUBLIC_AUTOGRADER}\n", encoding="utf-8")
     (out_dir / "README.md").write_text(
-        render("student-README.md", assignment=assignment, notebook=notebook, support=support, grading=grading),
+        render(
+            "student-README.md",
+            assignment=assignment,
+            notebook=notebook,
+            support=support,
+            grading=grading,
+            grader=str(PUBLIC_AUTOGRADER),
+        ),
         encoding="utf-8",
     )
     shutil.copy2(TEMPLATES / "student.gitignore", out_dir / ".gitignore")

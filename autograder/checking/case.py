@@ -301,6 +301,10 @@ def report(results: list[CaseResult], *, out=None) -> float:
     return float(total_points(results))
 
 
+HIDDEN_LATER_IN_THE_CELL = " (a test cell with hidden checks is worth more: they run when your instructor grades)"
+"""Said after the public checks' points, so that a cell's public total is not read as all it is worth."""
+
+
 def report_text(results: list[CaseResult]) -> str:
     """What :func:`report` prints: the check's name, a line per case and the reason for each failure.
 
@@ -326,7 +330,11 @@ def report_text(results: list[CaseResult]) -> str:
             mark = "✓" if result.passed else "✗"
             lines.append(f"  {mark} {result.name} [{result.points:g}/{result.max_points:g}]")
             lines += [f"      {line}" for line in result.message.splitlines()]
-    lines.append(f"  score: {total_points(results):g} / {total_max_points(results):g}")
+    earned, worth = total_points(results), total_max_points(results)
+    if results[0].hidden:
+        lines.append(f"  hidden checks: {earned:g} / {worth:g} points")
+    else:
+        lines.append(f"  public checks: {earned:g} / {worth:g} points{HIDDEN_LATER_IN_THE_CELL}")
     return "\n".join(lines) + "\n"
 
 

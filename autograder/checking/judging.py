@@ -56,6 +56,9 @@ class Part:
             self.wrong |= failure.wrong
 
 
+UNJUDGED = "This case could not judge your code"
+"""How a case begins its message when a function it relies on failed on (nearly) all its examples."""
+
 def judge_each(
     examples: Iterable[tuple[str, Example]],
     judge: Callable[[Example], None],
@@ -136,7 +139,7 @@ def unjudged_message(set_aside: list[tuple[str, SetAside]], judged: int = 0) -> 
     label, failure = set_aside[0]
     how_many = "every one" if not judged else f"{len(set_aside)} of {len(set_aside) + judged}"
     return (
-        f"This case could not judge your code: it relies on your {names}, which failed on {how_many} of "
+        f"{UNJUDGED}: it relies on your {names}, which failed on {how_many} of "
         f"its examples (fix {names} first; its own checks say what is wrong). On {label}: {_first_line(failure)}"
     )
 

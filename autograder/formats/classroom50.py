@@ -12,8 +12,9 @@ extra fields kept verbatim. The runner gives the identity in environment variabl
 Classroom 50 counts whole points and a case is earned to the hundredth of a point (a share of its
 outputs), so scores are counted in hundredths of a point, the same unit for every submission: rnn's
 26.9 public points are 2690 there; percentages are unchanged. Each test also carries
-``points`` and ``max_points`` in the course's own points and its ``output``. Written answers
-awaiting a person are left out.
+``points`` and ``max_points`` in the course's own points and its ``output``. Students read the
+result: only the public checks are in it (hidden checks and written answers are left out,
+:mod:`autograder.formats.visibility`).
 """
 
 import json
@@ -22,7 +23,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 
 from autograder.formats.one_submission import only_result
-from autograder.results import PASSED, PENDING, SubmissionResult
+from autograder.formats.visibility import public_tests
+from autograder.results import PASSED, SubmissionResult
 
 SCHEMA = "classroom50/result/v1"
 IDENTITY = {
@@ -73,7 +75,9 @@ def instant(submitted_at: str | None, graded: str) -> str:
     return moment.astimezone(timezone.utc).strftime(INSTANT)
 
 
-def classroom50_result(result: SubmissionResult, *, run: Mapping[str, str], submitted: str, graded: str) -> dict:
+def classroom50_result(
+    result: SubmissionResult, *, run: Mapping[str, str], submitted: str, graded: str
+) -> dict:
     """The ``result.json`` document of one submission.
 
     Args:
@@ -93,8 +97,7 @@ def classroom50_result(result: SubmissionResult, *, run: Mapping[str, str], subm
             "max_points": test.max_score,
             "output": test.output,
         }
-        for test in result.tests
-        if test.status != PENDING
+        for test in public_tests(result)
     ]
     return {
         "schema": SCHEMA,

@@ -8,7 +8,8 @@ tests: [{name, status, message, line_no, score}, ...]}``. The reporter
 ``"error"``, and reports ``Points <sum of test scores>/<max_score>`` to GitHub Classroom.
 
 GitHub Classroom has no manual grading, so written answers awaiting a person are left out of
-``tests`` and ``max_score``; ``message`` names them. Partial credit is kept in ``score``.
+``tests`` and ``max_score``; ``message`` names them. Partial credit is kept in ``score``. Students
+read the result at once: only the public checks are in it (:mod:`autograder.formats.visibility`).
 """
 
 import base64
@@ -16,17 +17,14 @@ import json
 import os
 
 from autograder.formats.one_submission import only_result
-from autograder.results import PASSED, PENDING, SubmissionResult
+from autograder.formats.visibility import public_tests, withheld_remarks
+from autograder.results import PASSED, SubmissionResult
 
 
 def classroom_result(result: SubmissionResult) -> dict:
     """The runner result object of one submission (before base64 encoding)."""
-    autograded = [test for test in result.tests if test.status != PENDING]
-    pending = [test for test in result.tests if test.status == PENDING]
-    remarks = list(result.notes)
-    if pending:
-        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
-        remarks.append(f"graded by hand, not included here: {answers}")
+    autograded = public_tests(result)
+    remarks = [*result.notes, *withheld_remarks(result)]
     return {
         "version": 1,
         "status": "pass" if all(test.status == PASSED for test in autograded) else "fail",
@@ -61,7 +59,9 @@ def classroom_json(results: list[SubmissionResult]) -> str:
 
 def step_output_value(results: list[SubmissionResult]) -> str:
     """The value of the step output ``result``: base64 of the compact JSON, as the reporter decodes it."""
-    document = json.dumps(classroom_result(the_repository_result(results)), separators=(",", ":"), ensure_ascii=False)
+    document = json.dumps(
+        classroom_result(the_repository_result(results)), separators=(",", ":"), ensure_ascii=False
+    )
     return base64.b64encode(document.encode("utf-8")).decode("ascii")
 
 

@@ -11,7 +11,8 @@ Forgejo's runners:
   ``POST $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/statuses/$GITHUB_SHA`` (the same on Gitea and
   Forgejo), authorised by ``$GITHUB_TOKEN`` with the ``statuses: write`` permission.
 
-Written answers awaiting a person are left out of the points and named in the summary.
+Students read all three at once: only the public checks are in them (hidden checks and written
+answers are named apart, :mod:`autograder.formats.visibility`).
 """
 
 import html
@@ -22,7 +23,8 @@ import urllib.request
 from collections.abc import Mapping
 
 from autograder.formats.one_submission import only_result
-from autograder.results import PASSED, PENDING, SubmissionResult, TestResult
+from autograder.formats.visibility import public_tests, withheld_remarks
+from autograder.results import PASSED, SubmissionResult, TestResult
 from autograder.text_safety import markdown_inline
 
 STATUS_CONTEXT = "autograder / public checks"
@@ -30,8 +32,8 @@ STATUS_CONTEXT = "autograder / public checks"
 
 
 def autograded(result: SubmissionResult) -> list[TestResult]:
-    """The tests the grader scored (written answers awaiting a person left out)."""
-    return [test for test in result.tests if test.status != PENDING]
+    """The tests a student may see at once: the public checks' (hidden and written ones left out)."""
+    return public_tests(result)
 
 
 def points(tests: list[TestResult]) -> tuple[float, float]:
@@ -54,11 +56,7 @@ def job_summary(result: SubmissionResult) -> str:
         mark = "✅ passed" if test.status == PASSED else "❌ failed"
         lines.append(f"| {markdown_cell(test.name)} | {test.score:g} / {test.max_score:g} | {mark} |")
     lines.append("")
-    lines += [f"- {markdown_cell(note)}" for note in result.notes]
-    pending = [test for test in result.tests if test.status == PENDING]
-    if pending:
-        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
-        lines.append(f"- graded by a person later, not counted here: {markdown_cell(answers)}")
+    lines += [f"- {markdown_cell(note)}" for note in [*result.notes, *withheld_remarks(result)]]
     for test in tests:  # raw HTML blocks: GitHub reads no Markdown in them, and the text is escaped
         if test.status != PASSED and test.output:
             lines += ["", f"<details><summary>{html.escape(' '.join(test.name.split()))}</summary>", ""]

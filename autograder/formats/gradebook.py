@@ -18,7 +18,7 @@ FIXED_COLUMNS = ["submission", "assignment", "score", "max_score", "pending"]
 
 def number(value: float) -> str:
     """A score for a spreadsheet: ``2``, ``0.5``, never ``2.0`` or float noise."""
-    value = round(value, 6)
+    value = round(float(value), 6)
     return str(int(value)) if value.is_integer() else repr(value)
 
 

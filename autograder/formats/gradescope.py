@@ -5,7 +5,9 @@ What the specification asks and how the result model maps onto it:
 - each autograded test becomes a test case with ``score``, ``max_score``, ``status``
   (``"passed"``/``"failed"``), ``name``, ``number``, ``output`` and ``tags``;
 - hidden tests (the comparison with the reference solution) get ``"visibility": "after_published"``:
-  students see them, and their total score, once the instructor publishes grades;
+  students see them once the instructor publishes grades, and Gradescope hides the total score
+  from students while a test is hidden; the top-level ``output``, which students see at once,
+  gives the public checks' points only (:mod:`autograder.formats.visibility`);
 - written answers awaiting a human grader are left out: they are graded as separate manually
   graded questions in Gradescope itself, so they are not autograder points; the top-level
   ``output`` names them;
@@ -16,6 +18,7 @@ What the specification asks and how the result model maps onto it:
 import json
 
 from autograder.formats.one_submission import only_result
+from autograder.formats.visibility import points, public_tests, withheld_remarks
 from autograder.results import PASSED, PENDING, SubmissionResult, TestResult
 
 
@@ -47,16 +50,11 @@ def gradescope_test(test: TestResult, number: str) -> dict:
     }
 
 
-def overall_output(result: SubmissionResult, autograded: list[TestResult]) -> str:
-    """The text above the test cases: the autograded total, the notes, the written answers left out."""
-    earned = round(sum(test.score for test in autograded), 6)
-    available = round(sum(test.max_score for test in autograded), 6)
-    lines = [f"Autograded {result.assignment}: {earned:g} / {available:g} points."]
-    lines.extend(result.notes)
-    pending = [test for test in result.tests if test.status == PENDING]
-    if pending:
-        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
-        lines.append(f"Graded by hand in Gradescope, not included here: {answers}.")
+def overall_output(result: SubmissionResult) -> str:
+    """The text above the test cases, which students see at once: the public checks' points, the notes."""
+    earned, available = points(public_tests(result))
+    lines = [f"Public checks of {result.assignment}: {earned:g} / {available:g} points.", *result.notes]
+    lines += withheld_remarks(result, written_where="graded by hand in Gradescope")
     return "\n".join(lines)
 
 
@@ -65,13 +63,12 @@ def gradescope_results(result: SubmissionResult) -> dict:
     autograded = [test for test in result.tests if test.status != PENDING]
     return {
         "score": round(sum(test.score for test in autograded), 6),
-        "output": overall_output(result, autograded),
+        "output": overall_output(result),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [
-            gradescope_test(test, number)
-            for test, number in zip(autograded, test_numbers(autograded))
+            gradescope_test(test, number) for test, number in zip(autograded, test_numbers(autograded))
         ],
     }
 

@@ -4,27 +4,26 @@ The documented fields (PrairieLearn's "External Grading" page, "Grading results"
 fraction of the points earned in [0, 1]; ``gradable`` (false only when the submission could not
 be graded at all); ``message`` and ``output`` for the whole submission; and ``tests``, each with
 ``name``, ``description``, ``points``, ``max_points``, ``message`` and ``output``, rendered by
-``<pl-external-grader-results>``. Hidden tests are listed like the others (their outputs never
-show a hidden expected value); written answers awaiting a person are left out and named in
-``message``.
+``<pl-external-grader-results>``. Students read it at once, so only the public checks are in it
+and in ``score``; hidden checks and written answers are named apart in ``message``
+(:mod:`autograder.formats.visibility`).
 """
 
 import json
 
 from autograder.formats.one_submission import only_result
-from autograder.results import PASSED, PENDING, SubmissionResult
+from autograder.formats.visibility import points, public_tests, withheld_remarks
+from autograder.results import PASSED, SubmissionResult
 
 
 def prairielearn_results(result: SubmissionResult) -> dict:
     """The ``results.json`` document of one submission."""
-    tests = [test for test in result.tests if test.status != PENDING]
-    earned = round(sum(test.score for test in tests), 6)
-    available = round(sum(test.max_score for test in tests), 6)
-    lines = [f"Autograded {result.assignment}: {earned:g} / {available:g} points."]
-    pending = [test for test in result.tests if test.status == PENDING]
-    if pending:
-        answers = ", ".join(f"{test.name} ({test.max_score:g} points)" for test in pending)
-        lines.append(f"Graded by a person later, not included here: {answers}.")
+    tests = public_tests(result)
+    earned, available = points(tests)
+    lines = [
+        f"Public checks of {result.assignment}: {earned:g} / {available:g} points.",
+        *withheld_remarks(result),
+    ]
     return {
         "gradable": True,
         "score": round(earned / available, 6) if available else 0.0,
@@ -33,10 +32,12 @@ def prairielearn_results(result: SubmissionResult) -> dict:
         "tests": [
             {
                 "name": test.name,
-                "description": f"{'hidden checks' if test.hidden else 'public checks'} of {test.function}",
+                "description": f"public checks of {test.function}",
                 "points": test.score,
                 "max_points": test.max_score,
-                "message": "passed" if test.status == PASSED else f"{test.score:g} / {test.max_score:g} points",
+                "message": "passed"
+                if test.status == PASSED
+                else f"{test.score:g} / {test.max_score:g} points",
                 "output": test.output,
             }
             for test in tests

@@ -24,11 +24,10 @@ def test_line(test: TestResult, width: int) -> str:
 
 def submission_block(result: SubmissionResult) -> str:
     """The header line, test lines, indented output of failed tests and notes of one submission."""
-    header = (
-        f"{result.submission}  [{result.assignment}]  {points(result.score)} / {points(result.max_score)}"
-    )
+    autograded = result.max_score - result.pending_score
+    header = f"{result.submission}  [{result.assignment}]  {points(result.score)} / {points(autograded)} autograded"
     if result.pending_score:
-        header += f"  ({points(result.pending_score)} pending manual grading)"
+        header += f"; {points(result.pending_score)} points of written answers await a person"
     lines = [header]
     width = max((len(test.name) for test in result.tests), default=0)
     for test in result.tests:

@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import functools
 import importlib
+import importlib.util
 import io
 import os
 import queue
@@ -211,7 +212,7 @@ def _grade(given: str, assignment: str | None, limits: Limits | None, seed: int 
     notes += found
     answers: dict[str, str] = {}
     if notebook is None:
-        notes.append(unreadable)
+        notes.append(unreadable if "nothing was graded" in unreadable else f"nothing was graded: {unreadable}")
     else:
         answers, problems = submitted_answers(trusted, notebook)
         notes += problems
@@ -440,8 +441,15 @@ def test_of(cell: NotebookCell, results: list[CaseResult]) -> TestResult:
 
 
 def hidden_tests_unavailable(assignment: str) -> str:
-    """The note saying that only the public tests ran."""
-    return (
-        f"the solutions of '{assignment}' were not found, so only the public tests ran (set "
-        "AUTOGRADER_SOLUTIONS to the course directory to run the hidden ones)"
+    """The note saying that only the public tests ran: for a student, that the instructor runs the rest.
+
+    Only the instructor's checkout (which holds ``autograder.instructor``) is told how to run them:
+    a student's copy never holds the solutions, and the note must not send students looking for them.
+    """
+    note = (
+        f"only the public tests ran: the hidden checks of '{assignment}' compare your functions with a "
+        "reference solution, and your instructor runs them after the deadline"
     )
+    if importlib.util.find_spec("autograder.instructor") is not None:
+        note += " (instructors: set AUTOGRADER_SOLUTIONS to the course directory to run them here)"
+    return note

@@ -152,6 +152,11 @@ def parse_timestamp(text: str) -> str:
 def identified(result: SubmissionResult, *, times: str = "nbgrader") -> SubmissionResult:
     """``result`` with ``student`` and ``submitted_at`` filled in from its submission, where missing.
 
+    When the time cannot be told from the source named (nbgrader's layout without its
+    ``timestamp.txt``, a platform's missing record), the result says so in a note: no late
+    penalty can be applied to it. A submission outside nbgrader's layout graded with the default
+    source (a student checking their own notebook) has no time and needs no note.
+
     Args:
         result: a graded submission.
         times: where its time comes from (see :func:`submitted_at`).
@@ -160,8 +165,14 @@ def identified(result: SubmissionResult, *, times: str = "nbgrader") -> Submissi
         when = result.submitted_at or submitted_at(result.submission, times)
     except ValueError:
         when = None
+    notes = result.notes
+    in_nbgrader_layout = nbgrader_split(os.path.abspath(result.submission)) is not None
+    if when is None and (times != "nbgrader" or in_nbgrader_layout):
+        where = f"nbgrader's {TIMESTAMP_FILE} is missing" if times == "nbgrader" else f"{times} gave none"
+        notes = (*notes, f"no submission time ({where}): no late penalty can be applied to this submission")
     return dataclasses.replace(
         result,
         student=result.student or student_of(os.path.abspath(result.submission), result.assignment),
         submitted_at=when,
+        notes=notes,
     )

@@ -1,15 +1,39 @@
-"""The numbers of a class after the deadline: scores, points per function, cases, mistakes.
+"""The numbers of a class after the deadline: scores, points per function, cases, mistakes, causes.
 
 Everything is computed from the results alone. A mistake is counted by the id the checks gave it
 (``CaseResult.mistake``), never read back out of a message; its cost to a student is the points of
-the cases that failed with it, and its cost to the class is the sum over students.
+the cases that failed with it, and its cost to the class is the sum over students. Every point lost
+is put down to one cause (:data:`CAUSES`, :func:`cause_of`), so the report can say what share of the
+class's lost points it explains and what is left to read in the students' code.
 """
 
+import math
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from autograder.results import PENDING, SubmissionResult
+from autograder.checking.case import NOT_IMPLEMENTED
+from autograder.checking.judging import UNJUDGED
+from autograder.checking.purity_case import PURITY_CASE
+from autograder.checking.running import NOT_COUNTED_YET
+from autograder.checking.shape_case import SHAPE_CASE
+from autograder.results import PENDING, WRITTEN, CaseResult, SubmissionResult, TestResult
+
+RECOGNISED, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED = (
+    "a recognised mistake",
+    "a function not written yet",
+    "a function it relies on failed first (its cache or forward pass)",
+    "an argument changed in place",
+    "an output in the wrong shape or type",
+    "an overflow or a warning",
+    "code that crashed, hung or ran out of memory",
+    "a notebook that could not be read",
+    "not recognised: read the code",
+)
+CAUSES = (RECOGNISED, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED)
+"""What a lost point is put down to, in the order the report lists them; the last explains nothing."""
+SANDBOX_WORDS = ("did not return within", "ended the process", "memory", "is not defined: its answer cell raised")
+"""Words of the messages of calls the sandbox could not answer."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +46,10 @@ class CaseStatistics:
         max_points: what it is worth.
         passed: how many students earned it; failed: how many did not.
         explained: how many of the failures a check recognised as a known mistake.
+        discrimination: the correlation between earning the case and the rest of the student's
+            autograded score (point-biserial, the case's own points left out); near 0 a case
+            tells strong students from weak ones no better than chance, below 0 it favours the
+            weak (look at it). None when every student passed or every one failed.
     """
 
     test: str
@@ -30,6 +58,7 @@ class CaseStatistics:
     passed: int
     failed: int
     explained: int
+    discrimination: float | None = None
 
     @property
     def pass_rate(self) -> float:
@@ -80,6 +109,12 @@ class ClassStatistics:
         mistakes: the recognised mistakes, most points lost to the class first.
         notes: each distinct note on a result, with the students it was given to.
         left_out: results left out because a later result of the same student was given.
+        causes: the points the class lost to each cause (:data:`CAUSES`), and who lost them.
+        inherited: per function, the students one of whose cases failed only because of another
+            function (``(function, callee) -> students``); it cost nothing.
+        argument_changes: per function, the students whose function changed an argument in place.
+        not_written: per function, the students who had not written it.
+        submitted: each student's submission time (ISO 8601, None when unknown), in the order of ``students``.
     """
 
     assignment: str
@@ -92,6 +127,23 @@ class ClassStatistics:
     mistakes: tuple[MistakeStatistics, ...]
     notes: dict[str, tuple[str, ...]]
     left_out: tuple[str, ...] = ()
+    causes: dict[str, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+    inherited: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    argument_changes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    not_written: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    submitted: tuple[str | None, ...] = ()
+
+    @property
+    def points_lost(self) -> float:
+        """Autograded points the class lost, all causes together."""
+        return round(sum(points for points, _ in self.causes.values()), 6)
+
+    @property
+    def explained_share(self) -> float:
+        """The share of the lost points put down to a known cause (1 when nothing was lost)."""
+        lost = self.points_lost
+        unexplained = self.causes.get(UNRECOGNISED, (0.0, ()))[0]
+        return (lost - unexplained) / lost if lost else 1.0
 
     @property
     def size(self) -> int:
@@ -138,19 +190,115 @@ def class_statistics(results: list[SubmissionResult]) -> ClassStatistics:
         raise ValueError(f"results of several assignments ({', '.join(assignments)}): report on one at a time")
     results, left_out = latest_per_student(results)
     reference = max(results, key=lambda r: len(r.tests))  # an unreadable notebook may have fewer tests
-    autograded = [t for t in reference.tests if t.status != PENDING]
+    autograded = [t for t in reference.tests if t.status not in WRITTEN]
     return ClassStatistics(
         assignment=assignments[0],
         students=tuple(r.student_id for r in results),
-        scores=tuple(round(r.score, 6) for r in results),
+        scores=tuple(r.autograded_score for r in results),
         autograded_max=round(sum(t.max_score for t in autograded), 6),
-        pending_max=reference.pending_score,
+        pending_max=round(sum(t.max_score for t in reference.tests if t.status in WRITTEN), 6),
         functions=function_points(results, [t.function for t in autograded]),
         cases=case_statistics(results),
         mistakes=mistake_statistics(results),
         notes=grouped_notes(results),
         left_out=tuple(left_out),
+        causes=cause_statistics(results),
+        inherited=inherited_failures(results),
+        argument_changes=failing_case_students(results, PURITY_CASE),
+        not_written=unwritten_functions(results),
+        submitted=tuple(r.submitted_at for r in results),
     )
+
+
+def unread(result: SubmissionResult) -> bool:
+    """True when the result's notebook could not be read or found: nothing of it was graded."""
+    return any("nothing was graded" in note.lower() for note in result.notes)
+
+
+def cause_of(test: TestResult, case: CaseResult, *, unread_notebook: bool = False) -> str:
+    """What the points a failed case lost are put down to (one of :data:`CAUSES`).
+
+    A case not counted yet (it passed, but no case checking values on fresh inputs earned points)
+    is put down to what failed those: the first other failed case of its test. A case that failed
+    in part and whose passed part is not counted yet is put down to its own failure.
+    """
+    if unread_notebook:
+        return NOT_READ
+    message = case.message
+    if message.startswith(NOT_COUNTED_YET):
+        others = [c for c in test.cases if not c.passed and c is not case and not c.message.startswith(NOT_COUNTED_YET)]
+        return cause_of(test, others[0]) if others else UNRECOGNISED
+    if NOT_IMPLEMENTED.match(message):
+        return NOT_WRITTEN
+    if case.mistake is not None:
+        return RECOGNISED
+    if message.startswith(UNJUDGED):
+        return RELIED_ON
+    if case.name == PURITY_CASE:
+        return ARGUMENT_CHANGED
+    if case.name == SHAPE_CASE:
+        return SHAPE
+    if any(word in message for word in SANDBOX_WORDS):
+        return CRASHED
+    if "overflow" in case.name or "warning" in case.name or "emitted RuntimeWarning" in message:
+        return NUMERICS
+    return UNRECOGNISED
+
+
+def cause_statistics(results: list[SubmissionResult]) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """The points the class lost to each cause, and the students who lost them, in the order of :data:`CAUSES`."""
+    lost: dict[str, float] = defaultdict(float)
+    who: dict[str, set[str]] = defaultdict(set)
+    for result in results:
+        not_read = unread(result)
+        for test in result.tests:
+            if test.status in WRITTEN or test.score >= test.max_score:
+                continue
+            if not test.cases:  # a test that could not run at all
+                cause = NOT_READ if not_read else CRASHED
+                lost[cause] += test.max_score - test.score
+                who[cause].add(result.student_id)
+                continue
+            for case in test.cases:
+                if case.passed:
+                    continue
+                cause = cause_of(test, case, unread_notebook=not_read)
+                lost[cause] += case.max_points - case.points
+                who[cause].add(result.student_id)
+    return {cause: (round(lost[cause], 6), tuple(sorted(who[cause]))) for cause in CAUSES if lost[cause] > 0}
+
+
+def inherited_failures(results: list[SubmissionResult]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """``(function, callee) -> students`` whose function failed a case only because of their callee."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for result in results:
+        for test in result.tests:
+            for case in test.cases:
+                for callee in case.inherited_from:
+                    found[test.function, callee].add(result.student_id)
+    return {key: tuple(sorted(students)) for key, students in sorted(found.items())}
+
+
+def failing_case_students(results: list[SubmissionResult], case_name: str) -> dict[str, tuple[str, ...]]:
+    """Per function, the students who failed its case named ``case_name``."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for result in results:
+        for test in result.tests:
+            if any(c.name == case_name and not c.passed and not c.message.startswith(NOT_COUNTED_YET) for c in test.cases):
+                found[test.function].add(result.student_id)
+    return {function: tuple(sorted(students)) for function, students in found.items()}
+
+
+def unwritten_functions(results: list[SubmissionResult]) -> dict[str, tuple[str, ...]]:
+    """Per function, the students whose function still raised NotImplementedError in every case."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for result in results:
+        for test in result.tests:
+            matches = [NOT_IMPLEMENTED.match(c.message) for c in test.cases]
+            if test.cases and all(matches):
+                for match in matches:
+                    found[match.group(1)].add(result.student_id)
+    return {function: tuple(sorted(students)) for function, students in found.items()}
 
 
 def function_points(results: list[SubmissionResult], order: list[str]) -> dict[str, tuple[tuple[float, ...], float]]:
@@ -171,9 +319,11 @@ def function_points(results: list[SubmissionResult], order: list[str]) -> dict[s
 
 
 def case_statistics(results: list[SubmissionResult]) -> tuple[CaseStatistics, ...]:
-    """The pass count of every case, in the order the cases are first met."""
+    """The pass count and discrimination of every case, in the order the cases are first met."""
     counts: dict[tuple[str, str], list] = {}
+    earned: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for result in results:
+        total = result.autograded_score
         for test in result.tests:
             for case in test.cases:
                 entry = counts.setdefault((test.name, case.name), [case.max_points, 0, 0, 0])
@@ -182,10 +332,24 @@ def case_statistics(results: list[SubmissionResult]) -> tuple[CaseStatistics, ..
                 else:
                     entry[2] += 1
                     entry[3] += case.mistake is not None
+                earned[test.name, case.name].append((float(case.passed), total - case.points))
     return tuple(
-        CaseStatistics(test, case, points, passed, failed, explained)
+        CaseStatistics(test, case, points, passed, failed, explained, discrimination(earned[test, case]))
         for (test, case), (points, passed, failed, explained) in counts.items()
     )
+
+
+def discrimination(pairs: list[tuple[float, float]]) -> float | None:
+    """The Pearson correlation of (passed, rest of the score) pairs; None when either side does not vary."""
+    if len(pairs) < 3:
+        return None
+    passed, rest = zip(*pairs)
+    if min(passed) == max(passed) or max(rest) - min(rest) < 1e-9:
+        return None
+    mean_p, mean_r = statistics.fmean(passed), statistics.fmean(rest)
+    covariance = sum((p - mean_p) * (r - mean_r) for p, r in pairs)
+    spread = math.sqrt(sum((p - mean_p) ** 2 for p in passed) * sum((r - mean_r) ** 2 for r in rest))
+    return round(covariance / spread, 3)
 
 
 def mistake_statistics(results: list[SubmissionResult]) -> tuple[MistakeStatistics, ...]:
@@ -244,6 +408,12 @@ def summary_sentences(stats: ClassStatistics, *, mistakes: int = 3) -> list[str]
         f"{stats.autograded_max:g} autograded points; {stats.full_marks} ({share(stats.full_marks)}) "
         f"earned all of them, {stats.zeros} ({share(stats.zeros)}) none."
     ]
+    if stats.causes:
+        largest = max(stats.causes, key=lambda cause: stats.causes[cause][0])
+        sentences.append(
+            f"The class lost {stats.points_lost:g} autograded points; {100 * stats.explained_share:.0f}% of them "
+            f"have a known cause, the largest being {largest} ({stats.causes[largest][0]:g} points)."
+        )
     for mistake in stats.mistakes[:mistakes]:
         sentences.append(
             f"{share(mistake.count)} of the class ({students(mistake.count)}) made the mistake "

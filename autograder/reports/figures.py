@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from autograder.reports.class_statistics import ClassStatistics
+from autograder.reports.late_policy import parse_time
 
 BLUE, GREY = "#3b6ea8", "#9aa5b1"
 
@@ -91,5 +92,35 @@ def mistake_costs(stats: ClassStatistics, *, most: int = 10) -> str | None:
     axes.set_yticks(positions, [f"{m.function}: {m.label}" for m in mistakes])
     axes.set_xlabel("points lost by the class")
     axes.margins(x=0.18)
+    axes.spines[["top", "right"]].set_visible(False)
+    return data_uri(figure)
+
+
+def submission_times(times: list[str | None], due: str | None) -> str | None:
+    """A histogram of the submission times; None when no result has a time.
+
+    With the due date: hours before (negative) and after it, late ones in red. Without: days after the first.
+    """
+    known = [parse_time(t) for t in times if t]
+    if not known:
+        return None
+    figure = Figure(figsize=(7.5, 2.8))
+    axes = figure.add_subplot()
+    if due is not None:
+        deadline = parse_time(due)
+        hours = np.array([(t - deadline).total_seconds() / 3600 for t in known])
+        low, high = min(hours.min(), -24.0), max(hours.max(), 24.0)
+        edges = np.arange(np.floor(low / 6) * 6, np.ceil(high / 6) * 6 + 6, 6)
+        axes.hist(hours[hours <= 0], bins=edges, color=BLUE, edgecolor="white", label="on time")
+        axes.hist(hours[hours > 0], bins=edges, color="#c0504d", edgecolor="white", label="after the due date")
+        axes.axvline(0, color="#222222", linewidth=1.2)
+        axes.set_xlabel("hours from the due date (6-hour bins)")
+        axes.legend(frameon=False, loc="upper left")
+    else:
+        days = np.array([t.timestamp() / 86400 for t in known])
+        axes.hist(days - days.min(), bins=max(1, int(np.ceil(days.max() - days.min())) * 4), color=BLUE, edgecolor="white")
+        axes.set_xlabel(f"days after the first submission ({min(known):%Y-%m-%d %H:%M} UTC)")
+    axes.set_ylabel("submissions")
+    axes.yaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
     return data_uri(figure)

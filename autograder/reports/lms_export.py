@@ -1,8 +1,12 @@
 """Grades out: the files the gradebook imports of Canvas and Moodle accept, and a plain CSV.
 
-Every exported number comes from one result: its autograded score (written answers, graded by a
-person, are left to the LMS), less the late penalty when a policy is given. The ``csv`` export
-shows every step (submission, time, days late, penalty, score before and after) to trace them.
+Every exported number comes from one result: its autograded score, plus the written answers'
+marks when they are given (nbgrader's gradebook or a CSV, :mod:`autograder.reports.written_marks`;
+without them the written answers are left to the LMS), less the late penalty when a policy is given
+(late days spent over the assignments exported together, :mod:`autograder.reports.late_ledger`).
+Results of several assignments make one term's gradebook: a grade column per assignment. The
+``csv`` export shows every step (submission, time, due date and extension, late days, penalty,
+score before and after) to trace each grade.
 
 How students are matched. A result's student is its nbgrader id (the folder
 ``submitted/<student>/``) or what its path tells (:func:`autograder.results.student_of`). An LMS
@@ -25,11 +29,13 @@ map the assignment's column to a grade item and ``Feedback`` to its feedback.
 import csv
 import dataclasses
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.formats.gradebook import number
 from autograder.formats.spreadsheet_csv import csv_text
+from autograder.reports.late_ledger import LateRecord, late_records
 from autograder.reports.late_policy import LatePolicy, parse_time
 from autograder.results import SubmissionResult
 
@@ -44,32 +50,38 @@ CSV_COLUMNS = (
     "submission",
     "assignment",
     "submitted_at",
+    "due",
+    "extension",
     "autograded_score",
     "autograded_max",
+    "written_score",
+    "written_max",
     "pending_max",
     "days_late",
+    "late_days_spent",
+    "late_days_left",
     "penalty_percent",
     "score",
+    "maximum",
     "note",
 )
-"""The columns of the plain ``csv`` export."""
-
-
-NO_TIME = "submission time unknown: no late penalty applied"
-"""The note of a grade whose result has no submission time from a source the student cannot write."""
+"""The columns of the plain ``csv`` export: every step from a result to its exported score."""
 
 
 @dataclass(frozen=True)
 class Grade:
-    """One student's exported grade and where it came from.
+    """One student's exported grade of one assignment and where it came from.
 
     Attributes:
         student: the result's student id; submission: its submission; submitted_at: its time.
-        autograded: the autograded score; maximum: the autograded points available.
-        pending: points of written answers left to a person (not exported).
-        days_late, penalty: days late and the percent lost (0 without a policy).
-        score: what is exported: ``autograded * (1 - penalty / 100)``, rounded to 6 places.
-        note: why no penalty could be applied, or empty.
+        autograded: the autograded score; autograded_max: the autograded points available.
+        written: the points a person gave the written answers; written_max: what those answers are
+            worth (0 and 0 when no marks were merged: the written answers are then left to the LMS).
+        pending: points of written answers not graded (left to the LMS, or counted 0 when marks were merged).
+        late: the account of its lateness (due date, extension, late days, penalty).
+        score: what is exported: ``(autograded + written) * (1 - penalty / 100)``, rounded to 6 places.
+        maximum: the points the exported score is out of.
+        note: why no penalty could be applied, or what is missing, or empty.
     """
 
     student: str
@@ -77,43 +89,59 @@ class Grade:
     assignment: str
     submitted_at: str | None
     autograded: float
-    maximum: float
+    autograded_max: float
+    written: float
+    written_max: float
     pending: float
-    days_late: int
-    penalty: float
+    late: LateRecord
     score: float
+    maximum: float
     note: str = ""
 
+    @property
+    def days_late(self) -> int:
+        """Whole days after the student's due date."""
+        return self.late.days_late
 
-def grades(results: list[SubmissionResult], *, policy: LatePolicy | None = None) -> list[Grade]:
+    @property
+    def penalty(self) -> float:
+        """The percent of the points lost for lateness."""
+        return self.late.penalty
+
+
+def grades(
+    results: list[SubmissionResult], *, policy: LatePolicy | None = None, marks_merged: bool = False
+) -> list[Grade]:
     """Each result's exported grade, in the order given.
 
+    Args:
+        results: one result per student and assignment (several assignments: one term's gradebook).
+        policy: the late policy; late days are spent over the results given, in due order.
+        marks_merged: True when written marks were merged in (:mod:`autograder.reports.written_marks`):
+            the written answers count in the score and the maximum, unmarked ones as 0.
+
     Raises:
-        ValueError: when two results name the same student (merge or choose first), or the results
-            are of several assignments.
+        ValueError: when two results name the same student for one assignment (merge or choose first).
     """
-    assignments = sorted({r.assignment for r in results})
-    if len(assignments) > 1:
-        raise ValueError(f"results of several assignments ({', '.join(assignments)}): export one at a time")
-    seen: dict[str, str] = {}
-    out = []
+    seen: dict[tuple[str, str], str] = {}
     for result in results:
-        if result.student_id in seen:
+        key = (result.student_id, result.assignment)
+        if key in seen:
             raise ValueError(
-                f"student {result.student_id} has two results ({seen[result.student_id]}, {result.submission}): "
+                f"student {key[0]} has two results of {key[1]} ({seen[key]}, {result.submission}): "
                 "export one result per student"
             )
-        seen[result.student_id] = result.submission
-        autograded = round(result.score, 6)
-        days, penalty, note = 0, 0.0, ""
-        if policy is not None and result.submitted_at is None:
-            note = NO_TIME
-        elif policy is not None:
-            try:
-                days = policy.days_late(result.submitted_at)
-            except ValueError:
-                note = f"submission time {result.submitted_at!r} unreadable: no late penalty applied"
-            penalty = policy.penalty(days)
+        seen[key] = result.submission
+    ledger = late_records(results, policy)
+    out = []
+    for result in results:
+        late = ledger[result.student_id, result.assignment]
+        autograded = result.autograded_score
+        written = result.marked_score if marks_merged else 0.0
+        written_max = round(result.marked_max + result.pending_score, 6) if marks_merged else 0.0
+        notes = [late.note] if late.note else []
+        if marks_merged and result.pending_score:
+            notes.append(f"written answers not marked yet (counted 0): {result.pending_score:g} points")
         out.append(
             Grade(
                 student=result.student_id,
@@ -121,12 +149,14 @@ def grades(results: list[SubmissionResult], *, policy: LatePolicy | None = None)
                 assignment=result.assignment,
                 submitted_at=result.submitted_at,
                 autograded=autograded,
-                maximum=round(result.max_score - result.pending_score, 6),
+                autograded_max=result.autograded_max,
+                written=written,
+                written_max=written_max,
                 pending=result.pending_score,
-                days_late=days,
-                penalty=penalty,
-                score=round(autograded * (1 - penalty / 100), 6),
-                note=note,
+                late=late,
+                score=round((autograded + written) * (1 - late.penalty / 100), 6),
+                maximum=round(result.autograded_max + written_max, 6),
+                note="; ".join(notes),
             )
         )
     return out
@@ -188,46 +218,127 @@ def with_times(results: list[SubmissionResult], times: dict[str, str]) -> list[S
     return [dataclasses.replace(r, student=r.student_id, submitted_at=times.get(r.student_id)) for r in results]
 
 
+@dataclass(frozen=True)
+class RosterCheck:
+    """Who the results and the roster disagree about.
+
+    Attributes:
+        not_in_roster: students with a result the roster does not know (their grades are not exported).
+        without_result: roster students with no result, per assignment (nothing is exported for them).
+    """
+
+    not_in_roster: list[str]
+    without_result: dict[str, list[str]]
+
+    @property
+    def agrees(self) -> bool:
+        """True when every graded student is in the roster and every roster student has every result."""
+        return not self.not_in_roster and not any(self.without_result.values())
+
+    def table(self) -> str:
+        """The disagreements as a small text table, one line per student; empty when they agree."""
+        rows = [(student, "has a result, not in the roster: not exported") for student in self.not_in_roster]
+        for assignment, students in self.without_result.items():
+            rows += [(student, f"in the roster, no result of {assignment}: nothing exported") for student in students]
+        if not rows:
+            return ""
+        width = max(len(student) for student, _ in rows)
+        return "\n".join(f"  {student:<{width}}  {what}" for student, what in rows)
+
+
+def roster_check(exported: list[Grade], roster: dict[str, dict[str, str]] | None) -> RosterCheck:
+    """Which graded students the roster lacks, and which roster students have no result of an assignment."""
+    if roster is None:
+        return RosterCheck([], {})
+    graded = {(g.student, g.assignment) for g in exported}
+    assignments = sorted({g.assignment for g in exported})
+    return RosterCheck(
+        not_in_roster=sorted({g.student for g in exported if g.student not in roster}),
+        without_result={a: sorted(s for s in roster if (s, a) not in graded) for a in assignments},
+    )
+
+
 def unmatched(exported: list[Grade], roster: dict[str, dict[str, str]] | None) -> list[str]:
     """The students of the results the roster does not know (their grades are not exported)."""
-    return [] if roster is None else [g.student for g in exported if g.student not in roster]
+    return roster_check(exported, roster).not_in_roster
+
+
+def assignment_columns(exported: list[Grade], column: str | None, roster_columns: list[str] = ()) -> dict[str, str]:
+    """The grade column of each assignment, in the order they were due.
+
+    ``column`` for one assignment; else the roster's own column of the assignment, as Canvas exports it
+    (``rnn (4711)``), when the roster has exactly one; else the assignment id (a new column).
+
+    Raises:
+        ValueError: when ``column`` is given for several assignments.
+    """
+    order: dict[str, object] = {}
+    for grade in exported:
+        due = grade.late.due.timestamp() if grade.late.due is not None else float("inf")
+        order[grade.assignment] = min(order.get(grade.assignment, due), due)
+    assignments = sorted(order, key=lambda a: (order[a], a))
+    if column is not None and len(assignments) > 1:
+        raise ValueError(f"--column names one assignment's column; these results are of {', '.join(assignments)}")
+    if column is not None:
+        return {assignments[0]: column}
+    columns = {}
+    for assignment in assignments:
+        found = [c for c in roster_columns if re.fullmatch(rf"{re.escape(assignment)} \(\d+\)", c.strip())]
+        columns[assignment] = found[0] if len(found) == 1 else assignment
+    return columns or {"grade": "grade"}
+
+
+def student_rows(exported: list[Grade]) -> dict[str, dict[str, Grade]]:
+    """Each student's grades, by assignment, students in the order they first appear."""
+    rows: dict[str, dict[str, Grade]] = {}
+    for grade in exported:
+        rows.setdefault(grade.student, {})[grade.assignment] = grade
+    return rows
 
 
 def canvas_csv(
-    exported: list[Grade], *, column: str, roster: dict[str, dict[str, str]] | None = None, match: str = "SIS Login ID"
+    exported: list[Grade],
+    *,
+    columns: dict[str, str],
+    roster: dict[str, dict[str, str]] | None = None,
+    match: str = "SIS Login ID",
 ) -> str:
-    """Canvas's gradebook import: identity columns, ``Points Possible``, one grade column ``column``."""
-    maximum = max((g.maximum for g in exported), default=0.0)
-    rows = [[*CANVAS_IDENTITY, column], ["    Points Possible", "", "", "", "", number(maximum)]]
-    for grade in exported:
+    """Canvas's gradebook import: identity columns, ``Points Possible``, one grade column per assignment."""
+    maxima = {a: max((g.maximum for g in exported if g.assignment == a), default=0.0) for a in columns}
+    rows = [[*CANVAS_IDENTITY, *columns.values()], ["    Points Possible", "", "", "", "", *map(number, maxima.values())]]
+    for student, theirs in student_rows(exported).items():
         if roster is not None:
-            if grade.student not in roster:
+            if student not in roster:
                 continue
-            identity = [roster[grade.student].get(name, "") for name in CANVAS_IDENTITY]
+            identity = [roster[student].get(name, "") for name in CANVAS_IDENTITY]
         else:
-            identity = [grade.student if name in ("Student", match) else "" for name in CANVAS_IDENTITY]
-        rows.append([*identity, number(grade.score)])
+            identity = [student if name in ("Student", match) else "" for name in CANVAS_IDENTITY]
+        rows.append([*identity, *(number(theirs[a].score) if a in theirs else "" for a in columns)])
     return csv_text(rows)
 
 
 def moodle_csv(
     exported: list[Grade],
     *,
-    column: str,
+    columns: dict[str, str],
     roster: tuple[list[str], dict[str, dict[str, str]]] | None = None,
     match: str = "Username",
 ) -> str:
-    """Moodle's CSV grade import: the identity column(s), the grade column ``column`` and ``Feedback``."""
+    """Moodle's CSV grade import: the identity column(s), then per assignment its grade column and its feedback."""
     identity = [match] if roster is None else [c for c in roster[0] if c in MOODLE_IDENTITY or c == match]
-    rows = [[*identity, column, "Feedback"]]
-    for grade in exported:
+    feedback = {a: "Feedback" if len(columns) == 1 else f"Feedback {name}" for a, name in columns.items()}
+    rows = [[*identity, *(cell for a, name in columns.items() for cell in (name, feedback[a]))]]
+    for student, theirs in student_rows(exported).items():
         if roster is not None:
-            if grade.student not in roster[1]:
+            if student not in roster[1]:
                 continue
-            cells = [roster[1][grade.student].get(name, "") for name in identity]
+            cells = [roster[1][student].get(name, "") for name in identity]
         else:
-            cells = [grade.student]
-        rows.append([*cells, number(grade.score), feedback_text(grade)])
+            cells = [student]
+        for assignment in columns:
+            grade = theirs.get(assignment)
+            cells += [number(grade.score), feedback_text(grade)] if grade is not None else ["", ""]
+        rows.append(cells)
     return csv_text(rows)
 
 
@@ -236,10 +347,16 @@ MOODLE_IDENTITY = ("First name", "Last name", "ID number", "Username", "Email ad
 
 
 def feedback_text(grade: Grade) -> str:
-    """One line for the LMS's feedback field: the autograded points and any penalty."""
-    text = f"Autograded {number(grade.autograded)} / {number(grade.maximum)}"
+    """One line for the LMS's feedback field: the points, written marks and any late penalty."""
+    text = f"Autograded {number(grade.autograded)} / {number(grade.autograded_max)}"
+    if grade.written_max:
+        text += f"; written {number(grade.written)} / {number(grade.written_max)}"
+    if grade.late.late_days_spent:
+        spent = grade.late.late_days_spent
+        text += f"; {spent} late day{'s' if spent != 1 else ''} spent ({grade.late.late_days_left} left)"
     if grade.penalty:
-        text += f"; {grade.days_late} day{'s' if grade.days_late != 1 else ''} late: -{number(grade.penalty)}%"
+        days = grade.days_late - grade.late.late_days_spent
+        text += f"; {days} day{'s' if days != 1 else ''} late: -{number(grade.penalty)}%"
     if grade.note:
         text += f"; {grade.note}"
     return text
@@ -253,12 +370,19 @@ def plain_csv(exported: list[Grade]) -> str:
             g.submission,
             g.assignment,
             g.submitted_at or "",
+            g.late.due.isoformat(timespec="seconds") if g.late.due is not None else "",
+            g.late.extension,
             number(g.autograded),
-            number(g.maximum),
+            number(g.autograded_max),
+            number(g.written),
+            number(g.written_max),
             number(g.pending),
             g.days_late,
+            g.late.late_days_spent,
+            g.late.late_days_left,
             number(g.penalty),
             number(g.score),
+            number(g.maximum),
             g.note,
         ]
         for g in exported
@@ -266,7 +390,22 @@ def plain_csv(exported: list[Grade]) -> str:
     return csv_text([CSV_COLUMNS, *rows])
 
 
-def export_text(
+@dataclass(frozen=True)
+class Export:
+    """An export's text and what the instructor should know before importing it.
+
+    Attributes:
+        text: the file to import.
+        roster: who the results and the roster disagree about.
+        marks: the written marks that could not be merged, and the answers without a mark.
+    """
+
+    text: str
+    roster: RosterCheck
+    marks: list = dataclasses.field(default_factory=list)
+
+
+def export_grades(
     results: list[SubmissionResult],
     *,
     to: str,
@@ -275,31 +414,47 @@ def export_text(
     match: str | None = None,
     column: str | None = None,
     times: dict[str, str] | None = None,
-) -> tuple[str, list[str]]:
-    """The export for ``to`` (``canvas``, ``moodle`` or ``csv``), and the students the roster lacks.
+    marks: list | None = None,
+) -> Export:
+    """The export for ``to`` (``canvas``, ``moodle`` or ``csv``) of one or several assignments' results.
 
     Args:
-        results: one result per student, of one assignment.
+        results: one result per student and assignment.
         to: the target.
-        policy: the late policy, if any.
+        policy: the late policy, if any (late days are spent over the assignments given).
         roster: the LMS's gradebook export, to match students by (see the module's docstring).
         match: the roster column holding the results' student ids (default by LMS).
-        column: the name of the grade column (default: the assignment id; for Canvas, name an
-            existing assignment as Canvas exported it, ``rnn (12345)``).
+        column: the name of the grade column, for one assignment (default: the assignment id; for
+            Canvas, name an existing assignment as Canvas exported it, ``rnn (12345)``).
         times: the instructor's submission times by student (:func:`read_times`), used instead of the results'.
+        marks: the written answers' marks (:mod:`autograder.reports.written_marks`), merged in when given.
 
     Raises:
         ValueError: for an unknown target, an unreadable roster, or results :func:`grades` refuses.
     """
+    from autograder.reports.written_marks import with_marks
+
     if to not in ("canvas", "moodle", "csv"):
         raise ValueError(f"--to must be canvas, moodle or csv, got {to!r}")
-    exported = grades(results if times is None else with_times(results, times), policy=policy)
+    results = results if times is None else with_times(results, times)
+    problems = []
+    if marks is not None:
+        results, problems = with_marks(results, marks)
+    exported = grades(results, policy=policy, marks_merged=marks is not None)
+    table = read_roster(roster, match or DEFAULT_MATCH.get(to, "student")) if roster is not None else None
+    check = roster_check(exported, table[1] if table else None)
     if to == "csv":
-        return plain_csv(exported), []
+        return Export(plain_csv(exported), check, problems)
     match = match or DEFAULT_MATCH[to]
-    column = column or (exported[0].assignment if exported else "grade")
-    table = read_roster(roster, match) if roster is not None else None
-    missing = unmatched(exported, table[1] if table else None)
+    columns = assignment_columns(exported, column, table[0] if table else [])
     if to == "canvas":
-        return canvas_csv(exported, column=column, roster=table[1] if table else None, match=match), missing
-    return moodle_csv(exported, column=column, roster=table, match=match), missing
+        text = canvas_csv(exported, columns=columns, roster=table[1] if table else None, match=match)
+    else:
+        text = moodle_csv(exported, columns=columns, roster=table, match=match)
+    return Export(text, check, problems)
+
+
+def export_text(results: list[SubmissionResult], **options) -> tuple[str, list[str]]:
+    """The export's text and the students the roster lacks (:func:`export_grades`, for one call site)."""
+    done = export_grades(results, **options)
+    return done.text, done.roster.not_in_roster

@@ -2,9 +2,11 @@
 
 Makes the course directory ``./demo-course`` from this checkout (anew on every run),
 releases the assignment, hands in the reference, the untouched release and a buggy
-submission, autogrades them, writes their feedback and prints the gradebook.
+submission, autogrades them, writes their feedback and prints the gradebook; then regrades them
+in isolation (the audit) and writes the class report, the feedback pages and the similarity page,
+saying where they are.
 
-    python -m autograder.instructor.demo [COURSE_DIRECTORY]
+    python -m autograder.demo [COURSE_DIRECTORY]
 """
 
 import shutil
@@ -15,9 +17,14 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.atomic_files import write_atomically
 from autograder.instructor.audit import audit, audit_text
 from autograder.instructor.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
 from autograder.instructor.submissions import demo_answers
+from autograder.reports.class_report import class_report_html
+from autograder.reports.feedback import write_feedback
+from autograder.reports.similarity import compare_submissions, similarity_html
+from autograder.results import SubmissionResult
 
 ASSIGNMENTS = ("rnn", "lstm")
 
@@ -70,6 +77,29 @@ def gradebook_table(grades: Mapping[str, StudentGrade]) -> str:
     return "\n".join(lines)
 
 
+def write_pages(course: Path, assignment: str, results: list[SubmissionResult]) -> dict[str, Path]:
+    """Write the class report, a feedback page per student and the similarity page of ``results``.
+
+    Into ``course/pages/<assignment>/``: ``report.html`` (linking each student's page),
+    ``feedback/<student>.html`` and ``similarity.html`` (the submitted notebooks compared); returns
+    the paths, by what they are.
+    """
+    folder = course / "pages" / assignment
+    feedback = folder / "feedback"
+    pages = write_feedback(results, feedback)
+    links = {(r.student_id, r.assignment): f"feedback/{path.name}" for r, path in zip(results, pages)}
+    report = folder / "report.html"
+    write_atomically(
+        report, class_report_html(results, sources=[str(course / "submitted")], feedback_links=links)
+    )
+    pairs, _, stub, unreadable = compare_submissions([r.submission for r in results], assignment=assignment)
+    similarity = folder / "similarity.html"
+    write_atomically(
+        similarity, similarity_html(pairs, assignment=assignment, stub=stub, unreadable=unreadable)
+    )
+    return {"report": report, "feedback": feedback, "similarity": similarity}
+
+
 def main(course: Path = Path("demo-course")) -> dict[str, dict[str, StudentGrade]]:
     """Run the demo in ``course``, deleting whatever was there; return the grades it printed, by assignment."""
     course = course.resolve()
@@ -92,11 +122,21 @@ def main(course: Path = Path("demo-course")) -> dict[str, dict[str, StudentGrade
         for grade in grades[assignment].values():
             print(f"  {grade.student:<10} {grade.feedback or 'none written'}")
     print("\n== autograder audit: the same notebooks regraded in isolation ==")
+    audits = {}
     for assignment in ASSIGNMENTS:
         started = time.perf_counter()
-        result = audit(course, assignment, jobs=2)
-        print(f"{assignment} ({time.perf_counter() - started:.0f} s): {audit_text(result)}")
-    if any(points == 0 for by_student in grades.values() for g in by_student.values() for points in g.pending.values()):
+        audits[assignment] = audit(course, assignment, jobs=2)
+        print(f"{assignment} ({time.perf_counter() - started:.0f} s): {audit_text(audits[assignment])}")
+    print("\n== after the deadline: the class report, the feedback pages and the similarity page ==")
+    for assignment, result in audits.items():
+        for what, path in write_pages(course, assignment, list(result.results)).items():
+            print(f"  {assignment} {what:<10} {path}")
+    if any(
+        points == 0
+        for by_student in grades.values()
+        for g in by_student.values()
+        for points in g.pending.values()
+    ):
         print("\n(nbgrader also flags every 0-point question (task) cell for manual grading.)")
     print(f"\nThe gradebook is {course / 'gradebook.db'}; grade the written answers in formgrader.")
     return grades
