@@ -98,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--allow-problems",
         action="store_true",
-        help="exit 0 even when a batch has submissions to look at (several notebooks, unreadable, no time, a student twice)",
+        help="exit 0 even when a batch has submissions to look at (several notebooks, unreadable, a student twice)",
     )
     grade.add_argument(
         "--seconds-per-call",
@@ -156,12 +156,7 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
         "results", nargs="+", type=Path, metavar="RESULTS", help="files of --format json output"
     )
     report.add_argument("--output", type=Path, required=True, help="the HTML file to write")
-    report.add_argument(
-        "--late-policy", type=Path, metavar="TOML", help="the late policy: lateness per student, the due date"
-    )
-    report.add_argument(
-        "--written", type=Path, metavar="MARKS", help="the written answers' marks (gradebook.db or CSV)"
-    )
+    add_policy_and_marks(report)
     report.add_argument(
         "--feedback-dir",
         type=Path,
@@ -179,15 +174,7 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
         "--output-dir", type=Path, required=True, help="the directory to write the pages in"
     )
     feedback.add_argument("--format", default="html", choices=["html", "markdown"], help="default: html")
-    feedback.add_argument(
-        "--late-policy", type=Path, metavar="TOML", help="the late policy, whose account each page shows"
-    )
-    feedback.add_argument(
-        "--written",
-        type=Path,
-        metavar="MARKS",
-        help="the written answers' marks (gradebook.db or CSV), shown on each page",
-    )
+    add_policy_and_marks(feedback)
     feedback.set_defaults(run=feedback_command)
     similarity = commands.add_parser(
         "similarity", help="compare the answer cells across a batch", description=similarity_command.__doc__
@@ -266,8 +253,8 @@ def add_after_deadline_parsers(commands: argparse._SubParsersAction) -> None:
     publish.set_defaults(run=publish_command, times=None, time_column="submitted_at")
 
 
-def add_grade_options(command: argparse.ArgumentParser) -> None:
-    """Add what ``export`` and ``publish`` make a grade from: late policy, written marks, roster."""
+def add_policy_and_marks(command: argparse.ArgumentParser) -> None:
+    """Add the late policy and the written answers' marks, which every command after grading reads."""
     command.add_argument(
         "--late-policy",
         type=Path,
@@ -280,6 +267,11 @@ def add_grade_options(command: argparse.ArgumentParser) -> None:
         metavar="MARKS",
         help="the written answers' marks: nbgrader's gradebook.db, or a CSV student,assignment,question,points,comment",
     )
+
+
+def add_grade_options(command: argparse.ArgumentParser) -> None:
+    """Add what ``export`` and ``publish`` make a grade from: late policy, written marks, roster."""
+    add_policy_and_marks(command)
     command.add_argument(
         "--allow-unmatched",
         action="store_true",
@@ -394,7 +386,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
 
     After a batch, the submissions to look at before grades go out (a folder with several notebooks,
     a notebook that could not be read, a student twice, a submission whose time could not be told)
-    are listed on stderr, and the exit status is 1 unless --allow-problems.
+    are listed on stderr; all but the last make the exit status 1 unless --allow-problems.
 
     With --shard I/N only every N-th submission from the I-th on is graded (in the order the
     submissions are expanded), so that N jobs of a CI matrix or a job array share a batch;
@@ -447,7 +439,7 @@ def grade_command(arguments: argparse.Namespace) -> int:
         problems = intake_problems(results)
         if problems:
             print(intake_table(problems), file=sys.stderr)
-            if not arguments.allow_problems and status == 0:
+            if any(p.blocking for p in problems) and not arguments.allow_problems and status == 0:
                 status = 1
     return status
 
@@ -655,7 +647,7 @@ def export_command(arguments: argparse.Namespace) -> int:
     from autograder.reports.late_policy import read_policy
     from autograder.reports.lms_export import export_grades, read_times
     from autograder.reports.results_files import read_results
-    from autograder.reports.written_marks import read_marks
+    from autograder.reports.written_marks import mark_problems_table, read_marks
 
     try:
         policy = read_policy(arguments.late_policy) if arguments.late_policy is not None else None
@@ -684,8 +676,7 @@ def export_command(arguments: argparse.Namespace) -> int:
     if disagreements:
         print(f"autograder export: the roster and the results disagree:\n{disagreements}", file=sys.stderr)
     if done.marks:
-        lines = "\n".join(f"  {m.student}  {m.assignment}  {m.question}: {m.problem}" for m in done.marks)
-        print(f"autograder export: written marks to look at:\n{lines}", file=sys.stderr)
+        print(f"autograder export: written marks to look at:\n{mark_problems_table(done.marks)}", file=sys.stderr)
     status = said_left_out("export", left_out)
     if (disagreements or done.marks) and not arguments.allow_unmatched:
         status = 1
@@ -726,7 +717,7 @@ def publish_command(arguments: argparse.Namespace) -> int:
     from autograder.reports.lms_export import export_grades
     from autograder.reports.publishing import publish
     from autograder.reports.results_files import read_results
-    from autograder.reports.written_marks import read_marks
+    from autograder.reports.written_marks import mark_problems_table, read_marks
 
     names = {"canvas": "canvas.csv", "moodle": "moodle.csv", "csv": "grades.csv"}
     try:
@@ -750,9 +741,7 @@ def publish_command(arguments: argparse.Namespace) -> int:
     first = next(iter(done.values()))
     problems = first.roster.table()
     if first.marks:
-        problems += "\n" + "\n".join(
-            f"  {m.student}  {m.assignment}  {m.question}: {m.problem}" for m in first.marks
-        )
+        problems += "\n" + mark_problems_table(first.marks)
     if problems.strip() and not arguments.allow_unmatched:
         print(
             f"autograder publish: nothing published; look at these first (or --allow-unmatched):\n{problems.strip()}",

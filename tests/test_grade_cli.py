@@ -88,7 +88,7 @@ def test_a_missing_path_is_a_result_not_a_crash(submitted, tmp_path, capsys):
     missing = tmp_path / "nobody" / "rnn.ipynb"
     status, out = grade(capsys, missing, submitted / "reference", "--format", "json", "--assignment", "rnn")
     missing_result, reference_result = json.loads(out)
-    assert status == 0
+    assert status == 1  # a path with nothing graded is for a person to look at
     assert missing_result["score"] == 0 and "does not exist" in " ".join(missing_result["notes"])
     assert len(missing_result["tests"]) == len(reference_result["tests"])
     assert reference_result["score"] == 40

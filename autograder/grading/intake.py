@@ -2,8 +2,9 @@
 
 Who a submission is and when it came are never guessed silently: a folder with several notebooks,
 a submission that could not be read, a student with two submissions, and a submission whose time
-could not be told from the source named are each listed, one line each, by
-``autograder grade`` after a batch (and make its exit status 1 unless ``--allow-problems``).
+could not be told from the source named are each listed by ``autograder grade`` after a batch.
+The first three make its exit status 1 (unless ``--allow-problems``): a person must decide what
+was handed in. A missing time is listed only: the result says so, and no late penalty is applied.
 """
 
 import re
@@ -22,6 +23,7 @@ class IntakeProblem:
     student: str
     submission: str
     problem: str
+    blocking: bool = True
 
 
 def intake_problems(results: list[SubmissionResult]) -> list[IntakeProblem]:
@@ -37,7 +39,7 @@ def intake_problems(results: list[SubmissionResult]) -> list[IntakeProblem]:
             elif match := SEVERAL_NOTEBOOKS.search(note):
                 problems.append(IntakeProblem(student, result.submission, f"{match.group(1)} notebooks: {note}"))
             elif lowered.startswith("no submission time"):
-                problems.append(IntakeProblem(student, result.submission, note))
+                problems.append(IntakeProblem(student, result.submission, note, blocking=False))
         key = (student, result.assignment)
         if key in seen:
             problems.append(

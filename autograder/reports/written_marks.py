@@ -199,3 +199,8 @@ def with_marks(
         elif (assignment, question) not in questions:
             problems.append(MarkProblem(*key, f"{assignment} has no written answer {question!r}"))
     return merged, problems
+
+
+def mark_problems_table(problems: list[MarkProblem]) -> str:
+    """The problems, one line each: student, assignment, question and what is wrong."""
+    return "\n".join(f"  {p.student}  {p.assignment}  {p.question}: {p.problem}" for p in problems)
