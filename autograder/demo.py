@@ -1,4 +1,4 @@
-"""``make demo``: grade three submissions of the ``rnn`` assignment with nbgrader, end to end.
+"""``make demo``: grade three submissions of each assignment with nbgrader, end to end.
 
 Makes the course directory ``./demo-course`` from this checkout (anew on every run),
 releases the assignment, hands in the reference, the untouched release and a buggy

@@ -1,4 +1,4 @@
-"""The functions students write, by assignment: the API that DESIGN.md fixes and the checks grade.
+"""The functions students write, by assignment: the API that docs/design.md states and the checks grade.
 
 It sits below every other module so that the sandbox and the purity monitor can name the student's
 functions without importing the checks (``tests/test_layers.py`` holds the checks to this list).

@@ -28,7 +28,7 @@ from autograder.formats.text import text_report
 from autograder.results import CaseResult, Mistake, SubmissionResult
 from autograder.results import TestResult as GradedTest  # a name pytest does not collect
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+RESULTS_DOC = Path(__file__).resolve().parent.parent / "docs" / "results.md"
 
 SIGMOID = GradedTest(
     "sigmoid",
@@ -291,9 +291,9 @@ class TestJson:
         del document["tests"][0]["function"]
         assert not is_valid(document, "results")
 
-    def test_the_readme_example_is_valid(self):
-        """Is the example in the README's JSON section a valid document?"""
-        section = README.read_text(encoding="utf-8").split("## JSON results", 1)[1]
+    def test_the_documented_example_is_valid(self):
+        """Is the example in the JSON section of docs/results.md a valid document?"""
+        section = RESULTS_DOC.read_text(encoding="utf-8").split("## JSON results", 1)[1]
         example = re.search(r"```json\n(.*?)```", section, re.S).group(1)
         validate(json.loads(example), "results")
 

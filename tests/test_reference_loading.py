@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_reference_functions_are_the_solution_cells(reference):
-    """Does the namespace hold exactly the functions of the DESIGN.md rnn table?"""
+    """Does the namespace hold exactly the functions of the rnn table in docs/design.md?"""
     functions = {name for name, value in vars(reference).items() if callable(value) and name != "np"}
     assert functions == {
         "sigmoid",

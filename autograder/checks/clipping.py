@@ -1,8 +1,9 @@
 """Checks of ``clip_by_value``, ``clip_by_norm`` and ``clip_by_global_norm``.
 
-The invariants (DESIGN.md): the result's norm is at most ``max_norm``; the direction is kept;
-below the threshold nothing changes; clipping twice equals clipping once; one common factor
-for the global norm; the inputs are never modified (the purity case of each check).
+The invariants (docs/design.md, "Public and hidden checks"): the result's norm is at most
+``max_norm``; the direction is kept; below the threshold nothing changes; clipping twice equals
+clipping once; one common factor for the global norm; the inputs are never modified (the purity
+case of each check).
 """
 
 from collections.abc import Callable

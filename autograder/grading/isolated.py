@@ -343,7 +343,7 @@ def protection_notes(active: tuple[str, ...]) -> list[str]:
     if missing := [p for p in EXPECTED_PROTECTIONS if p not in active]:
         notes.append(
             f"this machine could not confine student code fully (missing: {', '.join(missing)}); "
-            "see 'Isolation' in the README"
+            "see docs/isolation.md"
         )
     if "bubblewrap" not in active:
         notes.append(
