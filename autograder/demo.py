@@ -130,7 +130,7 @@ def main(course: Path = Path("demo-course")) -> dict[str, dict[str, StudentGrade
     print("\n== after the deadline: the class report, the feedback pages and the similarity page ==")
     for assignment, result in audits.items():
         for what, path in write_pages(course, assignment, list(result.results)).items():
-            print(f"  {assignment} {what:<10} {path}")
+            print(f"  {assignment + ' ' + what:<16} {path}")
     if any(
         points == 0
         for by_student in grades.values()

@@ -156,3 +156,26 @@ class TestFeedback:
         assert [p.name for p in paths[:2]] == ["ada.html", "ben.html"]
         assert all(p.parent == tmp_path / "feedback" for p in paths)
         assert file_name("ada", {"ada.html"}, ".html") == "ada-2.html"
+
+
+def test_a_functions_unexplained_failures_go_to_the_mistake_named_in_its_other_cases():
+    """When one case names dWh's mistake, are the same function's other unexplained losses put down to it, and another function's not?"""
+    named = Mistake("weights-not-accumulated", "dWh is overwritten at every step.")
+    cases = (
+        CaseResult("rnn_backward", "known answers", 0.0, 1.0, "Likely mistake: dWh is overwritten", mistake=named),
+        CaseResult("rnn_backward", "gradient check", 0.0, 2.0, "dWh differs from centered differences"),
+    )
+    other = (CaseResult("clip_by_norm", "known answers", 0.0, 1.5, "the norm is wrong"),)
+    result = SubmissionResult(
+        "submitted/ada/rnn/rnn.ipynb",
+        "rnn",
+        (
+            TestResult("rnn_backward", "rnn_backward", 0.0, 3.0, "failed", cases=cases),
+            TestResult("clip_by_norm", "clip_by_norm", 0.0, 1.5, "failed", cases=other),
+        ),
+        student="ada",
+    )
+    causes = class_statistics([result]).causes
+    assert causes["a recognised mistake"] == (1.0, ("ada",))
+    assert causes["the same function's recognised mistake (named in another of its cases)"] == (2.0, ("ada",))
+    assert causes["not recognised: read the code"] == (1.5, ("ada",))

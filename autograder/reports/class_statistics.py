@@ -19,8 +19,9 @@ from autograder.checking.running import NOT_COUNTED_YET
 from autograder.checking.shape_case import SHAPE_CASE
 from autograder.results import PENDING, WRITTEN, CaseResult, SubmissionResult, TestResult
 
-RECOGNISED, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED = (
+RECOGNISED, SAME_FUNCTION, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED = (
     "a recognised mistake",
+    "the same function's recognised mistake (named in another of its cases)",
     "a function not written yet",
     "a function it relies on failed first (its cache or forward pass)",
     "an argument changed in place",
@@ -30,7 +31,7 @@ RECOGNISED, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, 
     "a notebook that could not be read",
     "not recognised: read the code",
 )
-CAUSES = (RECOGNISED, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED)
+CAUSES = (RECOGNISED, SAME_FUNCTION, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED)
 """What a lost point is put down to, in the order the report lists them; the last explains nothing."""
 SANDBOX_WORDS = ("did not return within", "ended the process", "memory", "is not defined: its answer cell raised")
 """Words of the messages of calls the sandbox could not answer."""
@@ -246,11 +247,16 @@ def cause_of(test: TestResult, case: CaseResult, *, unread_notebook: bool = Fals
 
 
 def cause_statistics(results: list[SubmissionResult]) -> dict[str, tuple[float, tuple[str, ...]]]:
-    """The points the class lost to each cause, and the students who lost them, in the order of :data:`CAUSES`."""
+    """The points the class lost to each cause, and the students who lost them, in the order of :data:`CAUSES`.
+
+    A case no cause explains, of a function whose mistake another of its cases recognised, is put
+    down to that mistake: one function, one student, the cause already named.
+    """
     lost: dict[str, float] = defaultdict(float)
     who: dict[str, set[str]] = defaultdict(set)
     for result in results:
         not_read = unread(result)
+        named = {test.function for test in result.tests for case in test.cases if case.mistake is not None}
         for test in result.tests:
             if test.status in WRITTEN or test.score >= test.max_score:
                 continue
@@ -263,6 +269,8 @@ def cause_statistics(results: list[SubmissionResult]) -> dict[str, tuple[float, 
                 if case.passed:
                     continue
                 cause = cause_of(test, case, unread_notebook=not_read)
+                if cause == UNRECOGNISED and test.function in named:
+                    cause = SAME_FUNCTION
                 lost[cause] += case.max_points - case.points
                 who[cause].add(result.student_id)
     return {cause: (round(lost[cause], 6), tuple(sorted(who[cause]))) for cause in CAUSES if lost[cause] > 0}
