@@ -21,12 +21,40 @@ def diagnose_step_backward(wrong: set, actual: dict, desired: dict) -> Mistake |
             "Check that product first: the activation derivative, evaluated at the "
             "pre-activation a, for the activation the forward pass used.",
         )
+    for name, rows in (("dWx", "x"), ("dWh", "prev_h")):
+        if name in wrong and _matches(actual.get(name), desired[name], lambda got: got.T):
+            return Mistake(
+                f"{name}-transposed",
+                f"{name} is the transpose of the right one: {name} = {rows}.T @ da, with {rows}'s units "
+                f"on the rows, the shape of {name[1:]}.",
+            )
+    if "db" in wrong and _matches(actual.get("db"), desired["db"], lambda got: got.sum(axis=0)):
+        return Mistake(
+            "db-not-summed-over-the-batch",
+            "db holds one row per example: b is shared by the whole batch, so db = da.sum(axis=0), of shape (H,).",
+        )
     return None
+
+
+def _matches(got: object, expected: np.ndarray, transform) -> bool:
+    """Whether ``transform(got)`` equals ``expected`` (False when ``got`` is not an array of numbers)."""
+    try:
+        changed = np.asarray(transform(np.asarray(got, dtype=float)))
+    except (ValueError, TypeError):
+        return False
+    return changed.shape == expected.shape and bool(np.allclose(changed, expected, rtol=1e-6, atol=1e-9))
 
 
 def diagnose_later_steps(wrong: set, actual: dict, desired: dict) -> Mistake | None:
     """Name a forward pass whose first step is right and whose later steps are not."""
     got, expected = actual.get("h"), desired.get("h")
+    if "h" in wrong and expected is not None and expected.ndim == 3 and expected.shape[0] != expected.shape[1]:
+        if _matches(got, expected, lambda states: states.transpose(1, 0, 2)):
+            return Mistake(
+                "states-time-major",
+                "h is stacked time first, shape (T, N, H): the docstring asks for (N, T, H), one row per "
+                "sequence (np.stack(states, axis=1)).",
+            )
     if "h" not in wrong or not isinstance(got, np.ndarray) or got.shape != expected.shape:
         return None
     if expected.shape[1] > 1 and np.allclose(got[:, 0], expected[:, 0], rtol=1e-6, atol=1e-9):
@@ -46,6 +74,12 @@ def diagnose_rnn_backward(wrong: set, actual: dict, desired: dict) -> Mistake | 
             "dx and dh0 are right but the weight gradients are not: Wx, Wh and b are shared "
             "by all time steps, so their gradients must be accumulated (+=) over every step, "
             "not overwritten by one step's.",
+        )
+    if wrong == {"dh0"} and _matches(actual.get("dh0"), np.zeros_like(desired["dh0"]), lambda got: got):
+        return Mistake(
+            "dh0-zero",
+            "every gradient is right but dh0 is zero: return the gradient that flows out of the first step "
+            "(its dprev_h), the one the loop carries back past t = 0.",
         )
     if "dx" in wrong:
         try:

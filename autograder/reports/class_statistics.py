@@ -8,6 +8,7 @@ class's lost points it explains and what is left to read in the students' code.
 """
 
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -19,20 +20,49 @@ from autograder.checking.running import NOT_COUNTED_YET
 from autograder.checking.shape_case import SHAPE_CASE
 from autograder.results import PENDING, WRITTEN, CaseResult, SubmissionResult, TestResult
 
-RECOGNISED, SAME_FUNCTION, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED = (
+(
+    RECOGNISED,
+    SAME_FUNCTION,
+    NOT_WRITTEN,
+    RELIED_ON,
+    ARGUMENT_CHANGED,
+    SHAPE,
+    RAISED,
+    NUMERICS,
+    CRASHED,
+    NOT_READ,
+    UNRECOGNISED,
+) = (
     "a recognised mistake",
     "the same function's recognised mistake (named in another of its cases)",
     "a function not written yet",
     "a function it relies on failed first (its cache or forward pass)",
     "an argument changed in place",
     "an output in the wrong shape or type",
+    "an exception the code raised (the message names its line)",
     "an overflow or a warning",
     "code that crashed, hung or ran out of memory",
     "a notebook that could not be read",
     "not recognised: read the code",
 )
-CAUSES = (RECOGNISED, SAME_FUNCTION, NOT_WRITTEN, RELIED_ON, ARGUMENT_CHANGED, SHAPE, NUMERICS, CRASHED, NOT_READ, UNRECOGNISED)
+CAUSES = (
+    RECOGNISED,
+    SAME_FUNCTION,
+    NOT_WRITTEN,
+    RELIED_ON,
+    ARGUMENT_CHANGED,
+    SHAPE,
+    RAISED,
+    NUMERICS,
+    CRASHED,
+    NOT_READ,
+    UNRECOGNISED,
+)
 """What a lost point is put down to, in the order the report lists them; the last explains nothing."""
+WRONG_SHAPE = re.compile(r"has shape \([^)]*\), expected \(|came back with shape ")
+"""How a case's message says an output had the wrong shape."""
+RAISED_ERROR = re.compile(r"\w+(\(\.\.\., [^)]*\))? raised \w+")
+"""How a case's message begins when the student's function raised an exception."""
 SANDBOX_WORDS = ("did not return within", "ended the process", "memory", "is not defined: its answer cell raised")
 """Words of the messages of calls the sandbox could not answer."""
 
@@ -237,10 +267,12 @@ def cause_of(test: TestResult, case: CaseResult, *, unread_notebook: bool = Fals
         return RELIED_ON
     if case.name == PURITY_CASE:
         return ARGUMENT_CHANGED
-    if case.name == SHAPE_CASE:
+    if case.name == SHAPE_CASE or WRONG_SHAPE.search(message):
         return SHAPE
     if any(word in message for word in SANDBOX_WORDS):
         return CRASHED
+    if RAISED_ERROR.match(message):
+        return RAISED
     if "overflow" in case.name or "warning" in case.name or "emitted RuntimeWarning" in message:
         return NUMERICS
     return UNRECOGNISED
