@@ -192,7 +192,12 @@ def save_studies(studies: dict, path: Path = STUDY_FILE, **overrides) -> None:
     """Write ``{"clipping": ..., "initialisation": ...}`` and the settings they were computed with, as JSON text.
 
     A run that diverged has the loss ``Infinity`` (Python's json reads it back as ``inf``).
+
+    Raises:
+        ValueError: if ``studies`` is not such a dict; nothing is written then.
     """
+    if not isinstance(studies, dict) or set(studies) != {"clipping", "initialisation"}:
+        raise ValueError("studies must be {'clipping': ..., 'initialisation': ...}, as the two studies return them")
     document = {"settings": _plain({**SETTINGS, **overrides}), "studies": _plain(studies)}
     Path(path).write_text(json.dumps(document, indent=1) + "\n")
 
