@@ -159,7 +159,7 @@ def plot_forward_states(largest: dict, scales: list[float]) -> plt.Figure:
             values = np.asarray(largest[activation, scale], dtype=float)
             shown.append(values)
             ax.semilogy(values, color=color, marker=marker, markevery=6, ms=5, lw=2, label=f"$s = {scale:g}$")
-        ax.set_title(f"{activation}: forward pass, $W_h = sQ$" + (" (every scale at most 1: the curves overlap)"
+        ax.set_title(f"{activation}: forward pass, $W_h = sQ$" + (", every scale (the curves overlap at 1)"
                                                                    if activation == "tanh" else ""))
         ax.set_xlabel("time step $t$")
         ax.grid(True, which="major", alpha=0.3)
