@@ -2,7 +2,8 @@
 
 Nothing here is graded. The training loop calls the functions you write in the notebook
 (``rnn_forward``, ``rnn_backward`` and ``clip_by_global_norm``), which it receives as arguments.
-The figures are drawn by ``rnn_plots.py``.
+The studies that tune and compare training set-ups are in ``memory_studies.py``; the figures are
+drawn by ``rnn_plots.py``.
 """
 
 from collections.abc import Callable
@@ -17,6 +18,12 @@ GAMMA = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
 
 BASELINE = 1 / 3
 """The loss of always predicting 0 on the memory task: the variance of a uniform input on [-1, 1]."""
+
+SUCCESS = 0.05
+"""A run has learned the memory task when its test loss is below this: it explains 85% of the target's variance."""
+
+INITIALISATIONS = ("orthogonal", "gaussian", "identity")
+"""Recurrent weights W_h at the start of training: Q orthogonal, entries N(0, 1/H), or the identity."""
 
 
 def orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -52,7 +59,7 @@ def non_normal(n: int, rng: np.random.Generator, *, eigenvalue: float, coupling:
 
 
 def memory_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """A long-range toy task: read ``steps`` noisy inputs, output the first one at the end.
+    """A long-range toy task: read ``steps`` inputs uniform on [-1, 1], output the first one at the end.
 
     Returns ``x`` of shape (n, steps, 1) and targets ``y`` of shape (n, 1), with ``y = x[:, 0]``.
     """
@@ -60,18 +67,30 @@ def memory_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarra
     return x, x[:, 0].copy()
 
 
-def _initial_parameters(hidden: int, recurrent_scale: float, rng: np.random.Generator) -> dict:
-    return {
-        "Wx": rng.normal(size=(1, hidden)),
-        "Wh": recurrent_scale * orthogonal(hidden, rng),
-        "b": np.full(hidden, 0.1),
-        "Wy": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1)),
-        "by": np.zeros(1),
-    }
+def initial_parameters(hidden: int, seed: int, initialisation: str, scale: float = 1.0) -> dict[str, np.ndarray]:
+    """The weights one run starts from: ``{"Wx", "Wh", "b", "Wy", "by"}`` for one input and one output.
+
+    ``Wx`` is N(0, 1), the readout ``Wy`` N(0, 1/H), both biases 0; ``Wh`` is an orthogonal Q, a
+    matrix of N(0, 1/H) entries (spectral radius about 1, largest singular value about 2), or the
+    identity (with ReLU and b = 0, the IRNN of Le, Jaitly and Hinton, 2015), times ``scale``. Runs
+    of the same seed share ``Wx`` and ``Wy`` whatever their ``Wh``.
+    """
+    rng = np.random.default_rng([seed, 0])
+    params = {"Wx": rng.normal(size=(1, hidden)), "Wy": rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1))}
+    if initialisation == "orthogonal":
+        params["Wh"] = orthogonal(hidden, rng)
+    elif initialisation == "gaussian":
+        params["Wh"] = rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, hidden))
+    elif initialisation == "identity":
+        params["Wh"] = np.eye(hidden)
+    else:
+        raise ValueError(f"unknown initialisation {initialisation!r}: use one of {INITIALISATIONS}")
+    params["Wh"] = scale * params["Wh"]
+    return {**params, "b": np.zeros(hidden), "by": np.zeros(1)}
 
 
-def _block_diagonal(models: list[dict], alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Wx, Wh and b of one RNN made of independent models side by side (dead ones left at zero)."""
+def block_diagonal(models: list[dict], alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wx, Wh and b of one RNN made of independent models side by side (diverged ones left at zero)."""
     count, hidden = len(models), models[0]["Wh"].shape[0]
     wx, wh, b = np.zeros((count, count * hidden)), np.zeros((count * hidden,) * 2), np.zeros(count * hidden)
     for m, params in enumerate(models):
@@ -86,46 +105,65 @@ def train_memory_task(
     rnn_backward: Callable,
     clip_by_global_norm: Callable | None,
     *,
+    learning_rate: float,
     max_norm: float = 1.0,
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
-    steps: int = 30,
+    seeds: tuple[int, ...] = tuple(range(20)),
+    steps: int = 15,
     hidden: int = 16,
-    recurrent_scale: float = 2.0,
-    learning_rate: float = 0.2,
-    iterations: int = 300,
+    activation: str = "tanh",
+    initialisation: str = "orthogonal",
+    scale: float = 1.0,
+    iterations: int = 500,
     batch: int = 32,
-) -> dict[str, np.ndarray]:
-    """Train one tanh RNN per seed on ``memory_task`` by plain SGD, clipped or not.
+    block: int = 5,
+) -> dict:
+    """Train one RNN per seed on ``memory_task`` by plain SGD, its gradient clipped or not.
 
-    Each model is ``y_hat = h[:, -1] @ Wy + by`` on top of ``rnn_forward``, trained on the mean
-    squared error. Before each update its gradient dict ``{"Wx", "Wh", "b", "Wy", "by"}`` goes
-    through ``clip_by_global_norm(grads, max_norm)``, unless that is None. The models are run at
-    once as one RNN whose weights are block diagonal (model m owns hidden units m*H to (m+1)*H):
-    exactly the same computation as separate runs, with one call of your functions per iteration.
-    A model whose loss or weights stop being finite has diverged: it is taken out, and its later
-    entries are ``nan``.
+    Each model is ``y_hat = h[:, -1] @ Wy + by`` on top of your ``rnn_forward``, trained on the mean
+    squared error from :func:`initial_parameters`. Before each update its gradient dict
+    ``{"Wx", "Wh", "b", "Wy", "by"}`` goes through ``clip_by_global_norm(grads, max_norm)``, unless
+    that is None. Every model draws its batches from a generator of its own seed, so runs of the
+    same seed see the same data. Up to ``block`` models train at once as one RNN whose weights are
+    block diagonal (model m owns hidden units m*H to (m+1)*H): the same computation as separate
+    runs, with one call of your functions per iteration. A model whose loss or weights stop being
+    finite has diverged: it is taken out, and its later entries are ``nan``.
 
     Returns:
-        ``{"loss": (seeds, iterations), "global_norm": (seeds, iterations)}``: each model's loss,
-        and the global norm of its gradient before clipping, at every iteration.
+        ``{"loss": (seeds, iterations), "global_norm": (seeds, iterations), "models": [dict, ...]}``:
+        each model's training loss and the global norm of its gradient before clipping at every
+        iteration, and its final weights.
     """
-    rngs = [np.random.default_rng(seed) for seed in seeds]
-    models = [_initial_parameters(hidden, recurrent_scale, rng) for rng in rngs]
+    history = {"loss": [], "global_norm": [], "models": []}
+    for start in range(0, len(seeds), block):
+        part = _train_block(rnn_forward, rnn_backward, clip_by_global_norm, seeds[start : start + block],
+                            learning_rate=learning_rate, max_norm=max_norm, steps=steps, hidden=hidden,
+                            activation=activation, initialisation=initialisation, scale=scale, iterations=iterations,
+                            batch=batch)
+        for name, value in part.items():
+            history[name].extend(value)
+    return {"loss": np.array(history["loss"]), "global_norm": np.array(history["global_norm"]), "models": history["models"]}
+
+
+def _train_block(rnn_forward, rnn_backward, clip_by_global_norm, seeds, *, learning_rate, max_norm, steps, hidden,
+                 activation, initialisation, scale, iterations, batch) -> dict:
+    rngs = [np.random.default_rng([seed, 1]) for seed in seeds]
+    models = [initial_parameters(hidden, seed, initialisation, scale) for seed in seeds]
     alive = np.ones(len(seeds), dtype=bool)
-    history = {"loss": np.full((len(seeds), iterations), np.nan), "global_norm": np.full((len(seeds), iterations), np.nan)}
+    loss, norm = np.full((len(seeds), iterations), np.nan), np.full((len(seeds), iterations), np.nan)
     with np.errstate(all="ignore"):
         for it in range(iterations):
             data = [memory_task(batch, steps, rng) for rng in rngs]
             x = np.concatenate([inputs for inputs, _ in data], axis=2)
-            h, cache = rnn_forward(x, np.zeros((batch, len(seeds) * hidden)), *_block_diagonal(models, alive), "tanh")
+            h0 = np.zeros((batch, len(seeds) * hidden))
+            h, cache = rnn_forward(x, h0, *block_diagonal(models, alive), activation)
             dh, readouts = np.zeros_like(h), {}
             for m, params in enumerate(models):
                 units = slice(m * hidden, (m + 1) * hidden)
                 last = h[:, -1, units]
                 error = last @ params["Wy"] + params["by"] - data[m][1]
-                loss = np.mean(error**2)
-                if alive[m] and np.isfinite(loss):
-                    history["loss"][m, it] = loss
+                value = np.mean(error**2)
+                if alive[m] and np.isfinite(value):
+                    loss[m, it] = value
                     dy = 2.0 * error / batch
                     dh[:, -1, units] = dy @ params["Wy"].T
                     readouts[m] = (last, dy)
@@ -134,17 +172,24 @@ def train_memory_task(
             _, _, dwx, dwh, db = rnn_backward(dh, cache)
             for m, (last, dy) in readouts.items():
                 units = slice(m * hidden, (m + 1) * hidden)
-                grads = {"Wx": dwx[m : m + 1, units], "Wh": dwh[units, units], "b": db[units], "Wy": last.T @ dy, "by": dy.sum(axis=0)}
-                history["global_norm"][m, it] = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+                grads = {"Wx": dwx[m : m + 1, units], "Wh": dwh[units, units], "b": db[units], "Wy": last.T @ dy,
+                         "by": dy.sum(axis=0)}
+                norm[m, it] = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
                 if clip_by_global_norm is not None:
                     grads, _ = clip_by_global_norm(grads, max_norm)
-                for name, grad in grads.items():
-                    models[m][name] = models[m][name] - learning_rate * grad
-                alive[m] = all(np.all(np.isfinite(value)) for value in models[m].values())
-    return history
+                models[m] = {name: weight - learning_rate * grads[name] for name, weight in models[m].items()}
+                alive[m] = all(np.all(np.isfinite(weight)) for weight in models[m].values())
+    return {"loss": list(loss), "global_norm": list(norm), "models": models}
 
 
-def final_loss(losses: np.ndarray, window: int = 50) -> np.ndarray:
-    """Each run's mean loss over its last ``window`` iterations; ``inf`` for a run that diverged."""
-    tail = losses[..., -window:]
-    return np.where(np.all(np.isfinite(tail), axis=-1), np.mean(np.where(np.isfinite(tail), tail, 0.0), axis=-1), np.inf)
+def held_out_loss(rnn_forward: Callable, models: list[dict], x: np.ndarray, y: np.ndarray, activation: str) -> np.ndarray:
+    """Each model's mean squared error on the sequences ``x (n, steps, 1)``; ``inf`` for a model that diverged."""
+    losses = np.full(len(models), np.inf)
+    with np.errstate(all="ignore"):
+        for m, params in enumerate(models):
+            h, _ = rnn_forward(x, np.zeros((len(x), params["Wh"].shape[0])), params["Wx"], params["Wh"], params["b"],
+                               activation)
+            value = np.mean((h[:, -1] @ params["Wy"] + params["by"] - y) ** 2)
+            if np.isfinite(value):
+                losses[m] = value
+    return losses
