@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MAX_CALLEE_REPORTS = 20
+"""The most changes by callees one call's answer carries: the worker sends no more, the grader reads no more."""
 SAFE_DTYPE_KINDS = frozenset("biufcSU")
 """Array dtypes that are plain data: bool, signed/unsigned int, float, complex, bytes, unicode."""
 

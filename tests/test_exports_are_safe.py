@@ -23,7 +23,7 @@ from autograder.formats.gradebook import gradebook_csv
 from autograder.formats.json_results import results_json
 from autograder.formats.junit import junit_xml
 from autograder.formats.spreadsheet_csv import csv_field, formula_like
-from autograder.grading.batch import ungraded
+from autograder.grading.one_submission import ungraded
 from autograder.reports.feedback import feedback_page, page_text
 from autograder.reports.lms_export import export_text
 from autograder.results import SubmissionResult, TestResult

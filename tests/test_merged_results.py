@@ -14,7 +14,7 @@ from hostile_trees import GRADERS, grade, notebook_text
 
 from autograder.cli import main
 from autograder.formats.json_results import results_json
-from autograder.grading.batch import ungraded
+from autograder.grading.one_submission import ungraded
 from autograder.result_signature import KEY_VARIABLE, signed, signed_by, user_key
 from autograder.results import CaseResult, SubmissionResult, TestResult
 

@@ -21,7 +21,7 @@ from hostile_trees import GRADERS, grade, notebook_text
 from autograder.builds.package_source import render
 from autograder.cli import main
 from autograder.formats.json_results import results_json, submission_result
-from autograder.grading.batch import ungraded
+from autograder.grading.one_submission import ungraded
 from autograder.grading.submission_identity import submitted_at
 from autograder.reports.late_ledger import NO_TIME
 from autograder.reports.late_policy import read_policy

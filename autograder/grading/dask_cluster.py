@@ -49,7 +49,7 @@ def grade_on_cluster(
         raise ImportError(
             "grading on a cluster needs dask.distributed: pip install 'rnn-gradients-autograder[dask]'"
         ) from None
-    from autograder.grading.batch import grade_one, ungraded
+    from autograder.grading.one_submission import grade_one, ungraded
 
     with Client(scheduler) as client:
         futures = {

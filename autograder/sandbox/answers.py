@@ -17,14 +17,12 @@ from autograder.checking.case import StudentCodeError
 from autograder.checking.changes import KINDS, Modification, PurityError
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
-from autograder.wire import Handle, UnsafeValue, value_of
+from autograder.wire import MAX_CALLEE_REPORTS, Handle, UnsafeValue, value_of
 
 MAX_FUNCTIONS = 200
 """The most functions one cell may report as defined (more are ignored)."""
 MAX_PARAMETERS = 50
 """The most parameter names kept for a function."""
-MAX_CALLEE_REPORTS = 20
-"""The most changes by callees kept from one call's answer."""
 MAX_REPORT_CHARACTERS = 120
 """The longest text kept from a report of a callee's change (an argument, a place, a change)."""
 

@@ -40,7 +40,6 @@ from autograder.checking.case import SandboxFailure
 from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
 from autograder.checking.purity import are_call_copies
 from autograder.sandbox.answers import (
-    MAX_CALLEE_REPORTS,
     callee_modifications,
     decode_tree,
     remote_error,
@@ -72,7 +71,7 @@ from autograder.sandbox.scratch import (
 )
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
-from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, write_frame
+from autograder.wire import MAX_CALLEE_REPORTS, Encoder, Handle, UnsafeValue, read_frame, write_frame
 
 WORKER_MODULE = "autograder.sandbox.worker"
 ZYGOTE_MODULE = "autograder.sandbox.zygote"

@@ -41,12 +41,19 @@ from autograder.checking.case import describe_exception
 from autograder.checking.changes import Modification, PurityError, first_change, own_copies
 from autograder.checking.check_run import check_run
 from autograder.checking.purity import argument_names, calling, monitoring_namespace
-from autograder.wire import Encoder, Handle, UnsafeValue, read_frame, value_of, write_frame
+from autograder.wire import (
+    MAX_CALLEE_REPORTS,
+    Encoder,
+    Handle,
+    UnsafeValue,
+    read_frame,
+    value_of,
+    write_frame,
+)
 
 CELL_FILE_PREFIX = "<answer cell "
 MAX_REQUEST_BYTES = 256 * 2**20
 MAX_MESSAGE_CHARACTERS = 2000
-MAX_CALLEE_REPORTS = 20
 _ABSENT = object()
 
 
