@@ -26,7 +26,6 @@ Values travel in the safe format of :mod:`autograder.wire`. A student error of a
 import builtins
 import contextlib
 import errno
-import inspect
 import json
 import linecache
 import os
@@ -40,7 +39,7 @@ import numpy as np
 from autograder.checking.case import describe_exception
 from autograder.checking.changes import Modification, PurityError, first_change, own_copies
 from autograder.checking.check_run import check_run
-from autograder.checking.purity import argument_names, calling, monitoring_namespace
+from autograder.checking.purity import argument_names, calling, monitoring_namespace, parameter_names
 from autograder.wire import (
     MAX_CALLEE_REPORTS,
     Encoder,
@@ -98,7 +97,7 @@ class Worker:
         except BaseException as error:  # noqa: BLE001 - SystemExit and the like included
             answer["error"] = describe(error)
         answer["defined"] = {
-            name: parameter_names(value)
+            name: readable_parameter_names(value)
             for name, value in self.namespace.items()
             if callable(value) and not name.startswith("_") and before.get(name) is not value
         }
@@ -242,10 +241,10 @@ def changed(before: tuple[tuple, dict], after: tuple[tuple, dict]) -> bool:
         return True
 
 
-def parameter_names(function) -> list[str] | None:
-    """The names of a callable's parameters, or None if it has no readable signature."""
+def readable_parameter_names(function) -> list[str] | None:
+    """The names of a callable's parameters (:func:`~autograder.checking.purity.parameter_names`), or None without a signature."""
     try:
-        return [str(name) for name in inspect.signature(function).parameters]
+        return [str(name) for name in parameter_names(function)]
     except (TypeError, ValueError):
         return None
 
