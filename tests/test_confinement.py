@@ -23,9 +23,9 @@ CHECKOUT = Path(autograder.__file__).resolve().parents[1]
 PRELUDE = """\
 import errno, os, sys, threading
 from pathlib import Path
-from autograder.sandbox.confinement import Limits, SYSTEM_READABLE, confine, python_paths
+from autograder.sandbox.confinement import ResourceLimits, SYSTEM_READABLE, confine, python_paths
 readable = [*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, {readable!r})]
-active = confine(readable=readable, writable=[Path({scratch!r})], limits=Limits({limits}))
+active = confine(readable=readable, writable=[Path({scratch!r})], limits=ResourceLimits({limits}))
 print("active:", ",".join(active), flush=True)
 """
 

@@ -159,8 +159,8 @@ SYSTEM_READABLE = (
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Resource limits of the confined process."""
+class ResourceLimits:
+    """The kernel's resource limits (rlimits) of the confined process."""
 
     cpu_seconds: int = 300  # RLIMIT_CPU for the whole process
     memory_bytes: int = 2 * 2**30  # RLIMIT_AS
@@ -200,7 +200,7 @@ def _syscall(libc: ctypes.CDLL, number: int, *args: int | ctypes.Structure) -> i
     return libc.syscall(ctypes.c_long(number), *values)
 
 
-def set_resource_limits(limits: Limits) -> bool:
+def set_resource_limits(limits: ResourceLimits) -> bool:
     """Lower the soft and hard limits of this process to ``limits`` (never above the current hard limit).
 
     The grader calls it in the child before the worker starts (so the kernel enforces limits no
@@ -227,7 +227,7 @@ def set_resource_limits(limits: Limits) -> bool:
     return complete
 
 
-def _limit_and_drop_capabilities(limits: Limits, libc: ctypes.CDLL | None) -> bool:
+def _limit_and_drop_capabilities(limits: ResourceLimits, libc: ctypes.CDLL | None) -> bool:
     """Set the resource limits and drop capabilities, which could raise them again."""
     complete = set_resource_limits(limits)
     if resource is not None:
@@ -362,7 +362,7 @@ def confine(
     readable: Sequence[Path],
     writable: Sequence[Path],
     hidden: Sequence[Path] = (),
-    limits: Limits = Limits(),
+    limits: ResourceLimits = ResourceLimits(),
 ) -> tuple[str, ...]:
     """Confine the calling process for good; call it after imports, before running student code.
 

@@ -57,8 +57,7 @@ from autograder.sandbox.bubblewrap import (
     matplotlib_cache_dir,
     sandbox_pid,
 )
-from autograder.sandbox.confinement import Limits as ProcessLimits
-from autograder.sandbox.confinement import python_paths, set_resource_limits
+from autograder.sandbox.confinement import ResourceLimits, python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group, pid_of
 from autograder.sandbox.sandbox_view import PACKAGE, hidden_directories, view_files
 from autograder.sandbox.scratch import (
@@ -119,7 +118,7 @@ class Limits:
     max_warnings: int = 20
     scratch_bytes: int = 64 * 2**20
     scratch_files: int = 1000
-    process: ProcessLimits = field(default_factory=ProcessLimits)
+    process: ResourceLimits = field(default_factory=ResourceLimits)
 
 
 @dataclass(frozen=True)

@@ -294,14 +294,14 @@ def serve_confined(requests: int, responses: int, settings: dict, *, scratch: st
         scratch: the one directory it may write in (its current directory), put first on ``sys.path``.
         unprivileged: whether it already runs as an unprivileged user of its own.
     """
-    from autograder.sandbox.confinement import SYSTEM_READABLE, Limits, confine, python_paths
+    from autograder.sandbox.confinement import SYSTEM_READABLE, ResourceLimits, confine, python_paths
 
     protections = ["unprivileged user"] if unprivileged else []
     protections += confine(
         readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
         writable=[Path(scratch)],
         hidden=[*map(Path, settings.get("hidden", []))],
-        limits=Limits(**settings["limits"]),
+        limits=ResourceLimits(**settings["limits"]),
     )
     sys.path.insert(0, scratch)
     worker = Worker(responses, generation=settings["generation"], requests=requests)
