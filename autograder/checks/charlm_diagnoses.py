@@ -24,7 +24,7 @@ STEP_HINTS = {
 
 BLOCK_HINTS = {
     "r": "dr = ((da_n @ Wh_n.T) * prev_h), then da_r = dr * r * (1 - r).",
-    "z": "dz = dnext_h * (prev_h - n), then da_z = dz * z * (1 - z).",
+    "z": "the gradient of z is dnext_h times (prev_h - n), and that of its pre-activation that times z * (1 - z).",
     "n": "dn = dnext_h * (1 - z), then da_n = dn * (1 - n**2).",
 }
 

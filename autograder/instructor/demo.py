@@ -1,4 +1,4 @@
-"""``make demo``: grade three submissions of the ``rnn`` assignment with nbgrader, end to end.
+"""``make demo``: grade three submissions of each assignment with nbgrader, end to end.
 
 Makes the course directory ``./demo-course`` from this checkout (anew on every run),
 releases the assignment, hands in the reference, the untouched release and a buggy
@@ -19,7 +19,7 @@ from autograder.instructor.audit import audit, audit_text
 from autograder.instructor.nbgrader_pipeline import StudentGrade, grade_with_nbgrader, make_course
 from autograder.instructor.submissions import demo_answers
 
-ASSIGNMENTS = ("rnn", "lstm")
+ASSIGNMENTS = ("rnn", "lstm", "charlm")
 
 
 class StepPrinter:

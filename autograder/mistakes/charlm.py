@@ -156,7 +156,7 @@ def step_backward_signatures(inputs: dict, dnext_h: np.ndarray) -> Signatures:
         (
             "db",
             np.concatenate([db[:h], -db[h : 2 * h], db[2 * h :]]),
-            Mistake("update-gradient-sign", "dz has the wrong sign: dz = dnext_h * (prev_h - n), not (n - prev_h)."),
+            Mistake("update-gradient-sign", "dz has the wrong sign: the gradient of z is dnext_h times (prev_h - n), not (n - prev_h)."),
         ),
         (
             "db",

@@ -96,13 +96,12 @@ def _lstm_backward(dh, cache):
         h_prev, c_prev, i, f, o, g, tanh_c = steps[t]
         dh_t = dh[:, t] + dh_next
         dc = dc_next + dh_t * o * (1.0 - tanh_c**2)
-        da = np.concatenate(
-            [dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dh_t * tanh_c * o * (1 - o), dc * i * (1 - g**2)], axis=1
-        )
-        da_all[:, t] = da
-        dwh += h_prev.T @ da
-        dh_next, dc_next = da @ weights["Wh"].T, dc * f
-    return {"Wx": np.einsum("ntv,ntk->vk", x, da_all), "Wh": dwh, "b": da_all.sum(axis=(0, 1))}
+        gates = [dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dh_t * tanh_c * o * (1 - o), dc * i * (1 - g**2)]
+        da_all[:, t] = np.concatenate(gates, axis=1)
+        dwh += h_prev.T @ da_all[:, t]
+        dh_next, dc_next = da_all[:, t] @ weights["Wh"].T, dc * f
+    flat = da_all.reshape(-1, da_all.shape[2])
+    return {"Wx": x.reshape(-1, x.shape[2]).T @ flat, "Wh": dwh, "b": flat.sum(axis=0)}
 
 
 def lstm_cell() -> Cell:
@@ -160,7 +159,7 @@ def batch_gradients(cell: Cell, weights: dict, batch: np.ndarray, state, window:
         log_p = log_softmax(h @ weights["Wy"] + weights["by"])
         loss -= np.take_along_axis(log_p, targets[:, piece, None], axis=-1).sum() / count
         dlogits = (np.exp(log_p) - one_hot(targets[:, piece], vocabulary)) / count
-        grads["Wy"] += np.einsum("nth,ntv->hv", h, dlogits)
+        grads["Wy"] += h.reshape(-1, h.shape[2]).T @ dlogits.reshape(-1, vocabulary)
         grads["by"] += dlogits.sum(axis=(0, 1))
         for name, grad in cell.backward(dlogits @ weights["Wy"].T, cache).items():
             grads[name] += grad
@@ -168,7 +167,7 @@ def batch_gradients(cell: Cell, weights: dict, batch: np.ndarray, state, window:
 
 
 def train(cell: Cell, corpus: Corpus, *, seed: int, learning_rate: float, window: int, updates: int,
-          hidden: int = 64, streams: int = 16, length: int = 128, max_norm: float = 1.0,
+          hidden: int = 64, streams: int = 32, length: int = 128, max_norm: float = 1.0,
           watch: Callable[[dict], float] | None = None, every: int = 100) -> dict:
     """Train one model with Adam on the training part, its gradients clipped to global norm ``max_norm``.
 
