@@ -159,7 +159,7 @@ def check_gru_forward(gru_forward, *, hidden: bool = False) -> float:
                 follows_the_equations,
                 fresh=True,
             ),
-            property_case("with z = 1 every state is h0", 0.2, COPYING_SEQUENCES, copies_h0, fresh=True),
+            property_case("with z = 1 every state is h0", 0.2, COPYING_SEQUENCES, copies_h0),
             examples_case(
                 "no overflow, nan or warning for pre-activations up to |a| = 1000",
                 0.2,
@@ -282,7 +282,6 @@ def check_gru_backward(gru_backward, gru_forward, *, hidden: bool = False) -> fl
                 0.6,
                 COPYING_SEQUENCES,
                 gradient_reaches_h0_unchanged,
-                fresh=True,
             ),
             shape_case(name),
             purity_case(name),

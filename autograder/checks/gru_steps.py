@@ -157,13 +157,12 @@ def check_gru_step_forward(gru_step_forward, *, hidden: bool = False) -> float:
                 follows_the_equations,
                 fresh=True,
             ),
-            property_case("with z = 1 the step copies prev_h", 0.2, COPYING_STEPS, copies_the_state, fresh=True),
+            property_case("with z = 1 the step copies prev_h", 0.2, COPYING_STEPS, copies_the_state),
             property_case(
                 "with r = 0 next_h does not depend on the candidate's recurrent weights Wh[:, 2H:]",
                 0.2,
                 RESET_STEPS,
                 reset_removes_the_state_from_the_candidate,
-                fresh=True,
             ),
             examples_case(
                 "no overflow, nan or warning for pre-activations up to |a| = 1000",
@@ -288,7 +287,6 @@ def check_gru_step_backward(gru_step_backward, gru_step_forward, *, hidden: bool
                 0.6,
                 COPYING_STEPS,
                 copying_passes_the_gradient_through,
-                fresh=True,
             ),
             shape_case(name),
             purity_case(name),

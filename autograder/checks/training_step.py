@@ -214,7 +214,6 @@ def check_train_step(train_step, *, hidden: bool = False) -> float:
                 0.8,
                 CLIPPING,
                 clips_by_the_global_norm,
-                fresh=True,
             ),
             shape_case(NAME),
             purity_case(NAME),

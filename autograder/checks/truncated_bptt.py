@@ -204,7 +204,6 @@ def check_rnn_backward_truncated(rnn_backward_truncated, *, hidden: bool = False
                 1.2,
                 CHUNKED,
                 equals_the_windows_one_after_the_other,
-                fresh=True,
             ),
             property_case(
                 "window 1 keeps only each step's own gradient: da_t = dh[:, t] * (1 - h_t**2)",
