@@ -26,7 +26,7 @@ from autograder.checking.purity_case import purity_case
 from autograder.checking.shape_case import shape_case
 from autograder.checks.charlm_diagnoses import SEQUENCE_HINTS, diagnose_sequence_backward
 from autograder.checks.diagnosing import mistakes_of
-from autograder.checks.gru_steps import LARGEST_PREACTIVATION
+from autograder.checks.gru_steps import LARGEST_PREACTIVATION, WEIGHTS
 
 MISTAKES = mistakes_of("charlm")
 SEQUENCE_INPUTS = ("x", "h0", "Wx", "Wh", "b")
@@ -256,6 +256,7 @@ def check_gru_backward(gru_backward, gru_forward, *, hidden: bool = False) -> fl
                 inputs=inputs,
                 upstream=(dh,),
                 hints=SEQUENCE_HINTS,
+                depends_on=WEIGHTS,
                 diagnose=diagnose_sequence_backward,
             )
 

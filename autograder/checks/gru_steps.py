@@ -29,6 +29,8 @@ from autograder.checks.diagnosing import mistakes_of
 MISTAKES = mistakes_of("charlm")
 STEP_INPUTS = ("x", "prev_h", "Wx", "Wh", "b")
 STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
+WEIGHTS = ("Wx", "Wh", "b")
+"""The inputs a GRU step depends on through its gates, whatever its state: a step that ignores them is not a GRU."""
 LARGEST_PREACTIVATION = 1000.0
 
 
@@ -259,6 +261,7 @@ def check_gru_step_backward(gru_step_backward, gru_step_forward, *, hidden: bool
                 inputs=inputs,
                 upstream=(dnext_h,),
                 hints=STEP_HINTS,
+                depends_on=WEIGHTS,
                 diagnose=known_mistakes(
                     *MISTAKES.step_backward_signatures(inputs, dnext_h), otherwise=diagnose_step_backward
                 ),
