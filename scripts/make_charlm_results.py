@@ -1,6 +1,7 @@
 """Write solutions/charlm/charlm_results.json: the charlm notebook's comparison of cells and truncation windows.
 
-Run after changing the experiment's settings or the charlm reference (an hour or more on two cores).
+Run after changing the experiment's settings or the charlm reference (ten minutes of CPU time or
+more). The results are written after each seed, so a run stopped early leaves the seeds it finished.
 It trains the models of ``solutions/charlm/charlm_experiment.py`` with the reference ``gru_forward``,
 ``gru_backward`` and ``rnn_backward_truncated``, loaded from the solution notebook. Options shrink it
 for a quick trial (``--updates 4 --seeds 0 1 --windows 4 8 --output /tmp/results.json``).
@@ -52,9 +53,18 @@ def main() -> None:
     _work["corpus"] = load_corpus()
     _work["settings"] = {**charlm_experiment.SETTINGS, **settings}
     start = time.perf_counter()
+    def save_so_far(results, seeds):
+        """Keep the seeds done so far: a run stopped early leaves results for fewer seeds, settings to match."""
+        charlm_experiment.save_results(results, arguments.output, **{**settings, "seeds": seeds})
+        print(f"seeds {list(seeds)} done after {time.perf_counter() - start:.0f} s", flush=True)
+
     with multiprocessing.get_context("fork").Pool(arguments.processes) as pool:
         results = charlm_experiment.run_experiment(
-            _work["cells"], _work["corpus"], runner=lambda jobs: pool.map(work, jobs, chunksize=1), **settings
+            _work["cells"],
+            _work["corpus"],
+            runner=lambda jobs: pool.map(work, jobs, chunksize=1),
+            after_each_seed=save_so_far,
+            **settings,
         )
     charlm_experiment.save_results(results, arguments.output, **settings)
     print(f"wrote {arguments.output} in {time.perf_counter() - start:.0f} s")

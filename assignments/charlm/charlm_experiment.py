@@ -21,10 +21,10 @@ SETTINGS = {
     "models": ("rnn", "gru", "lstm"),
     "windows": (8, 32, 128),
     "seeds": tuple(range(10)),
-    "learning_rates": (0.003, 0.01, 0.03),
+    "learning_rates": (0.01, 0.03),
     "tuning_seeds": (100, 101),
-    "updates": 300,
-    "every": 100,
+    "updates": 100,
+    "every": 50,
     "hidden": 64,
     "streams": 32,
     "length": 128,
@@ -79,12 +79,15 @@ def run_job(cells: dict, corpus: Corpus, s: dict, job: tuple):
     return read(cells[model], run["weights"], corpus.validation)["loss"]
 
 
-def run_experiment(cells: dict, corpus: Corpus, *, runner=None, **settings) -> dict:
+def run_experiment(cells: dict, corpus: Corpus, *, runner=None, after_each_seed=None, **settings) -> dict:
     """Tune, then train every model at every window from every seed; ``settings`` override ``SETTINGS``.
 
     First, for each model, the rate of ``learning_rates`` with the lowest validation loss averaged
-    over ``tuning_seeds``, at the longest window, is chosen. ``runner(jobs)`` returns the results
-    of a list of jobs (:func:`run_job`), in order; by default one after the other.
+    over ``tuning_seeds``, at the longest window, is chosen. Then the seeds are run one after the
+    other, every model and window of a seed together. ``runner(jobs)`` returns the results of a
+    list of jobs (:func:`run_job`), in order; by default one after the other. With
+    ``after_each_seed``, ``after_each_seed(results, seeds)`` is called with the results so far and
+    the seeds they hold, after each seed.
 
     Returns:
         ``{"tuning": {model: {"chosen": rate, "tried": {str(rate): mean validation loss}}},
@@ -105,13 +108,15 @@ def run_experiment(cells: dict, corpus: Corpus, *, runner=None, **settings) -> d
             for rate in s["learning_rates"]
         }
         tuning[model] = {"chosen": float(min(tried, key=tried.get)), "tried": tried}
-    jobs = [
-        ("run", model, window, seed, tuning[model]["chosen"])
-        for model in s["models"] for window in s["windows"] for seed in s["seeds"]
-    ]
     runs = {model: {str(window): [] for window in s["windows"]} for model in s["models"]}
-    for (_, model, window, _, _), result in zip(jobs, runner(jobs)):
-        runs[model][str(window)].append(result)
+    for done, seed in enumerate(s["seeds"], start=1):
+        jobs = [
+            ("run", model, window, seed, tuning[model]["chosen"]) for model in s["models"] for window in s["windows"]
+        ]
+        for (_, model, window, _, _), result in zip(jobs, runner(jobs)):
+            runs[model][str(window)].append(result)
+        if after_each_seed is not None:
+            after_each_seed({"tuning": tuning, "runs": runs}, tuple(s["seeds"][:done]))
     return {"tuning": tuning, "runs": runs}
 
 

@@ -81,10 +81,11 @@ def _seeds_and_means(ax, values: dict, windows, *, offset_by_model: bool = True,
 def plot_perplexities(test: dict, validation: dict) -> plt.Figure:
     """Validation and test perplexity of every model and window: each seed a dot, the mean a line."""
     windows = list(next(iter(test.values())))
+    seeds = len(next(iter(next(iter(test.values())).values())))
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
     for ax, (title, values) in zip(axes, (("validation", validation), ("test", test))):
         _seeds_and_means(ax, values, windows)
-        ax.set_title(f"{title.capitalize()} perplexity (10 seeds each)")
+        ax.set_title(f"{title.capitalize()} perplexity ({seeds} seeds each)")
         ax.set_ylabel("perplexity (lower is better)")
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend()
@@ -98,7 +99,7 @@ def plot_long_range(auc: dict, short: dict) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(9, 4.2))
     _seeds_and_means(ax, auc, windows, hollow=short)
     ax.axhline(0.5, color="black", ls="--", lw=1)
-    ax.text(len(windows) - 0.6, 0.505, "chance", fontsize=9)
+    ax.text(0.01, 0.5, " chance", fontsize=9, va="bottom", transform=ax.get_yaxis_transform())
     ax.plot([], [], color="gray", ls=":", marker="o", mfc="white", label="state reset every 32 characters (mean)")
     ax.set_ylabel("quote AUC (0.5: cannot tell inside from outside)")
     ax.set_title("Does the model know it is inside a quotation?")
