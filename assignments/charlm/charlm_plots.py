@@ -94,9 +94,10 @@ def plot_perplexities(test: dict, validation: dict) -> plt.Figure:
 
 
 def plot_long_range(auc: dict, short: dict) -> plt.Figure:
-    """Quote AUC of every model and window (dots: seeds, line: mean), and with the state reset every 32 characters (hollow)."""
+    """Quote AUC of every model and window (dots: seeds, line: mean), with the state reset every 32 characters
+    (hollow); beside it, what the reset costs each seed, too small to see on the left."""
     windows = list(next(iter(auc.values())))
-    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig, (ax, cost) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": (3, 2)})
     _seeds_and_means(ax, auc, windows, hollow=short)
     ax.axhline(0.5, color="black", ls="--", lw=1)
     ax.text(0.01, 0.5, " chance", fontsize=9, va="bottom", transform=ax.get_yaxis_transform())
@@ -104,7 +105,13 @@ def plot_long_range(auc: dict, short: dict) -> plt.Figure:
     ax.set_ylabel("quote AUC (0.5: cannot tell inside from outside)")
     ax.set_title("Does the model know it is inside a quotation?")
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=9)
+    ax.legend(fontsize=9, loc="lower right")
+    lost = {m: {w: np.asarray(auc[m][w], dtype=float) - np.asarray(short[m][w], dtype=float) for w in windows} for m in auc}
+    _seeds_and_means(cost, lost, windows)
+    cost.axhline(0.0, color="black", lw=1)
+    cost.set_ylabel("quote AUC lost by the reset")
+    cost.set_title("What memory beyond 32 characters adds")
+    cost.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
 
