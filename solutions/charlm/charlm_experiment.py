@@ -3,7 +3,8 @@
 For each model the learning rate is chosen on the validation part, with seeds of its own (never
 the seeds whose results are reported); then every model is trained with its rate, at every
 window, from every seed of ``SETTINGS["seeds"]``, and measured on the validation and test parts.
-The full experiment takes an hour or more, so the notebook reads it from ``charlm_results.json``,
+The full experiment takes about twenty minutes (three processes on a busy two-core machine), so the notebook
+reads it from ``charlm_results.json``,
 which ``scripts/make_charlm_results.py`` computed with the reference solution by exactly this code.
 """
 
