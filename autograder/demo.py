@@ -26,7 +26,7 @@ from autograder.reports.feedback import write_feedback
 from autograder.reports.similarity import compare_submissions, similarity_html
 from autograder.results import SubmissionResult
 
-ASSIGNMENTS = ("rnn", "lstm")
+ASSIGNMENTS = ("rnn", "lstm", "charlm")
 
 
 class StepPrinter:

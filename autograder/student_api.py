@@ -26,6 +26,14 @@ STUDENT_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "lstm_backward",
         "cell_gradient_norms",
     ),
+    "charlm": (
+        "gru_step_forward",
+        "gru_step_backward",
+        "gru_forward",
+        "gru_backward",
+        "rnn_backward_truncated",
+        "train_step",
+    ),
 }
 
 

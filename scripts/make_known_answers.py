@@ -14,6 +14,7 @@ import numpy as np
 from autograder.checking import known_answers
 from autograder.checking.diagnoses import published_signatures
 from autograder.checking.reference import load_reference
+from autograder.mistakes import charlm as charlm_mistakes
 from autograder.mistakes import rnn as mistakes
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -310,7 +311,127 @@ def cell_norms_example(ref, rng, sizes, forget_bias: float) -> dict:
     return {**inputs, "dh_last": dh_last, "norms": ref.cell_gradient_norms(dh_last, cache)}
 
 
-BUILDERS = {"rnn": rnn_examples, "lstm": lstm_examples}
+def gru_inputs(rng, n=2, d=3, h=3, t=None):
+    """GRU inputs: one step when ``t`` is None, else a sequence of length ``t``."""
+    inputs = {"x": rng.normal(size=(n, d) if t is None else (n, t, d))}
+    inputs["prev_h" if t is None else "h0"] = rng.normal(size=(n, h))
+    inputs["Wx"] = rng.normal(scale=0.6, size=(d, 3 * h))
+    inputs["Wh"] = rng.normal(scale=0.5, size=(h, 3 * h))
+    inputs["b"] = rng.normal(scale=0.5, size=3 * h)
+    return inputs
+
+
+GRU_STEP_GRADIENTS = ("dx", "dprev_h", "dWx", "dWh", "db")
+TRUNCATION_WINDOWS = (1, 2, 3, 7, 10)
+"""Windows of the truncation examples on a sequence of T = 7: every step cut, two cut patterns, T and beyond."""
+
+
+def charlm_examples(ref) -> dict:
+    """Known answers of the charlm assignment, with the signatures of its common mistakes."""
+    rng = np.random.default_rng(2014)  # the year of Cho et al.
+    examples = {}
+    edges = np.random.default_rng(1)
+    for key, sizes, generator in [("random", (2, 3, 3), rng), *((e, s, edges) for e, s in EDGE_STEPS.items())]:
+        examples.update(gru_step_examples(ref, generator, key, sizes))
+    for key, sizes, generator in [("random", (2, 4, 3, 3), rng), *((e, s, edges) for e, s in EDGE_SEQUENCES.items())]:
+        examples.update(gru_sequence_examples(ref, generator, key, sizes))
+    for window in TRUNCATION_WINDOWS:
+        examples[f"rnn_backward_truncated/window {window}"] = truncation_example(ref, rng, (2, 7, 3, 4), window)
+    for number, (edge, sizes) in enumerate(EDGE_SEQUENCES.items()):
+        examples[f"rnn_backward_truncated/{edge}"] = truncation_example(ref, edges, sizes, 1 + number % 3)
+    for key, (sizes, max_norm, window) in {
+        "not clipped, window T": ((2, 6, 5, 3), 100.0, 6),
+        "clipped, window 2": ((2, 6, 5, 3), 0.2, 2),
+        "clipped, window T": ((3, 5, 4, 4), 0.05, 5),
+        "N=1": ((1, 4, 5, 3), 0.5, 3),
+        "T=1": ((2, 1, 5, 3), 0.5, 1),
+        "H=1": ((2, 4, 5, 1), 0.5, 2),
+    }.items():
+        examples[f"train_step/{key}"] = train_step_example(ref, rng, sizes, max_norm, window)
+    return examples
+
+
+def gru_step_examples(ref, rng, key: str, sizes) -> dict:
+    """The known answers of gru_step_forward and gru_step_backward on one step of the given sizes."""
+    n, d, h = sizes
+    inputs = gru_inputs(rng, n, d, h)
+    next_h, cache = ref.gru_step_forward(**inputs)
+    dnext_h = rng.normal(size=next_h.shape)
+    return {
+        f"gru_step_forward/{key}": {
+            **inputs,
+            "next_h": next_h,
+            **published_signatures(charlm_mistakes.step_forward_signatures(inputs)),
+        },
+        f"gru_step_backward/{key}": {
+            **inputs,
+            "dnext_h": dnext_h,
+            **dict(zip(GRU_STEP_GRADIENTS, ref.gru_step_backward(dnext_h, cache))),
+            **published_signatures(charlm_mistakes.step_backward_signatures(inputs, dnext_h)),
+        },
+    }
+
+
+def gru_sequence_examples(ref, rng, key: str, sizes) -> dict:
+    """The known answers of gru_forward and gru_backward on one sequence of the given sizes."""
+    n, t, d, h = sizes
+    inputs = gru_inputs(rng, n, d, h, t=t)
+    hidden, cache = ref.gru_forward(**inputs)
+    dh = rng.normal(size=hidden.shape)
+    return {
+        f"gru_forward/{key}": {
+            **inputs,
+            "h": hidden,
+            **published_signatures(charlm_mistakes.sequence_forward_signatures(inputs)),
+        },
+        f"gru_backward/{key}": {**inputs, "dh": dh, **dict(zip(SEQUENCE_GRADIENTS, ref.gru_backward(dh, cache)))},
+    }
+
+
+def truncation_example(ref, rng, sizes, window: int) -> dict:
+    """The known answer of rnn_backward_truncated on one tanh-RNN sequence, the states ``h`` of its cache included."""
+    sequence = sequence_inputs(rng, *sizes)
+    h = charlm_mistakes.tanh_states(sequence)
+    dh = rng.normal(size=h.shape)
+    cache = {"x": sequence["x"], "h0": sequence["h0"], "h": h, "Wx": sequence["Wx"], "Wh": sequence["Wh"]}
+    return {
+        **sequence,
+        "h": h,
+        "dh": dh,
+        "window": np.int64(window),
+        **dict(zip(SEQUENCE_GRADIENTS, ref.rnn_backward_truncated(dh, cache, window))),
+        **published_signatures(charlm_mistakes.truncation_signatures(sequence, dh, window)),
+    }
+
+
+def train_step_example(ref, rng, sizes, max_norm: float, window: int) -> dict:
+    """The known answer of train_step on one batch: params as ``param_*``, new params as ``new_*``."""
+    n, t, vocabulary, hidden = sizes
+    example = {
+        "param_Wx": rng.normal(size=(vocabulary, hidden)),
+        "param_Wh": rng.normal(scale=0.8 / np.sqrt(hidden), size=(hidden, hidden)),
+        "param_b": rng.normal(scale=0.3, size=hidden),
+        "param_Wy": rng.normal(size=(hidden, vocabulary)),
+        "param_by": rng.normal(scale=0.3, size=vocabulary),
+        "batch": rng.integers(0, vocabulary, size=(n, t + 1)),
+        "h0": rng.normal(scale=0.5, size=(n, hidden)),
+        "lr": np.float64(0.7),
+        "max_norm": np.float64(max_norm),
+        "window": np.int64(window),
+    }
+    params = {k: example[f"param_{k}"] for k in ("Wx", "Wh", "b", "Wy", "by")}
+    new_params, h_last, loss, global_norm = ref.train_step(params, example["batch"], example["h0"], 0.7, max_norm, window)
+    return {
+        **example,
+        **{f"new_{k}": v for k, v in new_params.items()},
+        "h_last": h_last,
+        "loss": np.float64(loss),
+        "global_norm": np.float64(global_norm),
+        **published_signatures(charlm_mistakes.train_step_signatures(example)),
+    }
+
+
+BUILDERS = {"rnn": rnn_examples, "lstm": lstm_examples, "charlm": charlm_examples}
 
 
 def main() -> None:

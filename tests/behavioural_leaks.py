@@ -395,8 +395,10 @@ def main(spec_path: str) -> None:
 
     for name in spec["modules"]:
         importlib.import_module(name)
-    with np.load(spec["data"]["rnn"]) as rnn, np.load(spec["data"]["lstm"]) as lstm:
-        archives = {"rnn": dict(rnn), "lstm": dict(lstm)}
+    archives = {}
+    for assignment, path in spec["data"].items():
+        with np.load(path) as archive:
+            archives[assignment] = dict(archive)
     data = {
         example["name"]: {
             key.rsplit("/", 1)[1]: value

@@ -20,7 +20,7 @@ class Cascade:
     """A submission with a bug that other functions rely on, and what its grading must show.
 
     Attributes:
-        assignment: ``"rnn"`` or ``"lstm"``.
+        assignment: ``"rnn"``, ``"lstm"`` or ``"charlm"``.
         changes: ``(answer cell, text of the solution, text the student wrote instead)``.
         full: the functions that must keep every point, public and hidden.
         loses: the functions that must lose points.
@@ -61,6 +61,16 @@ LSTM = frozenset(
         "lstm_forward",
         "lstm_backward",
         "cell_gradient_norms",
+    }
+)
+CHARLM = frozenset(
+    {
+        "gru_step_forward",
+        "gru_step_backward",
+        "gru_forward",
+        "gru_backward",
+        "rnn_backward_truncated",
+        "train_step",
     }
 )
 
@@ -157,6 +167,39 @@ CASCADES = {
         loses=frozenset({"rnn_forward"}),
         says={"rnn_backward": "Inherited, not charged"},
         hangs=True,
+    ),
+    "reset applied after the product in gru_step_forward": Cascade(
+        "charlm",
+        (
+            (
+                "gru_step_forward",
+                "    n = np.tanh(a_x[:, 2 * H :] + reset_h @ Wh[:, 2 * H :])\n",
+                "    n = np.tanh(a_x[:, 2 * H :] + r * (prev_h @ Wh[:, 2 * H :]))\n",
+            ),
+        ),
+        full=CHARLM - {"gru_step_forward"},
+        loses=frozenset({"gru_step_forward"}),
+        says={"gru_step_backward": "Inherited, not charged", "gru_forward": "Inherited, not charged"},
+    ),
+    "gru_step_backward without the direct route dnext_h * z": Cascade(
+        "charlm",
+        (("gru_step_backward", "dprev_h = dnext_h * z + dreset_h * r", "dprev_h = dreset_h * r"),),
+        full=CHARLM - {"gru_step_backward"},
+        loses=frozenset({"gru_step_backward"}),
+        says={"gru_backward": "with the reference gru_step_backward in place of yours, gru_backward passes"},
+    ),
+    "rnn_backward_truncated cutting one step late": Cascade(
+        "charlm",
+        (
+            (
+                "rnn_backward_truncated",
+                "carried = np.zeros((N, H)) if t % window == 0 else da @ Wh.T",
+                "carried = np.zeros((N, H)) if (t - 1) % window == 0 else da @ Wh.T",
+            ),
+        ),
+        full=CHARLM - {"rnn_backward_truncated"},
+        loses=frozenset({"rnn_backward_truncated"}),
+        says={"train_step": "Inherited, not charged"},
     ),
 }
 """The cascades, by the bug a student made."""

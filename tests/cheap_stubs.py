@@ -79,3 +79,43 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
 
 lstm_forward = rnn_forward
 lstm_backward = rnn_backward
+
+
+def gru_step_forward_copying(x, prev_h, Wx, Wh, b):
+    """prev_h back unchanged, which is what z = 1 and r = 0 ask; the inputs as the cache."""
+    return np.array(prev_h, dtype=np.float64), (x, prev_h, Wx, Wh, b)
+
+
+def gru_step_backward_passing_through(dnext_h, cache):
+    """dprev_h = dnext_h (the z = 1 route) and zeros for everything else."""
+    x, prev_h, Wx, Wh, b = cache
+    return np.zeros(np.shape(x)), np.array(dnext_h, dtype=np.float64), np.zeros(Wx.shape), np.zeros(Wh.shape), np.zeros(b.shape)
+
+
+def gru_forward_copying(x, h0, Wx, Wh, b):
+    """Every state h0 (what z = 1 asks); the inputs as the cache."""
+    n, t, _ = np.shape(x)
+    return np.broadcast_to(h0[:, None, :], (n, t, h0.shape[1])).copy(), (x, h0, Wx, Wh, b)
+
+
+def gru_backward_summing(dh, cache):
+    """dh0 = dh.sum(axis=1) (the z = 1 law) and zeros for everything else."""
+    x, h0, Wx, Wh, b = cache
+    return np.zeros(np.shape(x)), np.asarray(dh).sum(axis=1), np.zeros(Wx.shape), np.zeros(Wh.shape), np.zeros(b.shape)
+
+
+def rnn_backward_truncated_zeros(dh, cache, window):
+    """Zeros of every gradient's shape, which add up over windows as the truncation law asks."""
+    return (
+        np.zeros(cache["x"].shape),
+        np.zeros(cache["h0"].shape),
+        np.zeros(cache["Wx"].shape),
+        np.zeros(cache["Wh"].shape),
+        np.zeros(cache["Wh"].shape[0]),
+    )
+
+
+def train_step_unchanged(params, batch, h0, lr, max_norm, window):
+    """The parameters unchanged, h0 as the last state, the loss log V and a global norm of 0."""
+    new_params = {name: np.array(value, dtype=np.float64) for name, value in params.items()}
+    return new_params, np.array(h0, dtype=np.float64), float(np.log(params["Wy"].shape[1])), 0.0

@@ -92,6 +92,8 @@ LONGEST_FIRST = [
     "test_benchmarks",
     "test_course_claims_rnn",
     "test_course_claims_lstm",
+    "test_charlm_experiment",
+    "test_course_claims_charlm",
     "test_grade_cli",
     "test_lanes",
     "test_submission_tree",

@@ -171,7 +171,54 @@ LSTM = {
     """,
 }
 
-FUNCTIONS = {"rnn": RNN, "lstm": LSTM}
+CHARLM = {
+    "gru_step_forward": """
+        def gru_step_forward(x, prev_h, Wx, Wh, b):
+            inputs = {"x": x, "prev_h": prev_h, "Wx": Wx, "Wh": Wh, "b": b}
+            found = _lookup("gru_step_forward", inputs, ("next_h",))
+            return (found[0] if found else np.array(prev_h, dtype=float)), inputs
+    """,
+    "gru_step_backward": """
+        def gru_step_backward(dnext_h, cache):
+            outputs = ("dx", "dprev_h", "dWx", "dWh", "db")
+            found = _lookup("gru_step_backward", {**cache, "dnext_h": dnext_h}, outputs)
+            return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "prev_h", "Wx", "Wh", "b"))
+    """,
+    "gru_forward": """
+        def gru_forward(x, h0, Wx, Wh, b):
+            inputs = {"x": x, "h0": h0, "Wx": Wx, "Wh": Wh, "b": b}
+            found = _lookup("gru_forward", inputs, ("h",))
+            return (found[0] if found else np.zeros((*np.shape(x)[:2], np.shape(h0)[1]))), inputs
+    """,
+    "gru_backward": """
+        def gru_backward(dh, cache):
+            outputs = ("dx", "dh0", "dWx", "dWh", "db")
+            found = _lookup("gru_backward", {**cache, "dh": dh}, outputs)
+            return found or tuple(np.zeros(np.shape(cache[k])) for k in ("x", "h0", "Wx", "Wh", "b"))
+    """,
+    "rnn_backward_truncated": """
+        def rnn_backward_truncated(dh, cache, window):
+            if window < 1:
+                raise ValueError(window)
+            outputs = ("dx", "dh0", "dWx", "dWh", "db")
+            found = _lookup("rnn_backward_truncated", {**cache, "dh": dh, "window": window}, outputs)
+            hidden = np.shape(cache["Wh"])[0]
+            return found or (*(np.zeros(np.shape(cache[k])) for k in ("x", "h0", "Wx", "Wh")), np.zeros(hidden))
+    """,
+    "train_step": """
+        def train_step(params, batch, h0, lr, max_norm, window):
+            inputs = {**{"param_" + k: v for k, v in params.items()}, "batch": batch, "h0": h0, "lr": lr,
+                      "max_norm": max_norm, "window": window}
+            outputs = (*("new_" + k for k in params), "h_last", "loss", "global_norm")
+            found = _lookup("train_step", inputs, outputs)
+            if found:
+                return dict(zip(params, found[: len(params)])), found[-3], float(found[-2]), float(found[-1])
+            new_params = {k: np.array(v, dtype=float) for k, v in params.items()}
+            return new_params, np.array(h0, dtype=float), float(np.log(np.shape(params["Wy"])[1])), 0.0
+    """,
+}
+
+FUNCTIONS = {"rnn": RNN, "lstm": LSTM, "charlm": CHARLM}
 
 
 def answers(assignment: str) -> dict[str, str]:

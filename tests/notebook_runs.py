@@ -55,6 +55,31 @@ EXPOSED = {
         "cached",
         "forget",
     ],
+    "charlm": [
+        "V",
+        "unigram",
+        "spans",
+        "losses",
+        "norms",
+        "clipped",
+        "clipped_early",
+        "truncations",
+        "bias",
+        "results",
+        "perplexity",
+        "validation",
+        "auc",
+        "auc_short",
+        "balanced",
+        "text_balanced",
+        "clipped_share",
+        "seeds",
+        "gru_lowest",
+        "longer_worse",
+        "auc_drop",
+        "live",
+        "cached",
+    ],
 }
 """The variables each solution notebook's experiments leave behind, which the claims are checked on."""
 
@@ -90,6 +115,8 @@ def run_solution_notebook(assignment: str, workdir: Path, names: list[str]) -> N
     for path in (REPO / "solutions" / assignment).iterdir():
         if path.is_file():
             shutil.copy(path, workdir)
+        elif path.is_dir() and path.name != "__pycache__":  # the text charlm reads from data/
+            shutil.copytree(path, workdir / path.name)
     notebook = nbformat.read(workdir / f"{assignment}.ipynb", as_version=4)
     code = DUMP.replace("MARKER", repr(MARKER)).replace("NAMES", repr(names))
     notebook.cells.append(nbformat.v4.new_code_cell(code))

@@ -45,8 +45,16 @@ CACHE_OF = {
     "lstm_step_backward": "lstm_step_forward",
     "lstm_backward": "lstm_forward",
     "cell_gradient_norms": "lstm_forward",
+    "gru_step_backward": "gru_step_forward",
+    "gru_backward": "gru_forward",
 }
 """The forward whose inputs a ``cache`` argument stands for (the cache itself is each student's own design)."""
+
+CACHE_KEYS = {"rnn_backward_truncated": ("x", "h0", "Wx", "Wh", "b", "h")}
+"""What a cache stands for where a provided forward makes it (charlm's ``rnn_forward``): its inputs and its states."""
+
+PREFIXED_DICTS = {"grads": "grad_", "params": "param_"}
+"""Dict arguments stored one array per key under a prefix (``grad_Wx``, ``param_Wx``)."""
 
 ALIASES = {"clip_value": "threshold", "max_norm": "threshold"}
 """Parameters stored under another name in the known answers."""
@@ -97,13 +105,16 @@ def examples() -> list[dict]:
             function = name.split("/")[0]
             positional, keyword, used = [], {}, set()
             for parameter in parameters[function]:
-                if parameter == "cache":
+                if parameter == "cache" and function in CACHE_KEYS:
+                    keys = list(CACHE_KEYS[function])
+                elif parameter == "cache":
                     keys = [q for q in parameters[CACHE_OF[function]] if q in values]
-                elif parameter == "grads":
-                    grads = {k.removeprefix("grad_"): k for k in values if k.startswith("grad_")}
-                    positional.append({"dict": grads})
+                elif parameter in PREFIXED_DICTS:
+                    prefix = PREFIXED_DICTS[parameter]
+                    arrays = {k.removeprefix(prefix): k for k in values if k.startswith(prefix)}
+                    positional.append({"dict": arrays})
                     keyword[parameter] = positional[-1]
-                    used |= set(grads.values())
+                    used |= set(arrays.values())
                     continue
                 elif (
                     parameter == "activation"
@@ -114,7 +125,7 @@ def examples() -> list[dict]:
                     keyword[parameter] = positional[-1]
                     continue
                 else:
-                    keys = [ALIASES.get(parameter, parameter)]
+                    keys = [parameter if parameter in values else ALIASES.get(parameter, parameter)]
                 for key in keys:
                     positional.append(argument(key, values))
                     keyword[parameter if key == ALIASES.get(parameter) else key] = positional[-1]

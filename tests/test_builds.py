@@ -38,6 +38,7 @@ import tomllib
 import yaml
 
 from autograder.builds import (
+    BUILDS,
     build_classroom50,
     build_github_actions,
     build_gradescope,
@@ -145,6 +146,20 @@ def test_student_bundle_is_the_release_and_the_public_autograder_only(tmp_path):
     readme = (bundle / "README.md").read_text("utf-8")
     assert f"autograder grade {NOTEBOOK}" in readme and "hidden checks" in readme
     assert not (bundle / ".github").exists()
+
+
+def test_every_platform_builds_charlm_and_its_student_bundle_holds_the_text_and_the_cached_experiment(tmp_path):
+    """Does every build make charlm, the student bundle holding its release (support modules, the text, the results)?"""
+    for name, build in BUILDS.items():
+        out = build.make("charlm", tmp_path / name)
+        assert out.exists(), name
+    bundle = tmp_path / "student"
+    release = REPOSITORY / "assignments" / "charlm"
+    for path in sorted(p for p in release.rglob("*") if p.is_file()):
+        assert (bundle / path.relative_to(release)).read_bytes() == path.read_bytes(), path.name
+    assert (bundle / "charlm_results.json").is_file() and (bundle / "data" / "pride_and_prejudice.txt").is_file()
+    packaged = bundle / ".autograder" / "autograder"
+    assert not list(bundle.rglob("solutions")) and not (packaged / "mistakes").exists()
 
 
 def test_the_shipped_package_has_this_repositorys_command_and_dependencies(tmp_path):

@@ -9,8 +9,9 @@ only together with a case that judges values).
 
 import cheap_stubs as stub
 import pytest
-from test_reference_scores import LSTM_CHECKS, RNN_CHECKS
+from test_reference_scores import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
 
+from autograder.checks import charlm as charlm_checks
 from autograder.checks import lstm as lstm_checks
 from autograder.checks import rnn as rnn_checks
 
@@ -59,6 +60,24 @@ LSTM_STUBS = {
     ),
 }
 
+CHARLM_STUBS = {
+    "gru_step_forward, prev_h back": ("gru_step_forward", {"gru_step_forward": stub.gru_step_forward_copying}),
+    "gru_step_backward, dnext_h through": (
+        "gru_step_backward",
+        {"gru_step_backward": stub.gru_step_backward_passing_through, "gru_step_forward": stub.gru_step_forward_copying},
+    ),
+    "gru_forward, h0 at every step": ("gru_forward", {"gru_forward": stub.gru_forward_copying}),
+    "gru_backward, dh summed into dh0": (
+        "gru_backward",
+        {"gru_backward": stub.gru_backward_summing, "gru_forward": stub.gru_forward_copying},
+    ),
+    "rnn_backward_truncated, zeros": (
+        "rnn_backward_truncated",
+        {"rnn_backward_truncated": stub.rnn_backward_truncated_zeros},
+    ),
+    "train_step, params unchanged": ("train_step", {"train_step": stub.train_step_unchanged}),
+}
+
 
 def run(checks, table, name, reference, replacements, *, hidden):
     functions, _ = table[name]
@@ -85,5 +104,17 @@ def test_lstm_stubs_earn_nothing(stub_name, capsys):
     check, replacements = LSTM_STUBS[stub_name]
     for hidden in (False, True):
         score = run(lstm_checks, LSTM_CHECKS, check, load_reference("lstm"), replacements, hidden=hidden)
+        assert score == 0.0, capsys.readouterr().out
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("stub_name", sorted(CHARLM_STUBS))
+def test_charlm_stubs_earn_nothing(stub_name, capsys):
+    """Does a charlm stub returning only what its laws accept (a copy of the state, zeros) score 0, public and hidden?"""
+    from autograder.checking.reference import load_reference
+
+    check, replacements = CHARLM_STUBS[stub_name]
+    for hidden in (False, True):
+        score = run(charlm_checks, CHARLM_CHECKS, check, load_reference("charlm"), replacements, hidden=hidden)
         assert score == 0.0, capsys.readouterr().out
     assert capsys.readouterr().err == ""

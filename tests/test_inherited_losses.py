@@ -17,7 +17,7 @@ from cascades import CASCADES, Cascade
 
 from autograder.checking.case import collecting_results, report_text
 from autograder.checking.hidden_cases import grading_seed
-from autograder.checking.reference import find_release_notebook, find_solution_notebook
+from autograder.checking.reference import find_release_notebook, find_solution_notebook, support_names
 from autograder.grading import notebook_cells
 from autograder.grading.isolated import grade_submission
 from autograder.instructor.submissions import solution_answers, with_answers, with_mistake
@@ -38,7 +38,8 @@ def answers_of(cascade: Cascade) -> dict[str, str]:
 
 def graded_in_the_namespace(cascade: Cascade) -> dict[str, tuple[float, float, str]]:
     """Each function's points earned and available, and its output, as nbgrader's kernel would grade it."""
-    namespace: dict = {"__name__": "__main__", "np": np}
+    # The helpers a notebook's setup cell imports from its support module (charlm's train_step calls rnn_forward).
+    namespace: dict = {**support_names(find_solution_notebook(cascade.assignment)), "__name__": "__main__", "np": np}
     source = read_notebook(find_solution_notebook(cascade.assignment))
     answers = answers_of(cascade)
     for cell in notebook_cells.answer_cells(source):

@@ -9,14 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-from test_reference_scores import LSTM_CHECKS, RNN_CHECKS
+from test_reference_scores import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
 
 from autograder.checking.case import collecting_results
 from autograder.checking.reference import load_reference
-from autograder.checks import lstm, rnn
+from autograder.checks import charlm, lstm, rnn
 
 GUIDE = Path(__file__).resolve().parent.parent / "INSTRUCTORS.md"
-CHECKS = {"rnn": (rnn, RNN_CHECKS), "lstm": (lstm, LSTM_CHECKS)}
+CHECKS = {"rnn": (rnn, RNN_CHECKS), "lstm": (lstm, LSTM_CHECKS), "charlm": (charlm, CHARLM_CHECKS)}
 
 
 def table_rows() -> dict[str, tuple[list[float], list[float]]]:

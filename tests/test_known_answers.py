@@ -20,7 +20,7 @@ def load_script():
     return module
 
 
-@pytest.mark.parametrize("assignment", ["rnn", "lstm"])
+@pytest.mark.parametrize("assignment", ["rnn", "lstm", "charlm"])
 def test_committed_data_is_regenerated_identically(assignment):
     """Does rerunning scripts/make_known_answers.py reproduce every stored array, to a few ulps, in the script's order?"""
     regenerated = load_script().BUILDERS[assignment](load_reference(assignment))
@@ -62,6 +62,19 @@ def test_every_lstm_function_has_known_answers():
         "lstm_forward",
         "lstm_backward",
         "cell_gradient_norms",
+    }
+
+
+def test_every_charlm_function_has_known_answers():
+    """Does each of the six charlm functions have at least one published example?"""
+    functions = {example.split("/")[0] for example in known_answers.load("charlm")}
+    assert functions == {
+        "gru_step_forward",
+        "gru_step_backward",
+        "gru_forward",
+        "gru_backward",
+        "rnn_backward_truncated",
+        "train_step",
     }
 
 

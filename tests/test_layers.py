@@ -16,5 +16,5 @@ def test_the_checks_grade_exactly_the_functions_of_the_student_api(assignment):
 
 def test_notebook_test_cells_keep_their_imports():
     """Released notebooks import these by name; moving them would break every student's copy."""
-    from autograder.checks import lstm, rnn  # noqa: F401
+    from autograder.checks import charlm, lstm, rnn  # noqa: F401
     from autograder.self_check import public_score_summary  # noqa: F401

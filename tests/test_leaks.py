@@ -121,14 +121,22 @@ def known_answers(artifact: dict[str, bytes]) -> dict[str, bytes]:
     """Where an artifact holds published data, and the committed bytes it must be.
 
     A packaged ``autograder/data/<a>.npz``, the lstm notebook's cached sweep ``success_rates.json``
-    (test losses, made by scripts/make_success_rates.py; tests/test_success_sweep.py), and the rnn
+    (test losses, made by scripts/make_success_rates.py; tests/test_success_sweep.py), the rnn
     notebook's cached studies ``memory_studies.json`` (test losses and fractions clipped, made by
-    scripts/make_memory_studies.py; tests/test_memory_studies.py).
+    scripts/make_memory_studies.py; tests/test_memory_studies.py) and the charlm notebook's cached
+    experiment ``charlm_results.json`` (losses, AUCs, norms and samples of trained models, made by
+    scripts/make_charlm_results.py; tests/test_charlm_experiment.py).
     """
     committed = {a: (REPOSITORY / "autograder" / "data" / f"{a}.npz").read_bytes() for a in ASSIGNMENTS}
     sweep = (REPOSITORY / "solutions" / "lstm" / "success_rates.json").read_bytes()
     studies = (REPOSITORY / "solutions" / "rnn" / "memory_studies.json").read_bytes()
+    experiment = (REPOSITORY / "solutions" / "charlm" / "charlm_results.json").read_bytes()
     return {
+        **{
+            path: experiment
+            for path in artifact
+            if path == "charlm_results.json" or path.endswith("/charlm_results.json")
+        },
         **{
             path: committed[a]
             for path in artifact
@@ -187,7 +195,7 @@ def test_no_region_marker_and_no_hidden_check_is_called(name, artifacts):
 
 @pytest.mark.parametrize("name", ARTIFACTS)
 def test_no_data_beyond_the_published_known_answers(name, artifacts):
-    """Is every data file the committed autograder/data/<a>.npz, the lstm sweep, the rnn studies or a JSON Schema, every other file text?
+    """Is every data file the committed autograder/data/<a>.npz, a cached experiment or study, or a JSON Schema, every other file text?
 
     The committed known answers are what scripts/make_known_answers.py writes (tests/test_known_answers.py).
     """

@@ -3,7 +3,7 @@ and ``autograder audit`` finds exactly the submission whose score nbgrader was f
 
 One course directory under pytest's temporary directory (outside the checkout, so the hidden
 checks can only find the reference through it) is released, handed the submissions of each
-assignment, autograded and given feedback once for the whole module: for both assignments the
+assignment, autograded and given feedback once for the whole module: for every assignment the
 reference, the untouched release and the buggy demo student; for ``rnn`` also a tamperer who
 answers only ``clip_by_norm``, wrongly, in a cell that replaces its check in nbgrader's kernel (the
 other answers left as released keep the kernel's run short). The course's instructor
@@ -44,12 +44,13 @@ PROBE = (
 )
 """Appended to one answer of the buggy student: prints where the kernel's checks find the reference."""
 
-PROBED = {"rnn": "sigmoid", "lstm": "lstm_gates"}
+PROBED = {"rnn": "sigmoid", "lstm": "lstm_gates", "charlm": "gru_step_forward"}
 """The answer cell of each assignment that carries the probe (its checks run first)."""
 
 MISTAKES_LOSE_POINTS_IN = {
     "rnn": {"test_rnn_backward", "test_clip_by_global_norm"},
     "lstm": {"test_lstm_backward", "test_cell_gradient_norms"},
+    "charlm": {"test_gru_backward", "test_train_step"},
 }
 """The test cells the buggy demo student's two mistakes (autograder.instructor.submissions.DEMO_MISTAKES) cost points in."""
 
@@ -125,7 +126,7 @@ def graded(course) -> Callable[[str], dict[str, StudentGrade]]:
     return grade
 
 
-@pytest.fixture(scope="module", params=["rnn", "lstm"])
+@pytest.fixture(scope="module", params=["rnn", "lstm", "charlm"])
 def assignment(request):
     return request.param
 

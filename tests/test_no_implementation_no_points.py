@@ -15,7 +15,7 @@ from autograder.checking.reference import find_release_notebook
 from autograder.grading.isolated import grade_submission
 from autograder.instructor.submissions import with_answers
 
-MOST = {"rnn": 1.0, "lstm": 1.0}
+MOST = {"rnn": 1.0, "lstm": 1.0, "charlm": 1.0}
 """The most points a submission that implements nothing may score, by assignment."""
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from autograder.checking.reference import load_reference
+from autograder.checks import charlm as charlm_checks
 from autograder.checks import lstm as lstm_checks
 from autograder.checks import rnn as checks
 
@@ -60,12 +61,38 @@ def test_lstm_reference_scores_full_marks(name, capsys):
     assert err == ""
 
 
+# The same for the charlm assignment.
+CHARLM_CHECKS = {
+    "gru_step_forward": (("gru_step_forward",), (1.9, 1.1)),
+    "gru_step_backward": (("gru_step_backward", "gru_step_forward"), (4.0, 2.0)),
+    "gru_forward": (("gru_forward",), (1.9, 1.1)),
+    "gru_backward": (("gru_backward", "gru_forward"), (3.9, 2.1)),
+    "rnn_backward_truncated": (("rnn_backward_truncated",), (4.9, 2.1)),
+    "train_step": (("train_step",), (2.8, 2.2)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHARLM_CHECKS))
+def test_charlm_reference_scores_full_marks(name, capsys):
+    """Does the charlm reference earn every public and every hidden point of its check?"""
+    reference = load_reference("charlm")
+    functions, (public, hidden) = CHARLM_CHECKS[name]
+    args = [getattr(reference, f) for f in functions]
+    check = getattr(charlm_checks, name)
+    assert check(*args) == pytest.approx(public)
+    assert check(*args, hidden=True) == pytest.approx(hidden)
+    out, err = capsys.readouterr()
+    assert "✗" not in out
+    assert err == ""
+
+
 HYGIENE = ("returns the documented shapes", "leaves its arguments unchanged", "raises ValueError")
 """Words naming the cases about argument hygiene and input validation rather than values."""
 
 
 @pytest.mark.parametrize(
-    ("assignment", "table", "module"), [("rnn", RNN_CHECKS, checks), ("lstm", LSTM_CHECKS, lstm_checks)]
+    ("assignment", "table", "module"),
+    [("rnn", RNN_CHECKS, checks), ("lstm", LSTM_CHECKS, lstm_checks), ("charlm", CHARLM_CHECKS, charlm_checks)],
 )
 def test_hygiene_and_input_validation_are_at_most_a_tenth_of_the_points(assignment, table, module, capsys):
     """Are the shape, purity and ValueError cases together at most 10% of an assignment's autograded points?"""

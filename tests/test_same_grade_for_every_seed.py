@@ -9,15 +9,17 @@ mistake on every draw or on none.
 
 import cheap_stubs as stub
 import pytest
+import test_charlm_checks as charlm_tables
 import test_lstm_checks as lstm_tables
 from rnn_grading import run_check
-from test_cheap_stubs import LSTM_STUBS, RNN_STUBS
+from test_cheap_stubs import CHARLM_STUBS, LSTM_STUBS, RNN_STUBS
 from test_checks_accept_alternatives import ALTERNATIVES
 from test_checks_catch_mistakes import MISTAKES
-from test_reference_scores import LSTM_CHECKS
+from test_reference_scores import CHARLM_CHECKS, LSTM_CHECKS
 
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import load_reference
+from autograder.checks import charlm as charlm_checks
 from autograder.checks import lstm as lstm_checks
 
 SEEDS = (1, 7, 2026, 31337)
@@ -92,4 +94,27 @@ def test_a_relu_derivative_that_returns_relu_itself_is_caught_under_every_seed(r
         )
     )
     assert max(scores) < 1, dict(zip(SEEDS, scores))
+    capsys.readouterr()
+
+
+CHARLM_CORPUS = {
+    **{
+        f"mistake {function.__name__}": (check, function, None)
+        for function, (check, _) in charlm_tables.MISTAKES.items()
+    },
+    **{f"stub {name}": (check, functions[check], functions) for name, (check, functions) in CHARLM_STUBS.items()},
+}
+
+
+@pytest.mark.parametrize("entry", sorted(CHARLM_CORPUS))
+def test_a_charlm_function_earns_the_same_hidden_points_under_every_seed(entry, capsys):
+    """Does each planted mistake and stub of charlm earn the same hidden points whatever the seed?"""
+    check, function, functions = CHARLM_CORPUS[entry]
+    reference = load_reference("charlm")
+    if functions is None:
+        arguments = [function] + ([charlm_tables.COMPANION[check]] if check in charlm_tables.COMPANION else [])
+    else:
+        arguments = [functions.get(name, getattr(reference, name)) for name in CHARLM_CHECKS[check][0]]
+    scores = hidden_scores(lambda: getattr(charlm_checks, check)(*arguments, hidden=True))
+    assert len(set(scores)) == 1, dict(zip(SEEDS, scores))
     capsys.readouterr()

@@ -95,7 +95,7 @@ def test_the_summary_never_raises(monkeypatch, capsys):
     assert "could not be tallied" in summary(capsys)
 
 
-@pytest.mark.parametrize("name", ["rnn", "lstm"])
+@pytest.mark.parametrize("name", ["rnn", "lstm", "charlm"])
 def test_the_summary_cell_ends_the_notebook_ungraded_and_locked(name):
     """Is the summary the last cell, after the last test cell, locked, worth nothing and no setup cell?"""
     notebook = nbformat.read(REPOSITORY / "solutions" / name / f"{name}.ipynb", as_version=4)
@@ -112,7 +112,7 @@ def test_the_summary_cell_ends_the_notebook_ungraded_and_locked(name):
     assert "self_check_summary" not in [cell.grade_id for cell in special]
 
 
-@pytest.mark.parametrize("name", ["rnn", "lstm"])
+@pytest.mark.parametrize("name", ["rnn", "lstm", "charlm"])
 def test_the_reference_earns_the_full_public_score(name, capsys):
     """Run the release's test cells on the reference: does the summary show every public point earned?"""
     notebook = nbformat.read(REPOSITORY / "assignments" / name / f"{name}.ipynb", as_version=4)

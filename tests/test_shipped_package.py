@@ -79,8 +79,9 @@ def test_no_build_ships_another_assignments_checks_or_data_or_the_instructors_mo
 
 
 def test_the_closure_follows_what_the_checks_import():
-    """Does the rnn closure hold the checks' own helpers and not the lstm's, and the lstm's its own?"""
+    """Does each assignment's closure hold its checks' own helpers and not another assignment's?"""
     rnn, lstm = set(shipped_modules("rnn", PACKAGE)), set(shipped_modules("lstm", PACKAGE))
+    charlm = set(shipped_modules("charlm", PACKAGE))
     assert {
         "autograder.checks.rnn_diagnoses",
         "autograder.checks.clipping",
@@ -91,11 +92,24 @@ def test_the_closure_follows_what_the_checks_import():
     }
     assert {"autograder.checks.lstm_steps", "autograder.checking.lstm_laws"} <= lstm
     assert "autograder.checks.rnn_diagnoses" not in lstm
-    assert not {m for m in rnn | lstm if m.startswith("autograder.mistakes")}, (
+    assert {
+        "autograder.checks.charlm_diagnoses",
+        "autograder.checks.gru_steps",
+        "autograder.checks.truncated_bptt",
+        "autograder.checks.training_step",
+        "autograder.checking.gru_laws",
+    } <= charlm
+    assert not {
+        m
+        for m in charlm
+        if m.startswith(("autograder.checks.lstm", "autograder.checks.rnn"))
+        or m in ("autograder.checking.lstm_laws", "autograder.checking.laws")
+    }
+    assert not {m for m in rnn | lstm | charlm if m.startswith("autograder.mistakes")}, (
         "the grader's signatures of mistakes"
     )
-    with pytest.raises(FileNotFoundError, match="no checks for 'charlm'"):
-        shipped_modules("charlm", PACKAGE)
+    with pytest.raises(FileNotFoundError, match="no checks for 'nonesuch'"):
+        shipped_modules("nonesuch", PACKAGE)
 
 
 IMPORTS = """

@@ -86,11 +86,20 @@ def toml_list(items: list[str]) -> str:
     return "[\n" + "".join(f'    "{item}",\n' for item in items) + "]"
 
 
-def copy_assignment_files(source: Path, destination: Path) -> list[Path]:
-    """Copy the notebook and support modules of one assignment directory; return the copies."""
+def copy_assignment_files(source: Path, destination: Path, *, with_data: bool = False) -> list[Path]:
+    """Copy the notebook and support modules of one assignment directory; return the copies.
+
+    With ``with_data``, also every other file the directory holds, its subdirectories included (the
+    text charlm's notebook reads from ``data/``, a cached experiment's results): what a student
+    needs to run the notebook, beyond what grading needs. Hidden files and ``__pycache__`` are left out.
+    """
     destination.mkdir(parents=True, exist_ok=True)
     copies = []
-    for path in sorted(source.iterdir()):
-        if path.suffix in (".ipynb", ".py") and path.is_file():
-            copies.append(Path(shutil.copy2(path, destination / path.name)))
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if not path.is_file() or any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+            continue
+        if with_data or (len(relative.parts) == 1 and path.suffix in (".ipynb", ".py")):
+            (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+            copies.append(Path(shutil.copy2(path, destination / relative)))
     return copies

@@ -71,7 +71,8 @@ def build_prairielearn(assignment: str, out_dir: Path, *, image: str, repository
         )
     release = release_of(assignment, repository)
     out_dir = empty_directory(out_dir)
-    copies = copy_assignment_files(release, out_dir / "clientFilesQuestion")
+    client_files = out_dir / "clientFilesQuestion"
+    copies = copy_assignment_files(release, client_files, with_data=True)
     write_public_autograder(out_dir / "image" / "grader", assignment, repository=repository)
     (out_dir / "image" / "Dockerfile").write_text(
         render("prairielearn.Dockerfile", base=BASE_IMAGE, assignment=assignment), encoding="utf-8"
@@ -83,8 +84,8 @@ def build_prairielearn(assignment: str, out_dir: Path, *, image: str, repository
     )
     (tests / "run.sh").chmod(0o755)
     links = "\n".join(
-        f'    <li><a href="{{{{options.client_files_question_url}}}}/{p.name}" download>{p.name}</a></li>'
-        for p in copies
+        f'    <li><a href="{{{{options.client_files_question_url}}}}/{name}" download>{name}</a></li>'
+        for name in (p.relative_to(client_files).as_posix() for p in copies)
     )
     (out_dir / "question.html").write_text(
         render("prairielearn_question.html", notebook=f"{assignment}.ipynb", links=links), encoding="utf-8"

@@ -95,7 +95,7 @@ def write_student_repository(assignment: str, out_dir: Path, *, repository: Path
         grading: the README's paragraph on what is graded, where and when (Markdown).
 
     Returns:
-        The copied release files (the notebook and its support modules).
+        The copied release files (the notebook, its support modules and the data it reads).
 
     Raises:
         FileNotFoundError: when the assignment has no release in ``repository``.
@@ -103,7 +103,7 @@ def write_student_repository(assignment: str, out_dir: Path, *, repository: Path
     """
     release = release_of(assignment, repository)
     out_dir = empty_directory(out_dir)
-    copies = copy_assignment_files(release, out_dir)
+    copies = copy_assignment_files(release, out_dir, with_data=True)
     write_public_autograder(out_dir / PUBLIC_AUTOGRADER, assignment, repository=repository)
     notebook = f"{assignment}.ipynb"
     support = ", ".join(f"`{p.name}`" for p in copies if p.suffix == ".py") or "nothing"

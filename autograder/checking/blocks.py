@@ -422,12 +422,15 @@ def assert_matches_centered_differences(
     diagnose: Diagnosis | None = None,
     activation: str | None = None,
     forward_each: Callable[..., Iterable[tuple]] | None = None,
+    depends_on: tuple[str, ...] = (),
 ) -> None:
     """Fail unless ``backward`` returns the centered-difference gradients of ``forward``.
 
     A forward pass that does not depend on its inputs at all (a stub returning zeros) gives
     centered differences that are all zero, which a backward pass returning zeros would match:
-    that fails too, since there is nothing to check the backward pass against. A failure ends
+    that fails too, since there is nothing to check the backward pass against. So does a forward
+    pass that ignores every input of ``depends_on`` (a GRU stub that returns its state unchanged
+    is differentiated exactly by a backward that passes the gradient through). A failure ends
     with the inputs, small enough to be printed in full.
 
     Args:
@@ -443,6 +446,7 @@ def assert_matches_centered_differences(
         forward_each: ``forward_each(points, keep=k)``: ``forward`` of many inputs at once, yielding
             the outputs of each, of which only the first ``k`` are needed (e.g. with
             :func:`call_checked_each`, one round trip to a sandbox); by default ``forward`` in a loop.
+        depends_on: inputs of which a correct forward pass depends on at least one, on these inputs.
     """
     named = {**inputs, **({"activation": activation} if activation else {})}
     shown = {**inputs, **{f"upstream[{i}]": u for i, u in enumerate(upstream)}}
@@ -457,5 +461,11 @@ def assert_matches_centered_differences(
                 f"{function}: every centered difference of your forward pass is zero: its outputs do "
                 f"not depend on its inputs, so there is nothing to check {function} against. "
                 "Implement the forward pass first; its own checks say what is wrong with it."
+            )
+        if depends_on and not any(np.any(numeric["d" + name]) for name in depends_on):
+            raise CheckFailed(
+                f"{function}: the centered differences of your forward pass with respect to "
+                f"{', '.join(depends_on)} are all zero: its outputs ignore them, so these inputs check "
+                f"nothing of {function}. Implement the forward pass first; its own checks say what is wrong with it."
             )
         assert_gradients_match(function, analytic, numeric, hints=hints, diagnose=diagnose)

@@ -22,6 +22,7 @@ The grader's own checkout and package count always: whoever can write them contr
 
 import contextlib
 import functools
+import importlib.util
 import os
 import types
 from collections.abc import Iterator
@@ -151,11 +152,31 @@ def load_reference(assignment: str) -> types.SimpleNamespace:
     return _load(find_solution_notebook(assignment))
 
 
+def support_names(notebook: Path) -> dict:
+    """The public names of the assignment's support module ``<assignment>_support.py``, if it has one.
+
+    Answer cells may call the helpers their notebook's setup cell imports from it (charlm's
+    ``train_step`` calls the provided ``rnn_forward``). The module is loaded from its file under a
+    name of its own, without touching ``sys.path``; it must import nothing beyond numpy and the
+    standard library.
+    """
+    path = notebook.parent / f"{notebook.stem}_support.py"
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"reference_{notebook.stem}_support", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
+
+
 @functools.lru_cache(maxsize=8)
 def _load(path: Path) -> types.SimpleNamespace:
     notebook = read_notebook(path)
-    namespace: dict = {"np": np, "__name__": f"reference_{path.stem}"}
+    support = {k: v for k, v in support_names(path).items() if k != "np"}
+    namespace: dict = {**support, "np": np, "__name__": f"reference_{path.stem}"}
     for cell in solution_cells(notebook):
         grade_id = cell.metadata["nbgrader"].get("grade_id", "?")
         exec(compile(cell.source, f"{path}:{grade_id}", "exec"), namespace)  # noqa: S102
-    return types.SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})
+    return types.SimpleNamespace(
+        **{k: v for k, v in namespace.items() if not k.startswith("__") and (k not in support or v is not support[k])}
+    )

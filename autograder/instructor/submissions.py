@@ -79,6 +79,16 @@ DEMO_MISTAKES: dict[str, list[tuple[str, str, str]]] = {
             "norms[t] = np.linalg.norm(dnext_c)",
         ),
     ],
+    "charlm": [
+        # dWh overwritten at every step instead of accumulated over time
+        ("gru_backward", "dWh += dWh_t", "dWh = dWh_t"),
+        # the step never clipped: every gradient used as it is
+        (
+            "train_step",
+            "new_params = {name: params[name] - lr * scale * grads[name] for name in params}",
+            "new_params = {name: params[name] - lr * grads[name] for name in params}",
+        ),
+    ],
 }
 """The buggy demo student's mistakes, by assignment: ``(grade_id, correct text, wrong text)``."""
 
@@ -93,18 +103,23 @@ DEMO_WRITTEN_ANSWERS: dict[str, tuple[str, str]] = {
         "The LSTM with forget bias +3 learns the longest lags and the simple RNN fails at 40 steps: "
         "its gradient vanishes, and clipping only makes gradients smaller.",
     ),
+    "charlm": (
+        "written_truncation",
+        "A short window cuts the gradient before it reaches the opening quote, so the model cannot learn to close it.",
+    ),
 }
 """The buggy demo student's one written answer, by assignment: ``(grade_id, text)``."""
 
 
 def demo_answers(assignment: str, source: nbformat.NotebookNode) -> dict[str, dict[str, str]]:
-    """Three students of ``assignment`` (``"rnn"`` or ``"lstm"``), by student id, for the demo and the tests.
+    """Three students of ``assignment`` (``"rnn"``, ``"lstm"`` or ``"charlm"``), by student id, for the demo and the tests.
 
     * ``reference``: every answer cell holds the solution;
     * ``untouched``: hands the release back as it was given;
     * ``buggy``: the reference with the two classic mistakes of :data:`DEMO_MISTAKES` (for
       ``rnn``: ``dWh`` overwritten in BPTT, each array clipped by its own norm; for ``lstm``:
-      ``dWh`` overwritten, the cell gradient's norm missing the path through ``h_t``), plus one
+      ``dWh`` overwritten, the cell gradient's norm missing the path through ``h_t``; for ``charlm``:
+      the GRU's ``dWh`` overwritten, the training step never clipping), plus one
       written answer that awaits manual grading.
     """
     reference = solution_answers(source)

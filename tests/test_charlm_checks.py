@@ -1,0 +1,123 @@
+"""The charlm checks: wrong code loses points with a message naming its mistake, right code never does."""
+
+import alternative_charlm as alternatives
+import buggy_charlm as buggy
+import pytest
+
+from autograder.checks import charlm as checks
+from autograder.grading import notebook_cells
+from autograder.instructor.nbgrader_pipeline import REPOSITORY
+from autograder.notebook_json import read_notebook
+
+# Public and hidden points of each check; their sums are the test cells' points.
+POINTS = {
+    "gru_step_forward": (1.9, 1.1),
+    "gru_step_backward": (4.0, 2.0),
+    "gru_forward": (1.9, 1.1),
+    "gru_backward": (3.9, 2.1),
+    "rnn_backward_truncated": (4.9, 2.1),
+    "train_step": (2.8, 2.2),
+}
+
+# The forward function each check grades a backward function with.
+COMPANION = {"gru_step_backward": buggy.step_forward, "gru_backward": buggy.sequence_forward}
+
+# buggy function -> (the check of the function it breaks, what the failure message must say)
+MISTAKES = {
+    buggy.step_forward_in_z_r_order: ("gru_step_forward", "read in the order z, r, n"),
+    buggy.step_forward_with_reset_after_product: ("gru_step_forward", "PyTorch's and cuDNN's variant"),
+    buggy.step_forward_with_update_gate_swapped: ("gru_step_forward", "z weighs the old state"),
+    buggy.step_forward_without_reset: ("gru_step_forward", "never applied"),
+    buggy.step_forward_with_overflowing_sigmoid: ("gru_step_forward", "overflow"),
+    buggy.step_forward_squeezing_the_input: ("gru_step_forward", "Failing inputs: N=1"),
+    buggy.step_backward_candidate_weights_from_prev_h: ("gru_step_backward", "(r * prev_h).T @ da_n"),
+    buggy.step_backward_without_reset_factor: ("gru_step_backward", "lacks the factor r"),
+    buggy.step_backward_without_direct_route: ("gru_step_backward", "direct route"),
+    buggy.step_backward_with_update_gradient_sign: ("gru_step_backward", "wrong sign"),
+    buggy.step_backward_without_candidate_tanh_derivative: ("gru_step_backward", "candidate's tanh' is missing"),
+    buggy.step_backward_with_db_not_summed_over_batch: ("gru_step_backward", "db"),
+    buggy.forward_every_step_from_h0: ("gru_forward", "every step starts from h0"),
+    buggy.forward_ignoring_h0: ("gru_forward", "whatever h0 is"),
+    buggy.backward_overwriting_weights_each_step: ("gru_backward", "accumulated"),
+    buggy.backward_without_gradient_from_next_step: ("gru_backward", "from step t+1"),
+    buggy.truncated_counting_from_the_end: ("rnn_backward_truncated", "counted from the end"),
+    buggy.truncated_one_step_early: ("rnn_backward_truncated", "one step early"),
+    buggy.truncated_ignoring_the_window: ("rnn_backward_truncated", "nothing is cut"),
+    buggy.truncated_cutting_every_step: ("rnn_backward_truncated", "as if window were 1"),
+    buggy.truncated_dropping_the_window_start: ("rnn_backward_truncated", "first step of each window"),
+    buggy.truncated_without_value_error: ("rnn_backward_truncated", "should raise ValueError"),
+    buggy.step_clipping_each_array: ("train_step", "clipped to max_norm on its own"),
+    buggy.step_without_clipping: ("train_step", "were not clipped"),
+    buggy.step_with_loss_summed_over_time: ("train_step", "summed over time"),
+    buggy.step_returning_the_norm_after_clipping: ("train_step", "norm after clipping"),
+    buggy.step_updating_params_in_place: ("train_step", "modified its argument `params`"),
+    buggy.step_returning_the_first_state: ("train_step", "h_last is h[:, 0]"),
+}
+
+
+def run_check(name, function, *, hidden=False, companion=None):
+    args = [function] + ([companion or COMPANION[name]] if name in COMPANION else [])
+    return getattr(checks, name)(*args, hidden=hidden)
+
+
+def test_points_are_the_test_cells_points():
+    """Do the public and hidden points of each check add up to its test cell's points in the solution notebook?"""
+    notebook = read_notebook(REPOSITORY / "solutions" / "charlm" / "charlm.ipynb")
+    cells = {cell.grade_id.removeprefix("test_"): cell.points for cell in notebook_cells.test_cells(notebook)}
+    assert {name: round(sum(points), 6) for name, points in POINTS.items()} == cells
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES), ids=lambda f: f.__name__)
+def test_each_mistake_loses_points_with_a_message_naming_it(mistake, capsys):
+    """Does each buggy function lose public points, with a message pointing at its mistake?"""
+    name, says = MISTAKES[mistake]
+    score = run_check(name, mistake)
+    out, err = capsys.readouterr()
+    assert isinstance(score, float)
+    assert score < POINTS[name][0], out
+    assert says in out, out
+    assert err == ""
+
+
+# Right values, wrong behaviour: only the public properties (no warnings, purity, ValueError) can see these.
+VALUES_RIGHT = {
+    buggy.step_forward_with_overflowing_sigmoid,
+    buggy.step_updating_params_in_place,
+    buggy.truncated_without_value_error,
+}
+
+
+@pytest.mark.parametrize("mistake", [m for m in MISTAKES if m not in VALUES_RIGHT], ids=lambda f: f.__name__)
+def test_each_mistake_also_loses_hidden_points(mistake, capsys):
+    """Does the hidden comparison with the reference catch each buggy function too?"""
+    name, _ = MISTAKES[mistake]
+    assert run_check(name, mistake, hidden=True) < POINTS[name][1]
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("alternative", sorted(alternatives.ALTERNATIVES))
+def test_correct_alternatives_earn_full_marks(alternative, capsys):
+    """Does every correct solution, however written, earn every public and hidden point?"""
+    functions = alternatives.ALTERNATIVES[alternative]
+    forwards = {"gru_step_backward": "gru_step_forward", "gru_backward": "gru_forward"}
+    for name, (public, hidden) in POINTS.items():
+        companion = functions[forwards[name]] if name in forwards else None
+        assert run_check(name, functions[name], companion=companion) == public, name
+        assert run_check(name, functions[name], hidden=True, companion=companion) == hidden, name
+    out, err = capsys.readouterr()
+    assert "✗" not in out, out
+    assert err == ""
+
+
+def test_a_release_stub_scores_zero_quietly(capsys):
+    """Does an unimplemented function score 0.0 on every check, saying so, without an error?"""
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    for name in POINTS:
+        assert run_check(name, stub, companion=stub) == 0.0
+        assert run_check(name, stub, hidden=True, companion=stub) == 0.0
+    out, err = capsys.readouterr()
+    assert "not implemented yet" in out
+    assert err == ""
