@@ -39,11 +39,6 @@ def _activate(a: np.ndarray, activation: str) -> np.ndarray:
     return np.tanh(a) if activation == "tanh" else np.maximum(a, 0.0)
 
 
-def _slope(state: np.ndarray, activation: str) -> np.ndarray:
-    """phi'(a) written with the state phi(a): 1 - h^2 for tanh, [h > 0] for ReLU."""
-    return 1.0 - state**2 if activation == "tanh" else (state > 0).astype(float)
-
-
 def train_simple_rnns(steps: int, *, seeds, learning_rate: float, variant: str = "tanh, orthogonal",
                       hidden: int = 16, iterations: int = 500, batch: int = 32, max_norm: float = 1.0) -> dict:
     """Train one simple RNN per seed on ``memory_task`` (Adam, clipped to global norm ``max_norm``), all at once.
@@ -91,7 +86,8 @@ def _gradients(params: dict, x: np.ndarray, states: np.ndarray, dy: np.ndarray, 
     grads["by"] = dy.sum(axis=1)
     upstream = dy @ params["Wy"].transpose(0, 2, 1)
     for t in reversed(range(x.shape[2])):
-        through = upstream * _slope(states[:, :, t], activation)
+        state = states[:, :, t]  # phi'(a) from phi(a): 1 - h^2 for tanh, [h > 0] for ReLU
+        through = upstream * (1.0 - state**2 if activation == "tanh" else (state > 0).astype(float))
         before = states[:, :, t - 1] if t > 0 else np.zeros_like(through)
         grads["Wh"] += before.transpose(0, 2, 1) @ through
         grads["Wx"] += np.einsum("snd,snh->sdh", x[:, :, t], through)
