@@ -5,6 +5,7 @@ Nothing here is graded; every function takes numbers the notebook computed and d
 
 import matplotlib.pyplot as plt
 import numpy as np
+from lstm_sweep import wilson_interval
 
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
 """Colours that stay distinct for colour-blind readers (Okabe and Ito)."""
@@ -71,52 +72,99 @@ def draw_lstm_cell() -> plt.Figure:
 
 
 def plot_gradient_paths(totals: dict, cell_paths: dict, mean_forget: dict) -> plt.Figure:
-    """Per forget bias: the total dL/dc_t (solid), its cell-path part (dashed), and mean(f)^k (dotted)."""
-    fig, ax = plt.subplots(figsize=(10, 4.8))
-    shown = []
-    for (label, total), color, marker in zip(totals.items(), COLORS, MARKERS):
-        total, path = np.asarray(total, dtype=float), np.asarray(cell_paths[label], dtype=float)
-        steps_back = np.arange(len(total))[::-1]
-        reference = total[-1] * mean_forget[label] ** steps_back
-        shown += [total, path, reference]
-        ax.semilogy(total, color=color, lw=2.2, marker=marker, markevery=15, ms=5, label=f"{label}: total")
-        ax.semilogy(path, color=color, lw=1.6, ls="--", label=f"{label}: cell path only")
-        ax.semilogy(reference, color=color, lw=1.0, ls=":", label=rf"{label}: $\bar f^{{\,k}}$, $\bar f = {mean_forget[label]:.3f}$")
-    decade_ticks(ax, np.concatenate(shown))
-    ax.set_xlabel("time step $t$ (the loss is on $h_{T-1}$, at the right end; $k = T-1-t$ steps back)")
-    ax.set_ylabel(r"$\|\partial L / \partial c_t\|$")
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, ncol=3, loc="lower center")
+    """One panel per forget bias: the total dL/dc (solid), its cell-path part (dashed), mean(f)^k (dotted).
+
+    The x axis counts the steps back k from the loss, which sits on the last hidden state.
+    """
+    labels = list(totals)
+    fig, axes = plt.subplots(1, len(labels), figsize=(3.4 * len(labels), 4.2), sharey=True)
+    shown = np.concatenate([np.concatenate([totals[k], cell_paths[k]]) for k in labels])
+    for ax, label, color in zip(np.atleast_1d(axes), labels, COLORS):
+        total, path = np.asarray(totals[label], dtype=float)[::-1], np.asarray(cell_paths[label], dtype=float)[::-1]
+        back = np.arange(len(total))
+        reference = total[0] * mean_forget[label] ** back
+        ax.semilogy(back, total, color=color, lw=2.2, label="total")
+        ax.semilogy(back, path, color="black", lw=1.6, ls="--", label="cell path only")
+        ax.semilogy(back, reference, color="gray", lw=1.2, ls=":", label=rf"$\bar f^{{\,k}}$, $\bar f = {mean_forget[label]:.3f}$")
+        ax.set_title(label)
+        ax.set_xlabel("steps back $k$ from the loss")
+        if total.max() > total[0]:
+            inset = ax.inset_axes([0.2, 0.42, 0.75, 0.4])
+            inset.plot(back, total / total[0], color=color, lw=1.8)
+            inset.set_title("total / its value at $k = 0$ (linear)", fontsize=8)
+            inset.tick_params(labelsize=7)
+            inset.grid(True, alpha=0.3)
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=8, loc="lower left")
+    decade_ticks(np.atleast_1d(axes)[0], shown)
+    np.atleast_1d(axes)[0].set_ylabel(r"$\|\partial L / \partial c_{T-1-k}\|$")
     fig.tight_layout()
     return fig
 
 
-def plot_success_rates(result: dict, success: float, seeds: int) -> plt.Figure:
-    """The fraction of seeds whose test loss ends below ``success``, against the sequence length."""
-    fig, ax = plt.subplots(figsize=(8, 4.4))
-    lengths = result["lengths"]
-    models = [k for k in result if k != "lengths"]
-    for k, (label, color, marker, style) in enumerate(zip(models, COLORS, MARKERS, ("-", "--", "-.", ":"))):
-        rate = np.mean(np.asarray(result[label]) < success, axis=1)
-        ax.plot(lengths * (1 + 0.03 * (k - 1.5)), rate, color=color, marker=marker, ls=style, lw=2, ms=7, label=label)
-    ax.set_xscale("log")
-    ax.set_xticks(lengths, [str(t) for t in lengths])
-    ax.xaxis.set_minor_locator(plt.NullLocator())
-    ax.set_ylim(-0.05, 1.05)
-    ax.set_xlabel("sequence length $T$ (steps between the input and the answer)")
-    ax.set_ylabel(f"fraction of {seeds} seeds that succeed")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+def plot_success_rates(tuned: dict, lengths, success: float) -> plt.Figure:
+    """Each model's success rate against the length (left) and every run's test loss (right).
+
+    Left, with 95% Wilson intervals; right, one dot per seed, the threshold ``success`` and the baseline 1/3.
+    """
+    lengths = np.asarray(lengths)
+    fig, (rates, runs) = plt.subplots(1, 2, figsize=(13, 4.8))
+    width = 0.9 * np.min(np.diff(lengths)) if len(lengths) > 1 else 1.0
+    offsets = np.linspace(-0.3, 0.3, len(tuned)) * width
+    for (label, report), color, marker, offset in zip(tuned.items(), COLORS, MARKERS, offsets):
+        losses = np.asarray(report["test"], dtype=float)
+        trials = losses.shape[1]
+        wins = np.sum(losses < success, axis=1)
+        low, high = wilson_interval(wins, trials)
+        rates.errorbar(lengths + offset, wins / trials, yerr=[wins / trials - low, high - wins / trials], color=color,
+                       marker=marker, lw=1.8, ms=6, capsize=3, label=label)
+        spread = np.linspace(-0.08, 0.08, trials) * width
+        runs.scatter((lengths[:, None] + offset + spread[None]).ravel(), losses.ravel(), color=color, marker=marker,
+                     s=14, alpha=0.75, label=label)
+    rates.set(ylim=(-0.03, 1.03), xlabel="sequence length $T$", ylabel=f"fraction of {trials} seeds below the threshold",
+              title="success rate (bars: 95% Wilson intervals)")
+    runs.axhline(success, color="black", lw=1.2, ls="--", label=f"threshold {success:g}")
+    runs.axhline(1 / 3, color="gray", lw=1.2, ls=":", label="always 0: 1/3")
+    runs.set_yscale("log")
+    runs.set(xlabel="sequence length $T$", ylabel="test loss of each run", title="every run (one dot per seed)")
+    for ax in (rates, runs):
+        ax.set_xticks(lengths, [str(t) for t in lengths])
+        ax.grid(True, alpha=0.3)
+    rates.legend(fontsize=8, loc="upper right")
+    runs.legend(fontsize=8, loc="lower right", ncol=2)
     fig.tight_layout()
     return fig
 
 
-def plot_forget_gates(before: np.ndarray, after: np.ndarray) -> plt.Figure:
-    """Each unit's forget gate, averaged over a test batch, at every step: before and after training."""
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.0), sharey=True)
-    for ax, gates, title in zip(axes, (before, after), ("at initialisation", "after training")):
+def plot_forget_gates(before: np.ndarray, after: np.ndarray, retention: dict, succeeded: np.ndarray, steps: int) -> plt.Figure:
+    """Top: one run's forget gates per unit and step (mean over a test batch), before and after training.
+
+    Bottom: per seed, how much of c_0 the most retentive unit keeps over the sequence, before and after
+    training (``retention["before"]``, ``retention["after"]``), marked by whether the run succeeded.
+    """
+    fig = plt.figure(figsize=(12, 8), layout="constrained")
+    grid = fig.add_gridspec(2, 2)
+    heat = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
+    for ax, gates, title in zip(heat, (before, after), ("at initialisation", "after training")):
         image = ax.imshow(gates.T, aspect="auto", vmin=0, vmax=1, cmap="viridis", interpolation="nearest")
-        ax.set(title=f"forget gate $f_t$ per unit, {title}", xlabel="time step $t$")
-    axes[0].set_ylabel("hidden unit")
-    fig.colorbar(image, ax=axes, label="mean $f_t$ over the batch")
+        ax.set(title=f"best run: forget gate $f_t$ per unit, {title}", xlabel="time step $t$")
+    heat[0].set_ylabel("hidden unit")
+    fig.colorbar(image, ax=heat, label="mean $f_t$ over the batch")
+    _plot_retention(fig.add_subplot(grid[1, :]), np.asarray(retention["before"]), np.asarray(retention["after"]),
+                    np.asarray(succeeded), steps)
     return fig
+
+
+def _plot_retention(ax: plt.Axes, before: np.ndarray, after: np.ndarray, succeeded: np.ndarray, steps: int) -> None:
+    seeds = np.arange(len(before))
+    ax.scatter(seeds, before, marker="o", facecolors="none", edgecolors="gray", s=45, label="at initialisation")
+    for won, color, label in ((True, COLORS[2], "after training, run succeeded"), (False, COLORS[4], "after training, run failed")):
+        mask = succeeded == won
+        ax.scatter(seeds[mask], after[mask], color=color, marker="D" if won else "X", s=55, label=label)
+    for seed in seeds:
+        ax.plot([seed, seed], [before[seed], after[seed]], color="gray", lw=0.8, alpha=0.6)
+    ax.set_yscale("log")
+    ax.set(xlabel="seed", xticks=seeds, ylabel=f"share of $c_0$ kept to step {steps - 1}",
+           title=r"every run's most retentive unit: the mean of $f_1 f_2 \cdots f_{T-1}$ over the test sequences")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)

@@ -7,7 +7,6 @@ this notebook never needs your ``rnn`` assignment. The figures are drawn by ``ls
 """
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
@@ -55,6 +54,16 @@ def cell_path_norms(dh_last: np.ndarray, states: dict) -> np.ndarray:
         norms[t] = np.linalg.norm(carried)
         carried = carried * states["f"][:, t]
     return norms
+
+
+def cell_retention(forget: np.ndarray) -> np.ndarray:
+    r"""Per unit, the fraction of the first cell state c_0 still there at the last step along the cell alone.
+
+    ``forget (N, T, H)`` holds the forget gates of a forward pass; returns the mean over the
+    sequences of $f_1 \odot f_2 \odot \cdots \odot f_{T-1}$, shape (H,). ($f_0$ multiplies
+    $c_{-1} = 0$ and plays no part.)
+    """
+    return np.prod(forget[:, 1:], axis=1).mean(axis=0)
 
 
 def memory_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -1,121 +1,145 @@
-"""Success rate against sequence length: the LSTM (your functions) and a simple RNN (numpy, here).
+"""Success rate against sequence length: LSTMs (your functions) against a simple RNN (``simple_rnn.py``).
 
-``success_rates`` trains every model on the memory task at every length for several seeds and
-counts the runs whose test loss ends below ``SUCCESS``. The full sweep takes minutes, so the
-notebook reads it from ``success_rates.json``, made with the reference solution by
+Every model is trained at every length with every learning rate of ``SETTINGS`` (the simple RNN
+also with each of its three starts), one network per seed. Each trained network is scored on two
+sets of fresh sequences: a **validation** set, used only to choose the learning rate (and start)
+at each length, and a **test** set, the only losses the notebook reports. The full sweep takes
+minutes, so the notebook reads it from ``success_rates.json``, made with the reference solution by
 ``scripts/make_success_rates.py``; the notebook's ``RECOMPUTE = True`` remakes it with your functions.
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
-
-from lstm_support import SUCCESS, Adam, lstm_test_loss, memory_task, train_lstms
+from lstm_support import SUCCESS, lstm_test_loss, train_lstms
+from simple_rnn import VARIANTS, simple_rnn_loss, train_simple_rnns
 
 SWEEP_FILE = Path(__file__).resolve().parent / "success_rates.json"
 
 SETTINGS = {
-    "lengths": (10, 20, 40, 80),
-    "seeds": (0, 1, 2, 3, 4),
+    "lengths": (10, 15, 20, 25, 30, 40, 50, 60),
+    "seeds": tuple(range(10)),
     "iterations": 500,
+    "learning_rates": (0.003, 0.01, 0.03),
     "forget_biases": (0.0, 1.0, 3.0),
-    "lstm_learning_rate": 0.01,
-    "rnn_learning_rates": (0.001, 0.003, 0.01, 0.03),
+    "rnn_variants": tuple(VARIANTS),
+    "evaluation_batch": 256,
+    "validation_seed": 2024,
+    "test_seed": 12345,
 }
-"""What the cached sweep was computed with: lengths, seeds, SGD iterations, the models' settings."""
+"""What the cached sweep was computed with: lengths, seeds, Adam iterations, the grid every model is
+tuned over, and the two sets of fresh sequences (drawn from ``default_rng`` of their seed)."""
+
+RNN = "simple RNN"
 
 
-def _orthogonal(size: int, rng: np.random.Generator) -> np.ndarray:
-    q, r = np.linalg.qr(rng.normal(size=(size, size)))
-    return q * np.sign(np.diag(r))
+def lstm_name(bias: float) -> str:
+    """The sweep's name of the LSTM with this forget bias: ``"lstm forget bias +1"``, ``"... 0"``."""
+    return f"lstm forget bias {bias:+g}".replace("+0", "0")
 
 
-def train_simple_rnns(steps: int, *, seeds, learning_rate: float, hidden: int = 16, iterations: int = 500,
-                      batch: int = 32, max_norm: float = 1.0) -> dict:
-    """Train one tanh RNN per seed (orthogonal W_h, Adam, clipped to global norm 1), all at once.
+def configurations(model: str, settings: dict) -> list[dict]:
+    """The settings a model is tuned over, in the order the sweep stores them.
 
-    The same task, readout, loss, optimiser, clipping and number of iterations as ``train_lstms``.
-    Returns the weights stacked by model.
+    The learning rates; for the simple RNN, each start (``simple_rnn.VARIANTS``) with each learning rate.
     """
-    rngs = [np.random.default_rng(seed) for seed in seeds]
-    count = len(rngs)
-    params = {
-        "Wx": np.stack([rng.normal(size=(1, hidden)) for rng in rngs]),
-        "Wh": np.stack([_orthogonal(hidden, rng) for rng in rngs]),
-        "b": np.zeros((count, hidden)),
-        "Wy": np.stack([rng.normal(scale=1 / np.sqrt(hidden), size=(hidden, 1)) for rng in rngs]),
-        "by": np.zeros((count, 1)),
-    }
-    optimiser = Adam(params, learning_rate)
-    for _ in range(iterations):
-        data = [memory_task(batch, steps, rng) for rng in rngs]
-        x, y = np.stack([d[0] for d in data]), np.stack([d[1] for d in data])
-        states = _run(params, x)
-        error = states[:, :, -1] @ params["Wy"] + params["by"][:, None] - y
-        dy = 2.0 * error / batch
-        grads = _gradients(params, x, states, dy)
-        optimiser.update(params, grads, max_norm)
-    return params
+    rates = [float(rate) for rate in settings["learning_rates"]]
+    if model == RNN:
+        return [{"variant": str(variant), "learning_rate": rate} for variant in settings["rnn_variants"] for rate in rates]
+    return [{"learning_rate": rate} for rate in rates]
 
 
-def _run(params: dict, x: np.ndarray) -> np.ndarray:
-    """Hidden states (S, N, T, H) of every model for inputs x (S, N, T, 1), from zero."""
-    count, n, steps, _ = x.shape
-    states = np.zeros((count, n, steps, params["Wh"].shape[1]))
-    state = np.zeros((count, n, params["Wh"].shape[1]))
-    for t in range(steps):
-        state = np.tanh(np.einsum("snd,sdh->snh", x[:, :, t], params["Wx"]) + state @ params["Wh"] + params["b"][:, None])
-        states[:, :, t] = state
-    return states
+def models(settings: dict) -> list[str]:
+    """Every model of a sweep: one LSTM per forget bias, then the simple RNN."""
+    return [*(lstm_name(float(bias)) for bias in settings["forget_biases"]), RNN]
 
 
-def _gradients(params: dict, x: np.ndarray, states: np.ndarray, dy: np.ndarray) -> dict:
-    """BPTT for a loss on the last state only, every model at once."""
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    grads["Wy"] = states[:, :, -1].transpose(0, 2, 1) @ dy
-    grads["by"] = dy.sum(axis=1)
-    upstream = dy @ params["Wy"].transpose(0, 2, 1)
-    for t in reversed(range(x.shape[2])):
-        through = upstream * (1.0 - states[:, :, t] ** 2)
-        before = states[:, :, t - 1] if t > 0 else np.zeros_like(through)
-        grads["Wh"] += before.transpose(0, 2, 1) @ through
-        grads["Wx"] += np.einsum("snd,snh->sdh", x[:, :, t], through)
-        grads["b"] += through.sum(axis=1)
-        upstream = through @ params["Wh"].transpose(0, 2, 1)
-    return grads
+def forget_bias(model: str, settings: dict) -> float:
+    """The forget bias of an LSTM of the sweep, from its name."""
+    return next(float(b) for b in settings["forget_biases"] if lstm_name(float(b)) == model)
 
 
-def simple_rnn_test_loss(params: dict, steps: int, *, batch: int = 256, seed: int = 12345) -> np.ndarray:
-    """Each trained RNN's mean squared error on ``batch`` fresh sequences (the LSTM's test set)."""
-    x, y = memory_task(batch, steps, np.random.default_rng(seed))
-    states = _run(params, np.repeat(x[None], len(params["Wh"]), axis=0))
-    return np.mean((states[:, :, -1] @ params["Wy"] + params["by"][:, None] - y) ** 2, axis=(1, 2))
+def train_and_score(lstm_forward: Callable, lstm_backward: Callable, model: str, configuration: dict,
+                    settings: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Train ``model`` with one configuration at every length; its ``(validation, test)`` losses, (L, S) each."""
+    scores = {"validation": [], "test": []}
+    batch = int(settings["evaluation_batch"])
+    for steps in settings["lengths"]:
+        steps = int(steps)
+        common = {"seeds": [int(s) for s in settings["seeds"]], "learning_rate": configuration["learning_rate"],
+                  "iterations": int(settings["iterations"])}
+        if model == RNN:
+            trained = train_simple_rnns(steps, variant=configuration["variant"], **common)
+        else:
+            trained, _ = train_lstms(lstm_forward, lstm_backward, steps, forget_bias=forget_bias(model, settings), **common)
+        for split in scores:
+            seed = int(settings[f"{split}_seed"])
+            if model == RNN:
+                scores[split].append(simple_rnn_loss(trained, steps, batch=batch, seed=seed))
+            else:
+                scores[split].append(lstm_test_loss(lstm_forward, trained, steps, batch=batch, seed=seed))
+    return np.array(scores["validation"]), np.array(scores["test"])
+
+
+def jobs(settings: dict) -> list[tuple[str, int]]:
+    """Every (model, index of its configuration) the sweep trains, the slowest (LSTMs) first."""
+    return [(model, index) for model in models(settings) for index in range(len(configurations(model, settings)))]
+
+
+def assemble(scores: Iterable[tuple[str, int, np.ndarray, np.ndarray]], settings: dict) -> dict[str, np.ndarray]:
+    """Stack the scores of every job into the sweep: ``"<model>: validation"`` and ``"<model>: test"``, (L, C, S)."""
+    scores = {(model, index): (validation, test) for model, index, validation, test in scores}
+    result = {"lengths": np.array(settings["lengths"])}
+    for model in models(settings):
+        count = len(configurations(model, settings))
+        for split, position in (("validation", 0), ("test", 1)):
+            result[f"{model}: {split}"] = np.stack([scores[model, c][position] for c in range(count)], axis=1)
+    return result
 
 
 def success_rates(lstm_forward: Callable, lstm_backward: Callable, **settings) -> dict[str, np.ndarray]:
-    """Test losses of every model at every length and seed; ``settings`` override ``SETTINGS``.
+    """The whole sweep, one job after the other; ``settings`` override ``SETTINGS``.
 
-    Returns ``{"lengths": (L,), "lstm forget bias 0": (L, S), "lstm forget bias +1": (L, S), ...,
-    "simple RNN": (L, S)}``: test losses, one LSTM entry per forget bias. For the simple RNN, each length takes the learning rate
-    of ``rnn_learning_rates`` with the most successes (then the lowest median loss): it is tuned.
+    Returns ``{"lengths": (L,), "<model>: validation": (L, C, S), "<model>: test": (L, C, S), ...}``:
+    the losses of every model at every length, configuration (``configurations``) and seed.
     """
     s = {**SETTINGS, **settings}
-    result = {"lengths": np.array(s["lengths"])}
-    for bias in s["forget_biases"]:
-        result[f"lstm forget bias {bias:+g}".replace("+0", "0")] = np.array([
-            lstm_test_loss(lstm_forward, train_lstms(lstm_forward, lstm_backward, steps, seeds=s["seeds"], forget_bias=bias,
-                                                     learning_rate=s["lstm_learning_rate"], iterations=s["iterations"])[0], steps)
-            for steps in s["lengths"]
-        ])
-    best = []
-    for steps in s["lengths"]:
-        tried = [simple_rnn_test_loss(train_simple_rnns(steps, seeds=s["seeds"], learning_rate=rate, iterations=s["iterations"]), steps)
-                 for rate in s["rnn_learning_rates"]]
-        best.append(min(tried, key=lambda losses: (-np.sum(losses < SUCCESS), np.median(losses))))
-    result["simple RNN"] = np.array(best)
-    return result
+    return assemble(((model, index, *train_and_score(lstm_forward, lstm_backward, model, configurations(model, s)[index], s))
+                     for model, index in jobs(s)), s)
+
+
+def chosen_configuration(validation: np.ndarray) -> np.ndarray:
+    """At each length, the configuration chosen on validation losses (L, C, S): indices (L,).
+
+    The most validation successes; of those, the lowest median validation loss.
+    """
+    successes = np.sum(validation < SUCCESS, axis=2)
+    median = np.median(validation, axis=2)
+    return np.array([min(range(len(s)), key=lambda c: (-s[c], m[c])) for s, m in zip(successes, median)])
+
+
+def chosen_on_validation(result: dict, settings: dict) -> dict[str, dict]:
+    """Per model: the test losses (L, S) of the configuration chosen on validation at each length, and that choice."""
+    report = {}
+    for model in models(settings):
+        choice = chosen_configuration(result[f"{model}: validation"])
+        picked = [configurations(model, settings)[c] for c in choice]
+        report[model] = {
+            "test": result[f"{model}: test"][np.arange(len(choice)), choice],
+            "learning_rate": np.array([p["learning_rate"] for p in picked]),
+            "variant": [p.get("variant", "") for p in picked],
+        }
+    return report
+
+
+def wilson_interval(successes: np.ndarray, trials: int, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval (95% for z = 1.96) of a success rate ``successes / trials``: (low, high)."""
+    rate = np.asarray(successes, dtype=float) / trials
+    centre = (rate + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half = z / (1 + z**2 / trials) * np.sqrt(rate * (1 - rate) / trials + z**2 / (4 * trials**2))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def save_sweep(result: dict, path: Path = SWEEP_FILE, **settings) -> None:
