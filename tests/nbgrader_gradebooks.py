@@ -1,15 +1,15 @@
 """Gradebooks made by nbgrader's own API, holding a person's marks of written answers (as formgrader saves them)."""
 
-import os
-import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+from autograder.instructor.nbgrader_pipeline import nbgrader_environment
+
 
 def alembic_on_path() -> str:
-    """``PATH`` with this interpreter's ``bin/`` first: nbgrader runs ``alembic`` when it creates a gradebook."""
-    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    """``PATH`` as nbgrader runs with it (this interpreter's ``bin/`` first): it runs ``alembic`` to create a gradebook."""
+    return nbgrader_environment()["PATH"]
 
 
 def nbgrader_gradebook(

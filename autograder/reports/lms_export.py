@@ -258,11 +258,6 @@ def roster_check(exported: list[Grade], roster: dict[str, dict[str, str]] | None
     )
 
 
-def unmatched(exported: list[Grade], roster: dict[str, dict[str, str]] | None) -> list[str]:
-    """The students of the results the roster does not know (their grades are not exported)."""
-    return roster_check(exported, roster).not_in_roster
-
-
 def assignment_columns(exported: list[Grade], column: str | None, roster_columns: list[str] = ()) -> dict[str, str]:
     """The grade column of each assignment, in the order they were due.
 
