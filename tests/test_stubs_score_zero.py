@@ -14,6 +14,7 @@ import pytest
 from rnn_grading import full_marks, run_check
 from test_reference_scores import RNN_CHECKS
 
+from autograder.checking import running
 from autograder.checking.purity_case import PURITY_CASE
 from autograder.checking.shape_case import SHAPE_CASE, SHAPE_POINTS
 
@@ -46,6 +47,20 @@ def test_release_stub_scores_zero_and_says_not_implemented(check, hidden, refere
     score, out = grade_quietly(check, reference, {graded_function(check): stub}, capsys, hidden=hidden)
     assert score == 0.0
     assert out.count("✗") == out.count("not implemented yet") > 0, out
+
+
+@pytest.mark.parametrize("hidden", [False, True], ids=["public", "hidden"])
+@pytest.mark.parametrize("check", CHECKS)
+def test_a_name_that_holds_no_function_scores_zero_in_one_line(check, hidden, reference, capsys, monkeypatch):
+    """With the graded name bound to an array (``rnn_forward = rnn_forward(...)`` run twice), is the check
+    worth 0.0, said once, and is the student's code called no more than for the first case?"""
+    runs, settled = [], running.settle
+    monkeypatch.setattr(running, "settle", lambda case, function: runs.append(case.name) or settled(case, function))
+    score, out = grade_quietly(check, reference, {graded_function(check): np.zeros(3)}, capsys, hidden=hidden)
+    assert score == 0.0
+    assert out.count("✗") == 1 and "✗ not a function" in out, out
+    assert f"{graded_function(check)} is not a function: the name holds array([0., 0., 0.])" in out
+    assert len(runs) == 1
 
 
 @pytest.mark.parametrize("check", [c for c in CHECKS if len(RNN_CHECKS[c][0]) > 1])

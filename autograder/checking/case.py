@@ -9,6 +9,7 @@ any stderr output in a test cell as zero.
 import contextlib
 import copy
 import re
+import reprlib
 import sys
 import sysconfig
 import traceback
@@ -21,7 +22,7 @@ import numpy as np
 
 from autograder.checking import call_warnings
 from autograder.checking.changes import PurityError
-from autograder.checking.check_run import current_stand_ins, is_helper, note_helper_call
+from autograder.checking.check_run import current_check_run, current_stand_ins, is_helper, note_helper_call
 from autograder.checking.purity import call_on_copies
 from autograder.results import CaseResult, Mistake, total_max_points, total_points
 from autograder.self_check import record
@@ -33,6 +34,9 @@ NOT_STUDENT_CODE = (str(Path(__file__).resolve().parents[1]), sysconfig.get_path
 
 NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplementedError")
 """The start of the message of a case that called a stub (see :func:`call`)."""
+
+NOT_A_FUNCTION = re.compile(r"(\w+) is not a function: ")
+"""The start of the message of a case whose function's name holds something that cannot be called."""
 
 
 EXPECTED_VALUES_SHOWN: ContextVar[bool] = ContextVar("expected_values_shown", default=True)
@@ -209,6 +213,12 @@ def _call(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_war
 
 
 def _call_student(function: Callable, args: tuple, kwargs: dict, *, name: str, allow_warnings: bool):
+    if not callable(function):
+        message = not_a_function(name, function)
+        log = current_check_run()
+        if log.function == name:
+            log.not_a_function = message
+        raise CheckFailed(message)
     with (
         call_warnings.capturing() as caught,
         np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
@@ -233,6 +243,18 @@ def _call_student(function: Callable, args: tuple, kwargs: dict, *, name: str, a
             + (f" ({len(caught)} warnings in all)" if len(caught) > 1 else "")
         )
     return result
+
+
+def not_a_function(name: str, value) -> str:
+    """What a case says when the name of a function holds a value that cannot be called."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 40
+    shown = short.repr(value)
+    return (
+        f"{name} is not a function: the name holds {shown} (of type {type_name(value)}). Define it with "
+        f"`def {name}(...):` in its answer cell, make sure no later cell assigns another value to {name}, "
+        "and run the cells again."
+    )
 
 
 def call_each(
@@ -311,7 +333,8 @@ def report_text(results: list[CaseResult]) -> str:
     The first line of hidden checks names the seed of the grading: nbgrader's feedback carries it,
     and ``autograder audit`` reads it back to replay the same hidden cases.
 
-    When every case met a function that is not implemented yet, one line says so instead.
+    When every case met a function that is not implemented yet, or a name that holds no function,
+    one line says so instead.
     """
     label = "hidden checks" if results[0].hidden else "checks"
     if results[0].seed is not None:
@@ -324,6 +347,11 @@ def report_text(results: list[CaseResult]) -> str:
             f"  ✗ not implemented yet [0/{total_max_points(results):g}]",
             f"      Replace the `raise NotImplementedError()` line of {names} with your code, "
             "then run this cell again.",
+        ]
+    elif all(NOT_A_FUNCTION.match(result.message) for result in results):
+        lines += [
+            f"  ✗ not a function [0/{total_max_points(results):g}]",
+            f"      {results[0].message.splitlines()[0]}",
         ]
     else:
         for result in results:

@@ -68,6 +68,8 @@ class CheckRun:
         values_earned: True once a case on fresh inputs (``Case.fresh``) earned points.
         case: the name of the case running now.
         stub_message: the message of the first case that met a function not implemented yet.
+        not_a_function: the message of the first call that found the graded name bound to something
+            that cannot be called (a number, an array, None): every later case fails with it, unrun.
         involved: the other student functions that ran during the case in progress, called by the
             check or by the student's code.
         helpers: the other student functions the check itself called during the case in progress.
@@ -83,6 +85,7 @@ class CheckRun:
     values_earned: bool = False
     case: str = ""
     stub_message: str = ""
+    not_a_function: str = ""
     involved: set[str] = field(default_factory=set)
     helpers: set[str] = field(default_factory=set)
     helper_calls: list[HelperCall] | None = None
