@@ -1,6 +1,6 @@
 """Running one check of the rnn assignment on the reference with some functions replaced."""
 
-from test_reference_scores import RNN_CHECKS
+from course_tables import RNN_CHECKS
 
 from autograder.checks import rnn as checks
 

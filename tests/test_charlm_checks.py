@@ -3,21 +3,16 @@
 import alternative_charlm as alternatives
 import buggy_charlm as buggy
 import pytest
+from course_tables import points
 
 from autograder.checks import charlm as checks
+from autograder.course import ASSIGNMENTS
 from autograder.grading import notebook_cells
 from autograder.instructor.nbgrader_pipeline import REPOSITORY
 from autograder.notebook_json import read_notebook
 
 # Public and hidden points of each check; their sums are the test cells' points.
-POINTS = {
-    "gru_step_forward": (1.9, 1.1),
-    "gru_step_backward": (4.0, 2.0),
-    "gru_forward": (1.9, 1.1),
-    "gru_backward": (3.9, 2.1),
-    "rnn_backward_truncated": (4.9, 2.1),
-    "train_step": (2.8, 2.2),
-}
+POINTS = points("charlm")
 
 # The forward function each check grades a backward function with.
 COMPANION = {"gru_step_backward": buggy.step_forward, "gru_backward": buggy.sequence_forward}
@@ -121,3 +116,8 @@ def test_a_release_stub_scores_zero_quietly(capsys):
     out, err = capsys.readouterr()
     assert "not implemented yet" in out
     assert err == ""
+
+
+def test_every_function_of_the_description_has_a_planted_mistake():
+    """Does every function autograder/course/charlm.py lists have at least one planted mistake its check must catch?"""
+    assert {check for check, _ in MISTAKES.values()} == set(ASSIGNMENTS["charlm"].names)

@@ -9,7 +9,7 @@ only together with a case that judges values).
 
 import cheap_stubs as stub
 import pytest
-from test_reference_scores import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
+from course_tables import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
 
 from autograder.checks import charlm as charlm_checks
 from autograder.checks import lstm as lstm_checks

@@ -8,8 +8,8 @@ cache it reads.
 
 import alternative_rnn as alternative
 import pytest
+from course_tables import RNN_CHECKS
 from rnn_grading import full_marks, run_check
-from test_reference_scores import RNN_CHECKS
 
 ALTERNATIVES = {
     "a sigmoid built with masks and derivatives looked up in a table": {

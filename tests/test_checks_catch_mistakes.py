@@ -13,6 +13,7 @@ import pytest
 from rnn_grading import full_marks, run_check
 
 from autograder.checking.case import collecting_results
+from autograder.course import ASSIGNMENTS
 
 PUBLIC, BOTH = ("public",), ("public", "hidden")
 
@@ -332,3 +333,8 @@ def test_the_companions_of_the_buggy_functions_are_right(check, functions, refer
     for hidden in (False, True):
         assert run_check(check, reference, functions, hidden=hidden) == full_marks(check, hidden=hidden)
     assert "✗" not in capsys.readouterr().out
+
+
+def test_every_function_of_the_description_has_a_planted_mistake():
+    """Does every function autograder/course/rnn.py lists have at least one planted mistake its check must catch?"""
+    assert {mistake.check for mistake in MISTAKES} == set(ASSIGNMENTS["rnn"].names)

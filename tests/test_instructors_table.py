@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_reference_scores import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
+from course_tables import CHARLM_CHECKS, LSTM_CHECKS, RNN_CHECKS
 
 from autograder.checking.case import collecting_results
 from autograder.checking.reference import load_reference

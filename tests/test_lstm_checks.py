@@ -4,18 +4,13 @@ import alternative_lstm as alternatives
 import buggy_lstm as buggy
 import numpy as np
 import pytest
+from course_tables import points
 
 from autograder.checks import lstm as checks
+from autograder.course import ASSIGNMENTS
 
 # Public and hidden points of each check, as in the test cells of solutions/lstm/lstm.ipynb.
-POINTS = {
-    "lstm_gates": (1.9, 1.1),
-    "lstm_step_forward": (1.9, 1.1),
-    "lstm_step_backward": (3.4, 1.6),
-    "lstm_forward": (1.9, 1.1),
-    "lstm_backward": (2.9, 2.1),
-    "cell_gradient_norms": (2.8, 1.2),
-}
+POINTS = points("lstm")
 
 # The forward function each check grades a backward function with.
 COMPANION = {
@@ -117,3 +112,8 @@ def test_writing_into_arguments_cannot_change_the_known_answers(capsys):
     run_check("lstm_step_forward", buggy.step_forward_updating_prev_c_in_place)
     assert run_check("lstm_step_forward", buggy.step_forward) == POINTS["lstm_step_forward"][0]
     assert capsys.readouterr().err == ""
+
+
+def test_every_function_of_the_description_has_a_planted_mistake():
+    """Does every function autograder/course/lstm.py lists have at least one planted mistake its check must catch?"""
+    assert {check for check, _ in MISTAKES.values()} == set(ASSIGNMENTS["lstm"].names)

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 import pytest
+from course_tables import RNN_CHECKS
 from rnn_grading import full_marks, run_check
-from test_reference_scores import RNN_CHECKS
 
 from autograder.checking import running
 from autograder.checking.purity_case import PURITY_CASE

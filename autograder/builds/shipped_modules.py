@@ -3,13 +3,16 @@
 A student who receives the package can run every function in it, so it must hold nothing that
 computes a graded answer of another assignment, and only what grading this one needs: the
 modules reachable by imports (anywhere in a module, a function's own imports included) from the
-entry points (:data:`ENTRY_POINTS`) and from the assignment's checks, ``autograder.checks.<a>``;
+entry points (:data:`ENTRY_POINTS`) and from the assignment's checks, ``autograder.checks.<a>`` and
+the modules its description names for each function's check (``autograder/course/<a>.py``);
 never the instructor's, the builds or the reports (:data:`LEFT_OUT`); the assignment's own known
 answers and the JSON Schemas of the output formats.
 """
 
 import ast
 from pathlib import Path
+
+from autograder.checks.registry import check_modules
 
 ENTRY_POINTS = (
     "autograder.__main__",
@@ -71,7 +74,7 @@ def shipped_modules(assignment: str, package: Path) -> list[str]:
     if checks not in modules:
         raise FileNotFoundError(f"no checks for '{assignment}' in {package} ({checks})")
     shipped: set[str] = set()
-    pending = [*ENTRY_POINTS, checks]
+    pending = [*ENTRY_POINTS, checks, *check_modules(assignment)]
     while pending:
         name = pending.pop()
         if name in shipped or name not in modules or is_left_out(name):

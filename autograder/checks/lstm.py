@@ -1,21 +1,12 @@
-"""The checks of the ``lstm`` assignment, named after the functions they check.
+"""The checks of the ``lstm`` assignment, named after the functions they check (see ``autograder/course/lstm.py``).
 
 Each returns the points earned as a float, the value an nbgrader test cell ends with; with
 ``hidden=True`` it runs the comparisons with the reference solution instead of the public cases.
+The notebook's test cells call them as ``checks.<function>(<function>, ...)``.
 """
 
-from autograder.checks.lstm_sequences import check_cell_gradient_norms as cell_gradient_norms
-from autograder.checks.lstm_sequences import check_lstm_backward as lstm_backward
-from autograder.checks.lstm_sequences import check_lstm_forward as lstm_forward
-from autograder.checks.lstm_steps import check_lstm_gates as lstm_gates
-from autograder.checks.lstm_steps import check_lstm_step_backward as lstm_step_backward
-from autograder.checks.lstm_steps import check_lstm_step_forward as lstm_step_forward
+from autograder.checks.registry import checks_of
 
-__all__ = [
-    "lstm_gates",
-    "lstm_step_forward",
-    "lstm_step_backward",
-    "lstm_forward",
-    "lstm_backward",
-    "cell_gradient_norms",
-]
+_CHECKS = checks_of("lstm")
+globals().update(_CHECKS)
+__all__ = list(_CHECKS)
