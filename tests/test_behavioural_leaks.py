@@ -30,25 +30,17 @@ from platform_builds import example_options
 from autograder.builds import BUILDS
 from autograder.checking import known_answers
 from autograder.checking.diagnoses import SIGNATURE_PREFIX
+from autograder.course import ASSIGNMENTS
 from autograder.grading.notebook_cells import answer_cells
-from autograder.instructor.nbgrader_pipeline import REPOSITORY, assignments
+from autograder.instructor.nbgrader_pipeline import REPOSITORY
 from autograder.sandbox.sandbox_view import SANDBOX_MODULES, module_source
 from autograder.student_api import STUDENT_FUNCTIONS
 
-ASSIGNMENTS = assignments(REPOSITORY)
 SCANNER = Path(__file__).resolve().parent / "behavioural_leaks.py"
 
-CACHE_OF = {
-    "rnn_step_backward": "rnn_step_forward",
-    "rnn_backward": "rnn_forward",
-    "bptt_gradient_norms": "rnn_forward",
-    "lstm_step_backward": "lstm_step_forward",
-    "lstm_backward": "lstm_forward",
-    "cell_gradient_norms": "lstm_forward",
-    "gru_step_backward": "gru_step_forward",
-    "gru_backward": "gru_forward",
-}
-"""The forward whose inputs a ``cache`` argument stands for (the cache itself is each student's own design)."""
+CACHE_OF = {f.name: f.uses[0] for a in ASSIGNMENTS.values() for f in a.functions if f.uses}
+"""The forward whose inputs a ``cache`` argument stands for (the cache itself is each student's own design): the
+function its check uses, as the assignment's description says."""
 
 CACHE_KEYS = {"rnn_backward_truncated": ("x", "h0", "Wx", "Wh", "b", "h")}
 """What a cache stands for where a provided forward makes it (charlm's ``rnn_forward``): its inputs and its states."""
