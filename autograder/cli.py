@@ -32,15 +32,15 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NoReturn
 
 from autograder.atomic_files import write_atomically
-from autograder.formats import FORMATS
-from autograder.formats.github import write_step_output
-from autograder.formats.github_actions import report_to_actions
-from autograder.formats.gradebook import write_gradebook
+from autograder.formats import FORMATS, ONE_SUBMISSION, render
+from autograder.formats.gradebook import gradebook_csv
+from autograder.platforms import platforms_of
 
 
 def parser() -> argparse.ArgumentParser:
@@ -330,10 +330,6 @@ def add_build_parser(commands: argparse._SubParsersAction) -> None:
     build.set_defaults(run=build_command)
 
 
-ONE_SUBMISSION = ("gradescope", "github", "classroom50", "prairielearn")
-"""The formats that describe exactly one submission."""
-
-
 def positive(text: str) -> int:
     """An argument that must be a positive integer."""
     value = int(text)
@@ -485,20 +481,20 @@ def write_results(results: list, arguments: argparse.Namespace) -> int:
 
     Exit status 2, with one line saying why, when the format cannot describe these results.
     """
+    graded = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
-        text = FORMATS[arguments.format](results)
+        text = render(arguments.format, results, environ=os.environ, graded=graded)
     except ValueError as error:
         return failed(arguments.command, error)
     if arguments.output is not None:
         write_atomically(arguments.output, text if text.endswith("\n") else text + "\n")
     else:
         print(text)
-    if arguments.format == "github" and os.environ.get("GITHUB_OUTPUT"):
-        write_step_output(results)
-    if arguments.github_actions:
-        print(report_to_actions(results), end="")
+    for platform in platforms_of(arguments.format, github_actions=arguments.github_actions):
+        if platform.after_grading is not None:
+            print(platform.after_grading(results, os.environ), end="")
     if arguments.gradebook is not None:
-        write_gradebook(results, arguments.gradebook)
+        write_atomically(arguments.gradebook, gradebook_csv(results))
     return 0
 
 

@@ -18,11 +18,11 @@ import pytest
 from escape_attempts import ESCAPES, VICTIM, WEIRD_GRADE_ID
 from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS, notebook_text
 
+from autograder.atomic_files import write_atomically
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
-from autograder.cli import ONE_SUBMISSION
-from autograder.formats import FORMATS
+from autograder.formats import FORMATS, ONE_SUBMISSION, render
 from autograder.formats.classroom50 import IDENTITY
-from autograder.formats.gradebook import gradebook_csv, write_gradebook
+from autograder.formats.gradebook import gradebook_csv
 from autograder.grading.batch import grade_many
 from autograder.instructor.submissions import demo_answers, with_answers
 from autograder.results import PENDING, SubmissionResult
@@ -164,14 +164,13 @@ def test_nothing_outside_the_scratch_directories_was_written(batch):
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_output_of_the_batch_is_written_and_carries_no_command(batch, name, monkeypatch):
+def test_every_output_of_the_batch_is_written_and_carries_no_command(batch, name):
     """Is every format of the hostile batch valid UTF-8, free of escapes, with no workflow command from a student?"""
-    for variable in IDENTITY.values():  # what Classroom 50's runner sets
-        monkeypatch.setenv(variable, "x")
+    run = dict.fromkeys(IDENTITY.values(), "x")  # what Classroom 50's runner sets
     results = list(batch["results"].values())
-    texts = [FORMATS[name]([result]) for result in results]
+    texts = [render(name, [result], environ=run, graded="2026-03-02T12:00:00Z") for result in results]
     if name not in ONE_SUBMISSION:
-        texts.append(FORMATS[name](results))
+        texts.append(render(name, results, environ=run, graded="2026-03-02T12:00:00Z"))
     for text in texts:
         text.encode("utf-8")
         assert "\x1b" not in text and "\r" not in text
@@ -188,7 +187,7 @@ def test_the_gradebook_holds_each_submissions_own_grade(batch, tmp_path):
     """Does the gradebook written after a hostile batch hold every submission's honest score?"""
     results = list(batch["results"].values())
     path = tmp_path / "gradebook.csv"
-    write_gradebook(results, path)
+    write_atomically(path, gradebook_csv(results))
     text = path.read_text()
     assert text == gradebook_csv(results)
     rows = {line.split(",")[0]: line.split(",")[2] for line in text.splitlines()[1:]}

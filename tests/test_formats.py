@@ -18,13 +18,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from autograder import atomic_files
+from autograder.atomic_files import write_atomically
 from autograder.formats import FORMATS, gradebook, load_schema
-from autograder.formats.github import classroom_json, classroom_result, write_step_output
-from autograder.formats.gradebook import gradebook_csv, write_gradebook
+from autograder.formats.github import classroom_json, classroom_result, step_output_value
+from autograder.formats.gradebook import gradebook_csv
 from autograder.formats.gradescope import gradescope_json, gradescope_results
 from autograder.formats.json_results import results_from_json, results_json
 from autograder.formats.junit import junit_xml
 from autograder.formats.text import text_report
+from autograder.platforms import set_step_output
 from autograder.results import CaseResult, Mistake, SubmissionResult
 from autograder.results import TestResult as GradedTest  # a name pytest does not collect
 
@@ -141,14 +144,14 @@ class TestRegistry:
     @pytest.mark.parametrize("name", ["text", "json", "gradescope", "github", "junit"])
     def test_every_format_renders_one_submission_the_same_way_twice(self, name):
         """Is each format a pure function: text out, the same text for the same results?"""
-        assert isinstance(FORMATS[name]([ALICE]), str)
-        assert FORMATS[name]([ALICE]) == FORMATS[name]([ALICE])
+        assert isinstance(FORMATS[name].render([ALICE]), str)
+        assert FORMATS[name].render([ALICE]) == FORMATS[name].render([ALICE])
 
     @pytest.mark.parametrize("name", ["gradescope", "github"])
     def test_single_submission_formats_refuse_a_batch_and_say_why(self, name):
         """Do the Gradescope and GitHub formats refuse several submissions with a message naming the format?"""
         with pytest.raises(ValueError, match=f"the {name} format describes exactly one submission, got 2"):
-            FORMATS[name]([ALICE, BOB])
+            FORMATS[name].render([ALICE, BOB])
 
 
 class TestText:
@@ -402,17 +405,16 @@ class TestGithub:
         """Is `result=<base64 of the JSON>` appended to $GITHUB_OUTPUT, keeping what was there?"""
         output = tmp_path / "github_output"
         output.write_text("earlier=1\n")
-        monkeypatch.setenv("GITHUB_OUTPUT", str(output))
-        value = write_step_output([ALICE])
+        assert set_step_output([ALICE], {"GITHUB_OUTPUT": str(output)}) == ""
+        value = step_output_value([ALICE])
         assert output.read_text(encoding="utf-8") == f"earlier=1\nresult={value}\n"
         assert json.loads(base64.b64decode(value).decode("utf-8")) == classroom_result(ALICE)
 
     def test_step_output_outside_github_actions_writes_nothing(self, tmp_path, monkeypatch):
-        """Without $GITHUB_OUTPUT, is the value only returned?"""
-        monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
+        """Without $GITHUB_OUTPUT, is nothing written?"""
         monkeypatch.chdir(tmp_path)
-        value = write_step_output([CAROL])
-        assert json.loads(base64.b64decode(value))["status"] == "pass"
+        assert set_step_output([CAROL], {}) == ""
+        assert json.loads(base64.b64decode(step_output_value([CAROL])))["status"] == "pass"
         assert list(tmp_path.iterdir()) == []
 
 
@@ -509,9 +511,9 @@ class TestGradebook:
         assert rows[1]["rnn_backward"] == ""
 
     def test_write_gradebook_writes_the_csv_and_leaves_no_temporary_file(self, tmp_path):
-        """Does write_gradebook write exactly gradebook_csv, readable by all, and nothing else?"""
+        """Does the gradebook written as `grade --gradebook` writes it hold exactly gradebook_csv, readable by all, and nothing else?"""
         path = tmp_path / "gradebook.csv"
-        write_gradebook([ALICE, BOB], path)
+        write_atomically(path, gradebook_csv([ALICE, BOB]))
         assert path.read_text(encoding="utf-8") == gradebook_csv([ALICE, BOB])
         assert os.listdir(tmp_path) == ["gradebook.csv"]
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
@@ -519,7 +521,7 @@ class TestGradebook:
     def test_a_crash_half_way_leaves_the_old_gradebook_intact(self, tmp_path, monkeypatch):
         """If writing fails after some rows, is the old gradebook untouched and no partial file left?"""
         path = tmp_path / "gradebook.csv"
-        write_gradebook([CAROL], path)
+        write_atomically(path, gradebook_csv([CAROL]))
         old = path.read_bytes()
         rows_written = []
 
@@ -532,7 +534,7 @@ class TestGradebook:
         original_row = gradebook.gradebook_row
         monkeypatch.setattr(gradebook, "gradebook_row", row_then_crash)
         with pytest.raises(OSError, match="disk full"):
-            write_gradebook([ALICE, BOB, CAROL], path)
+            write_atomically(path, gradebook_csv([ALICE, BOB, CAROL]))
         assert rows_written == [ALICE]
         assert path.read_bytes() == old
         assert os.listdir(tmp_path) == ["gradebook.csv"]
@@ -543,7 +545,7 @@ class TestGradebook:
         def failing_fsync(fd):
             raise OSError("I/O error")
 
-        monkeypatch.setattr(gradebook.os, "fsync", failing_fsync)
+        monkeypatch.setattr(atomic_files.os, "fsync", failing_fsync)
         with pytest.raises(OSError, match="I/O error"):
-            write_gradebook([ALICE], tmp_path / "gradebook.csv")
+            write_atomically(tmp_path / "gradebook.csv", gradebook_csv([ALICE]))
         assert os.listdir(tmp_path) == []

@@ -18,7 +18,6 @@ result: only the public checks are in it (hidden checks and written answers are 
 """
 
 import json
-import os
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -110,8 +109,13 @@ def classroom50_result(
     }
 
 
-def classroom50_json(results: list[SubmissionResult]) -> str:
-    """The ``result.json`` text of the one submission of a Classroom 50 run, identity from the environment.
+def classroom50_json(results: list[SubmissionResult], *, environ: Mapping[str, str], graded: str) -> str:
+    """The ``result.json`` text of the one submission of a Classroom 50 run.
+
+    Args:
+        results: the graded submissions; exactly one.
+        environ: the runner's environment, which holds the run's identity (:func:`identity`).
+        graded: when it was graded, UTC, as :data:`INSTANT` writes it.
 
     Raises:
         ValueError: unless exactly one submission is given, or when the runner's variables are missing.
@@ -119,8 +123,7 @@ def classroom50_json(results: list[SubmissionResult]) -> str:
     result = only_result(
         results, format_name="classroom50", why="Classroom 50 runs the autograder once per submission"
     )
-    graded = datetime.now(timezone.utc).strftime(INSTANT)
     document = classroom50_result(
-        result, run=identity(os.environ), submitted=instant(result.submitted_at, graded), graded=graded
+        result, run=identity(environ), submitted=instant(result.submitted_at, graded), graded=graded
     )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -14,7 +14,6 @@ read the result at once: only the public checks are in it (:mod:`autograder.form
 
 import base64
 import json
-import os
 
 from autograder.formats.one_submission import only_result
 from autograder.formats.visibility import public_tests, withheld_remarks
@@ -63,18 +62,3 @@ def step_output_value(results: list[SubmissionResult]) -> str:
         classroom_result(the_repository_result(results)), separators=(",", ":"), ensure_ascii=False
     )
     return base64.b64encode(document.encode("utf-8")).decode("ascii")
-
-
-def write_step_output(results: list[SubmissionResult], *, github_output: str | None = None) -> str:
-    """Set the step output ``result`` of a GitHub Actions step and return its value.
-
-    Appends ``result=<base64>`` to the file named by ``github_output``, by default
-    ``$GITHUB_OUTPUT``; writes nothing when neither names a file (outside GitHub Actions).
-    Base64 has no newline, so the single-line ``name=value`` form is safe.
-    """
-    value = step_output_value(results)
-    path = github_output or os.environ.get("GITHUB_OUTPUT")
-    if path:
-        with open(path, "a", encoding="utf-8") as output:
-            output.write(f"result={value}\n")
-    return value

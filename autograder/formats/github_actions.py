@@ -11,18 +11,13 @@ Forgejo's runners:
   ``POST $GITHUB_API_URL/repos/$GITHUB_REPOSITORY/statuses/$GITHUB_SHA`` (the same on Gitea and
   Forgejo), authorised by ``$GITHUB_TOKEN`` with the ``statuses: write`` permission.
 
-Students read all three at once: only the public checks are in them (hidden checks and written
+This module makes what each channel carries; :mod:`autograder.platforms` writes the summary and
+sends the status. Students read all three at once: only the public checks are in them (hidden checks and written
 answers are named apart, :mod:`autograder.formats.visibility`).
 """
 
 import html
-import json
-import os
-import urllib.error
-import urllib.request
-from collections.abc import Mapping
 
-from autograder.formats.one_submission import only_result
 from autograder.formats.visibility import public_tests, withheld_remarks
 from autograder.results import PASSED, SubmissionResult, TestResult
 from autograder.text_safety import markdown_inline
@@ -96,55 +91,3 @@ def commit_status(result: SubmissionResult) -> dict:
         "context": STATUS_CONTEXT,
         "description": f"{earned:g} / {available:g} points",
     }
-
-
-def post_commit_status(status: dict, environ: Mapping[str, str]) -> str:
-    """Send ``status`` for ``$GITHUB_SHA`` of ``$GITHUB_REPOSITORY``; return what happened, in one line.
-
-    Nothing is sent when a variable is missing (a run outside Actions); a refused request is
-    reported, never raised: the grading itself succeeded.
-    """
-    needed = ("GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_SHA", "GITHUB_TOKEN")
-    missing = [name for name in needed if not environ.get(name)]
-    if missing:
-        return f"commit status not set: {', '.join(missing)} not set"
-    url = f"{environ['GITHUB_API_URL'].rstrip('/')}/repos/{environ['GITHUB_REPOSITORY']}/statuses/{environ['GITHUB_SHA']}"
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(status).encode("utf-8"),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {environ['GITHUB_TOKEN']}",
-            "Accept": "application/vnd.github+json",
-            "Content-Type": "application/json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return f"commit status set: {status['description']} (HTTP {response.status})"
-    except (urllib.error.URLError, TimeoutError) as error:
-        return f"commit status not set: {error}"
-
-
-def report_to_actions(results: list[SubmissionResult], environ: Mapping[str, str] | None = None) -> str:
-    """Tell the Actions run about the one submission: summary, annotations (returned), commit status.
-
-    Args:
-        results: the graded submissions; exactly one.
-        environ: the step's environment (default ``os.environ``).
-
-    Returns:
-        The text to print on stdout: the annotations and a notice saying what became of the status.
-
-    Raises:
-        ValueError: unless exactly one submission is given.
-    """
-    environ = os.environ if environ is None else environ
-    result = only_result(
-        results, format_name="github-actions", why="a workflow run grades the one notebook of its repository"
-    )
-    if environ.get("GITHUB_STEP_SUMMARY"):
-        with open(environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(job_summary(result))
-    outcome = post_commit_status(commit_status(result), environ)
-    return annotations(result) + f"::notice::{command_data(outcome)}\n"

@@ -1,4 +1,4 @@
-"""The gradebook of a batch: a CSV with one row per submission, written atomically.
+"""The gradebook of a batch: a CSV with one row per submission (the command writes it atomically).
 
 Columns, in a stable order: ``submission``, ``assignment``, ``score``, ``max_score``, ``pending``
 (points awaiting a human grader), then one column per test name, in notebook order (for a batch
@@ -6,9 +6,6 @@ mixing assignments, in the order the tests are first met). A test cell is empty 
 submission has no such test or when the test awaits manual grading (not graded yet, not zero).
 """
 
-import os
-
-from autograder.atomic_files import write_atomically
 from autograder.formats.spreadsheet_csv import csv_text
 from autograder.results import PENDING, SubmissionResult
 
@@ -46,8 +43,3 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
     columns = gradebook_columns(results)
     rows = [[gradebook_row(result).get(column, "") for column in columns] for result in results]
     return csv_text([columns, *rows])
-
-
-def write_gradebook(results: list[SubmissionResult], path: str | os.PathLike) -> None:
-    """Write the gradebook to ``path`` atomically: readers see the old file or the complete new one."""
-    write_atomically(path, gradebook_csv(results))
