@@ -58,12 +58,12 @@ from autograder.results import (
 )
 from autograder.sandbox.bubblewrap import SCRATCH_LANES
 from autograder.sandbox.process import Cell, Limits, Sandbox
+from autograder.sandbox.protections import BUBBLEWRAP, EXPECTED, UNPRIVILEGED_USER
 from autograder.self_check import separate_tally
 from autograder.submission_layout import nbgrader_split
 
-EXPECTED_PROTECTIONS = ("resource limits", "no new processes", "no sockets", "filesystem", "scratch limits")
-"""The protections the worker confines itself with on any Linux this course supports, and the grader's bound
-on the files and bytes of its scratch directory."""
+EXPECTED_PROTECTIONS = EXPECTED
+"""The protections every Linux this course supports gives student code (see :mod:`autograder.sandbox.protections`)."""
 
 
 class UnknownAssignment(LookupError):
@@ -345,13 +345,13 @@ def protection_notes(active: tuple[str, ...]) -> list[str]:
             f"this machine could not confine student code fully (missing: {', '.join(missing)}); "
             "see docs/isolation.md"
         )
-    if "bubblewrap" not in active:
+    if BUBBLEWRAP not in active:
         notes.append(
             "student code ran without bubblewrap (not installed, or this kernel refuses it namespaces): "
             "no network or process namespace of its own, its scratch directory on disk and checked by the "
             "grader; install the package bubblewrap for full isolation"
         )
-    if os.geteuid() == 0 and "unprivileged user" not in active:
+    if os.geteuid() == 0 and UNPRIVILEGED_USER not in active:
         notes.append("student code ran as root (no unprivileged user could run this Python installation)")
     return notes
 

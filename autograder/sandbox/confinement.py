@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from autograder.sandbox.protections import FILESYSTEM, NETWORK, NO_NEW_PROCESSES, NO_SOCKETS, RESOURCE_LIMITS
+
 try:
     import resource
 except ImportError:  # not a POSIX system
@@ -354,7 +356,7 @@ def _restrict_filesystem(libc: ctypes.CDLL, readable: Sequence[Path], writable: 
             return []
     finally:
         os.close(ruleset)
-    return ["filesystem", "network"] if net else ["filesystem"]
+    return [FILESYSTEM, NETWORK] if net else [FILESYSTEM]
 
 
 def confine(
@@ -406,12 +408,12 @@ def confine(
         if getattr(limits, field) <= 0:
             raise ValueError(f"confine: limits.{field} must be positive, got {getattr(limits, field)}")
     libc = _libc()
-    active = ["resource limits"] if _limit_and_drop_capabilities(limits, libc) else []
+    active = [RESOURCE_LIMITS] if _limit_and_drop_capabilities(limits, libc) else []
     if libc is None or libc.prctl(PR_SET_NO_NEW_PRIVS, *map(ctypes.c_ulong, (1, 0, 0, 0))) != 0:
         return tuple(active)
     if _forbid_new_processes(libc):
         os.system = _refuse_shell_command
-        active += ["no new processes", "no sockets"]
+        active += [NO_NEW_PROCESSES, NO_SOCKETS]
     active += _restrict_filesystem(libc, readable_beneath(readable, hidden), writable)
     return tuple(active)
 

@@ -47,19 +47,15 @@ from autograder.sandbox.answers import (
     write_back,
 )
 from autograder.sandbox.bubblewrap import (
-    MATPLOTLIB_CONFIG,
-    SCRATCH,
     SCRATCH_LANES,
-    SUPPORT,
-    bubblewrap,
-    bubblewrap_command,
-    lane_scratch,
-    matplotlib_cache_dir,
     sandbox_pid,
 )
 from autograder.sandbox.confinement import ResourceLimits, python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group, pid_of
-from autograder.sandbox.sandbox_view import PACKAGE, hidden_directories, view_files
+from autograder.sandbox.launchers import InScratchFolder, Launcher, Mounts
+from autograder.sandbox.launchers import launcher as choose_launcher
+from autograder.sandbox.protections import SCRATCH_LIMITS
+from autograder.sandbox.sandbox_view import hidden_directories, view_files
 from autograder.sandbox.scratch import (
     ScratchOverflow,
     check_scratch,
@@ -188,6 +184,7 @@ class Sandbox:
         self._scratch: Path | None = None
         self._scratch_tmpfs: int | None = None
         self._sandbox_pid: int | None = None
+        self._launcher: Launcher = InScratchFolder()
         self.lane = lane
         self._user: tuple[int, int] | None = None
         self._seq = 0
@@ -451,8 +448,8 @@ class Sandbox:
             self._output = tempfile.TemporaryFile()
         requests_read, self._requests = os.pipe()
         self._responses, responses_write = os.pipe()
-        bwrap = bubblewrap()
-        if bwrap is None:  # a fresh scratch directory for each process, as bubblewrap's tmpfs is
+        launcher = self._launcher = choose_launcher()
+        if launcher.grader_makes_scratch:  # a fresh scratch directory for each process, as bubblewrap's tmpfs is
             if self._scratch is not None:
                 remove_scratch(self._scratch)
             self._user = unprivileged_user() if can_drop_privileges() else None
@@ -468,9 +465,9 @@ class Sandbox:
         }
         try:
             if zygotes_available():
-                self._fork(bwrap, settings, requests_read, responses_write)
+                self._fork(launcher, settings, requests_read, responses_write)
             else:
-                self._start_worker(bwrap, settings, requests_read, responses_write)
+                self._start_worker(launcher, settings, requests_read, responses_write)
         except ZygoteFailed as error:
             self._kill()
             raise RuntimeError(f"the sandbox process did not start: {error}") from None
@@ -487,14 +484,14 @@ class Sandbox:
             log = self._output_tail()
             self._kill()
             raise RuntimeError(f"the sandbox process did not start ({type(error).__name__}):\n{log}") from None
-        if bwrap is not None:  # its mounts are in place once it has said hello
+        if not launcher.grader_makes_scratch:  # the launcher's scratch tmpfs is in place once the process has said hello
             if self._child is not None:
-                self._watch_scratch(pid_of(self._child.pidfd), lane_scratch(self.lane))
+                self._watch_scratch(pid_of(self._child.pidfd), launcher.scratch(None, lane=self.lane))
             else:
-                self._watch_scratch(self._sandbox_pid, SCRATCH)
-        outside = ["bubblewrap"] if bwrap is not None else []
+                self._watch_scratch(self._sandbox_pid, launcher.scratch(None, lane=None))
+        outside = list(launcher.protections)
         if self._scratch is not None or self._scratch_tmpfs is not None:
-            outside.append("scratch limits")
+            outside.append(SCRATCH_LIMITS)
         self.protections = (*outside, *map(str, hello["protections"]))
 
     def prepare(self) -> None:
@@ -503,79 +500,47 @@ class Sandbox:
         The grader's own imports then overlap the zygote's, and starting the sandbox waits less.
         """
         if zygotes_available():
-            self._fork_server(bubblewrap()).launch()
+            self._fork_server(choose_launcher()).launch()
 
-    def _fork_server(self, bwrap: str | None) -> ForkServer:
-        """The owner's zygote for sandboxes like this one (same support files and limits)."""
+    def _mounts(self) -> Mounts:
+        return Mounts(tuple(map(Path, self.support_files)), self.limits.scratch_bytes)
+
+    def _fork_server(self, launcher: Launcher) -> ForkServer:
+        """The owner's zygote for sandboxes like this one (same launcher, support files and limits)."""
         return fork_server(
-            (bwrap, tuple(map(str, self.support_files)), self.limits.process, self.limits.scratch_bytes),
-            functools.partial(self._zygote, bwrap),
+            (launcher.key, tuple(map(str, self.support_files)), self.limits.process, self.limits.scratch_bytes),
+            functools.partial(self._zygote, launcher),
             owner=self._zygote_owner,
         )
 
-    def _fork(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
+    def _fork(self, launcher: Launcher, settings: dict, requests_read: int, responses_write: int) -> None:
         """Fork the worker from the owner's zygote for sandboxes like this one (started if need be)."""
-        scratch = lane_scratch(self.lane) if bwrap is not None else self._scratch
-        server = self._fork_server(bwrap)
-        env = worker_environment(scratch, bubblewrapped=bwrap is not None)
-        settings = {**settings, "env": env, "scratch": None if bwrap else str(self._scratch), "scratch_root": str(scratch)}
+        scratch = launcher.scratch(self._scratch, lane=self.lane)
+        server = self._fork_server(launcher)
+        own = str(self._scratch) if launcher.grader_makes_scratch else None
+        settings = {**settings, "env": launcher.environment(scratch), "scratch": own, "scratch_root": str(scratch)}
         self._server = server
         self._child = server.fork(settings, (requests_read, responses_write, self._output.fileno()))
 
-    def _zygote(self, bwrap: str | None) -> ForkServer:
-        """A zygote for sandboxes like this one: bubblewrap's mounts and namespaces, this sandbox's limits."""
-        zygote = python_module(ZYGOTE_MODULE)
-        env = worker_environment(SCRATCH if bwrap is not None else Path("/"), bubblewrapped=bwrap is not None)
-        settings = {"support": str(SUPPORT)} if bwrap is not None else {}
-        if bwrap is not None:
-            zygote = self._in_bubblewrap(zygote, bwrap, env, files_at=SUPPORT, lanes=SCRATCH_LANES)
+    def _zygote(self, launcher: Launcher) -> ForkServer:
+        """A zygote for sandboxes like this one, started by ``launcher``, with this sandbox's limits."""
+        command, env, settings = launcher.zygote(python_module(ZYGOTE_MODULE), self._mounts())
         return ForkServer(
-            zygote,
+            command,
             env=env,
             settings=settings,
             preexec=functools.partial(set_resource_limits, self.limits.process),
             seconds_to_start=self.limits.seconds_to_start,
         )
 
-    def _in_bubblewrap(
-        self,
-        command: list[str],
-        bwrap: str,
-        env: dict[str, str],
-        *,
-        files_at: Path = SCRATCH,
-        lanes: int = 0,
-        info_fd: int | None = None,
-    ) -> list[str]:
-        """``command`` run by bubblewrap with this sandbox's mounts.
-
-        Python, the view of this package (:mod:`autograder.sandbox.sandbox_view`), matplotlib's font
-        lists, the support files in ``files_at``.
-        """
-        return bubblewrap_command(
-            command,
-            bwrap=bwrap,
-            readable=python_paths(),
-            view=(PACKAGE, view_files()),
-            hidden=hidden_directories(),
-            matplotlib_cache=matplotlib_cache_dir(),
-            files={Path(p).name: Path(p) for p in self.support_files},
-            files_at=files_at,
-            scratch_bytes=self.limits.scratch_bytes,
-            env=env,
-            lanes=lanes,
-            info_fd=info_fd,
-        )
-
-    def _start_worker(self, bwrap: str | None, settings: dict, requests_read: int, responses_write: int) -> None:
+    def _start_worker(self, launcher: Launcher, settings: dict, requests_read: int, responses_write: int) -> None:
         """Start the worker as a new interpreter (where there are no zygotes: no pidfds)."""
-        scratch = SCRATCH if bwrap is not None else self._scratch
         worker = python_module(WORKER_MODULE)
         worker += [str(requests_read), str(responses_write)]
         worker.append(json_text(settings))
-        env = worker_environment(scratch, bubblewrapped=bwrap is not None)
-        info_read, info_write = os.pipe() if bwrap is not None else (None, None)
-        command = self._in_bubblewrap(worker, bwrap, env, info_fd=info_write) if bwrap is not None else worker
+        env = launcher.environment(launcher.scratch(self._scratch, lane=None))
+        info_read, info_write = os.pipe() if launcher.reports_pid else (None, None)
+        command = launcher.worker(worker, env, self._mounts(), info_fd=info_write)
         try:
             self._process = subprocess.Popen(
                 command,
@@ -584,7 +549,7 @@ class Sandbox:
                 stdin=subprocess.DEVNULL,
                 stdout=self._output,
                 stderr=self._output,
-                pass_fds=(requests_read, responses_write, *([info_write] if bwrap is not None else [])),
+                pass_fds=(requests_read, responses_write, *([info_write] if info_write is not None else [])),
                 start_new_session=True,
                 preexec_fn=functools.partial(set_resource_limits, self.limits.process),  # noqa: PLW1509
             )
@@ -661,8 +626,7 @@ class Sandbox:
                 code = self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 return "it closed the grader's channel"
-            if bubblewrap() is not None and code > 128:  # bubblewrap reports a signal as 128 + its number
-                code = 128 - code
+            code = self._launcher.exit_status(code)
         if code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -830,26 +794,3 @@ def can_drop_privileges() -> bool:
     return True
 
 
-def worker_environment(scratch: Path, *, bubblewrapped: bool = False) -> dict[str, str]:
-    """A small environment for the worker: one BLAS thread, Agg, its home in the scratch directory.
-
-    matplotlib's configuration directory is the grader's cache (its font list), mounted where
-    bubblewrap runs the worker (:data:`~autograder.sandbox.bubblewrap.MATPLOTLIB_CONFIG`).
-    """
-    if bubblewrapped:
-        configuration = str(MATPLOTLIB_CONFIG)
-    else:
-        import matplotlib  # here only: importing it costs the grader a fifth of a second
-
-        configuration = matplotlib.get_cachedir()
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(scratch),
-        "TMPDIR": str(scratch),
-        "LANG": "C.UTF-8",
-        "MPLBACKEND": "Agg",
-        "MPLCONFIGDIR": configuration,
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }

@@ -33,6 +33,7 @@ SANDBOX_MODULES = (
     "autograder.results",
     "autograder.sandbox",
     "autograder.sandbox.confinement",
+    "autograder.sandbox.protections",
     "autograder.sandbox.scratch",
     "autograder.sandbox.worker",
     "autograder.sandbox.zygote",

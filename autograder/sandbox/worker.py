@@ -40,6 +40,7 @@ from autograder.checking.case import describe_exception
 from autograder.checking.changes import Modification, PurityError, first_change, own_copies
 from autograder.checking.check_run import check_run
 from autograder.checking.purity import argument_names, calling, monitoring_namespace, parameter_names
+from autograder.sandbox.protections import UNPRIVILEGED_USER
 from autograder.wire import (
     MAX_CALLEE_REPORTS,
     Encoder,
@@ -296,7 +297,7 @@ def serve_confined(requests: int, responses: int, settings: dict, *, scratch: st
     """
     from autograder.sandbox.confinement import SYSTEM_READABLE, ResourceLimits, confine, python_paths
 
-    protections = ["unprivileged user"] if unprivileged else []
+    protections = [UNPRIVILEGED_USER] if unprivileged else []
     protections += confine(
         readable=[*python_paths(), *map(Path, SYSTEM_READABLE), *map(Path, settings["readable"])],
         writable=[Path(scratch)],
