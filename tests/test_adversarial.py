@@ -7,7 +7,6 @@ points its entry states, with a message saying what happened; the honest ones mu
 grades they get alone; and nothing outside the sandboxes' scratch directories may be written.
 """
 
-import hashlib
 import tempfile
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ import nbformat
 import numpy as np
 import pytest
 from escape_attempts import ESCAPES, VICTIM, WEIRD_GRADE_ID
+from grader_runs import BUGGY_LOSES, digests, files_under, points_lost
 from hostile_submissions import AUTOGRADER, HOSTILE, POINTS, SOLUTIONS, notebook_text
 
 from autograder.atomic_files import write_atomically
@@ -25,43 +25,22 @@ from autograder.formats.classroom50 import IDENTITY
 from autograder.formats.gradebook import gradebook_csv
 from autograder.grading.batch import grade_many
 from autograder.instructor.submissions import demo_answers, with_answers
-from autograder.results import PENDING, SubmissionResult
+from autograder.results import SubmissionResult
 from autograder.sandbox.process import Cell, Limits, Sandbox
 
 LIMITS = Limits(seconds_per_call=2.0, seconds_per_cell=4.0)
 """Short enough that the hangs cost little; long enough for the reference on a busy machine (its cells
 and calls take milliseconds)."""
 
-BUGGY_LOSES = {"rnn_backward": 1.36, "clip_by_global_norm": 2.39}
-"""The demo's buggy student: dWh overwritten in BPTT (one gradient of five wrong: a fifth of the known
-answers, the gradient check and the hidden case, (1.4 + 2.8 + 2.6) / 5), and each array clipped by its
-own norm (the arrays' share of every case that clips; global_norm itself is right)."""
 
 GUARDED = [SOLUTIONS, *sorted((AUTOGRADER / "checks").glob("*.py"))]
 """Files of the checkout that student code tries to overwrite."""
 
 
-def files_under(directory: Path) -> dict[str, tuple[int, int]]:
-    """Every file beneath ``directory``: its size and modification time, by relative path."""
-    return {
-        str(path.relative_to(directory)): (path.stat().st_size, path.stat().st_mtime_ns)
-        for path in directory.rglob("*")
-        if path.is_file()
-    }
 
 
-def digests(paths: list[Path]) -> dict[Path, str]:
-    """The SHA-256 of each file."""
-    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
 
 
-def points_lost(result: SubmissionResult) -> dict[str, float]:
-    """The autograded points each function lost (functions that lost none left out)."""
-    lost: dict[str, float] = {}
-    for test in result.tests:
-        if test.status != PENDING:
-            lost[test.function] = lost.get(test.function, 0.0) + test.max_score - test.score
-    return {function: round(points, 6) for function, points in lost.items() if points}
 
 
 def output_of(result: SubmissionResult, function: str) -> str:

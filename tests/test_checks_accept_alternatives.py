@@ -10,63 +10,7 @@ import alternative_rnn as alternative
 import pytest
 from course_tables import RNN_CHECKS
 from rnn_grading import full_marks, run_check
-
-ALTERNATIVES = {
-    "a sigmoid built with masks and derivatives looked up in a table": {
-        "sigmoid": alternative.sigmoid_with_masks,
-        "activation_derivative": alternative.activation_derivative_from_a_table,
-    },
-    "a step backward written as explicit Python loops": {
-        "rnn_step_forward": alternative.step_forward_with_tuple_cache,
-        "rnn_step_backward": alternative.step_backward_with_loops,
-    },
-    "a step backward written with np.einsum": {
-        "rnn_step_forward": alternative.step_forward_with_tuple_cache,
-        "rnn_step_backward": alternative.step_backward_with_einsum,
-    },
-    "dict caches of hidden states, with f' computed from h": {
-        "rnn_step_forward": alternative.step_forward_keeping_h,
-        "rnn_step_backward": alternative.step_backward_from_h,
-        "rnn_forward": alternative.forward_keeping_states,
-        "rnn_backward": alternative.backward_from_states,
-        "bptt_gradient_norms": alternative.gradient_norms_from_states,
-    },
-    "in place only on its own copies (+=, *=, pop() on a copied dict or list), steps called by name": {
-        "rnn_step_forward": alternative.step_forward_keeping_h,
-        "rnn_step_backward": alternative.step_backward_on_own_copies,
-        "rnn_forward": alternative.forward_stepping_by_name,
-        "rnn_backward": alternative.backward_accumulating_in_place,
-        "bptt_gradient_norms": alternative.gradient_norms_popping_a_copied_cache,
-    },
-    "a vectorised BPTT that never calls a step backward": {
-        "rnn_forward": alternative.forward_with_preactivations,
-        "rnn_backward": alternative.backward_vectorised,
-        "bptt_gradient_norms": alternative.gradient_norms_vectorised,
-    },
-    "a growth factor as the mean of the log-ratios of neighbours": {
-        "growth_factor": alternative.growth_factor_as_mean_log_ratio,
-    },
-    "a growth factor in base-2 logarithms, validated entry by entry": {
-        "growth_factor": alternative.growth_factor_with_log2,
-    },
-    "CS231n style: the tanh sigmoid, list caches popped from copies, += on copies, negative time indices": {
-        "sigmoid": alternative.tanh_sigmoid,
-        "activation_derivative": alternative.relu_derivative_through_a_float32_mask,
-        "rnn_step_forward": alternative.step_forward_with_list_cache,
-        "rnn_step_backward": alternative.step_backward_popping_a_copy,
-        "rnn_forward": alternative.forward_with_a_list_of_list_caches,
-        "rnn_backward": alternative.backward_popping_steps_with_negative_indices,
-        "bptt_gradient_norms": alternative.gradient_norms_popping_steps,
-        "clip_by_value": alternative.clip_by_value_into_copies,
-        "clip_by_norm": alternative.clip_by_norm_scaling_a_copy,
-        "clip_by_global_norm": alternative.clip_by_global_norm_scaling_copies,
-    },
-    "clipping with np.minimum/np.maximum and a global norm of the concatenated arrays": {
-        "clip_by_value": alternative.clip_by_value_with_minimum_maximum,
-        "clip_by_norm": alternative.clip_by_norm_with_a_factor,
-        "clip_by_global_norm": alternative.clip_by_global_norm_concatenated,
-    },
-}
+from rnn_tables import ALTERNATIVES
 
 
 def graded_checks(functions: dict) -> list[str]:

@@ -24,32 +24,16 @@ import sys
 import nbformat
 import pytest
 from escape_attempts import ESCAPES, VICTIM
+from grader_runs import SETTINGS, digests, files_under, points_lost, result_of
 from hostile_submissions import SOLUTIONS, notebook_text
-from test_adversarial import digests, files_under, points_lost
 
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.instructor.submissions import demo_answers, with_answers
-from autograder.results import SubmissionResult, TestResult
-
-SETTINGS = {
-    "unprivileged grader": (["unshare", "--user", "--map-user=1000", "--map-group=1000"], {}),
-    "without bubblewrap": ([], {"AUTOGRADER_BUBBLEWRAP": "0"}),
-}
-"""How the grader is started in each setting: a command prefix and environment variables."""
 
 SECONDS_PER_CALL = 2.0
 """Short, so that the attempt filling its scratch directory is stopped soon (the reference's calls take milliseconds)."""
 
 
-def result_of(document: dict) -> SubmissionResult:
-    """A result rebuilt from its JSON, enough for :func:`points_lost`."""
-    tests = tuple(
-        TestResult(
-            t["name"], t["function"], t["score"], t["max_score"], t["status"], t["output"], t["hidden"]
-        )
-        for t in document["tests"]
-    )
-    return SubmissionResult(document["submission"], document["assignment"], tests, tuple(document["notes"]))
 
 
 @pytest.fixture(scope="module", params=list(SETTINGS))

@@ -11,7 +11,7 @@ import io
 
 import pytest
 from rnn_grading import run_check
-from test_checks_catch_mistakes import MISTAKES
+from rnn_tables import MISTAKES
 
 from autograder.checking.case import collecting_results
 from autograder.reports.class_statistics import UNRECOGNISED, class_statistics

@@ -7,15 +7,14 @@ under each: the edge cases every draw includes and the random cases' sizes and s
 mistake on every draw or on none.
 """
 
+import charlm_tables
 import cheap_stubs as stub
+import lstm_tables
 import pytest
-import test_charlm_checks as charlm_tables
-import test_lstm_checks as lstm_tables
 from course_tables import CHARLM_CHECKS, LSTM_CHECKS
 from rnn_grading import run_check
-from test_cheap_stubs import CHARLM_STUBS, LSTM_STUBS, RNN_STUBS
-from test_checks_accept_alternatives import ALTERNATIVES
-from test_checks_catch_mistakes import MISTAKES
+from rnn_tables import ALTERNATIVES, MISTAKES
+from stub_tables import CHARLM_STUBS, LSTM_STUBS, RNN_STUBS
 
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import load_reference

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grader_runs import GRADERS, points_lost, result_of
 from hostile_submissions import POINTS, SOLUTIONS, Hostile, Outcome, notebook_text, replacing
-from test_adversarial import points_lost
-from test_isolation import SETTINGS, result_of
 
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.instructor.nbgrader_pipeline import REPOSITORY
@@ -208,15 +207,6 @@ def regular_install(root: Path) -> Path:
 
 
 INSTALLS = ("editable", "regular")
-GRADERS = {
-    "root": ([], {}),
-    **SETTINGS,
-    "unprivileged grader without bubblewrap": (
-        SETTINGS["unprivileged grader"][0],
-        SETTINGS["without bubblewrap"][1],
-    ),
-}
-"""How the grader is started: a command prefix and environment variables (see ``tests/test_isolation.py``)."""
 
 
 @pytest.fixture(scope="module")

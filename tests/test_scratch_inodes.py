@@ -17,10 +17,8 @@ import sys
 
 import nbformat
 import pytest
+from grader_runs import GRADERS, points_lost, result_of
 from hostile_submissions import POINTS, Hostile, Outcome, notebook_text, replacing
-from test_adversarial import points_lost
-from test_isolation import result_of
-from test_sandbox_view import GRADERS
 
 from autograder.checking.case import SandboxFailure
 from autograder.checking.reference import find_release_notebook, find_solution_notebook

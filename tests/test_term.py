@@ -19,10 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grader_runs import BUGGY_LOSES
 from hostile_submissions import POINTS, notebook_text
 from nbgrader_gradebooks import alembic_on_path, nbgrader_gradebook
 from synthetic_class import reordered
-from test_adversarial import BUGGY_LOSES
 
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.cli import main

@@ -24,9 +24,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from grader_runs import SETTINGS, points_lost, result_of
 from hostile_submissions import POINTS, notebook_text
-from test_adversarial import points_lost
-from test_isolation import SETTINGS, result_of
 
 from autograder.checking.reference import find_release_notebook, find_solution_notebook
 from autograder.instructor.submissions import demo_answers, with_answers
