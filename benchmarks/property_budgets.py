@@ -1,8 +1,8 @@
 """Do smaller Hypothesis budgets lose grading power? The failing cases of every planted mistake, at two budgets.
 
 Every property case runs ``max_examples`` derandomized examples. This runs the public cases of
-each planted mistake (``tests/buggy_rnn.py``, ``tests/buggy_lstm.py``), each cheap stub
-(``tests/cheap_stubs.py``) and each correct alternative (``tests/alternative_rnn.py``), as the
+each planted mistake (``tests/support/buggy_rnn.py``, ``tests/support/buggy_lstm.py``), each cheap stub
+(``tests/support/cheap_stubs.py``) and each correct alternative (``tests/support/alternative_rnn.py``), as the
 tests of the checks do, once with the budgets of the checks and once with every budget
 multiplied by ``--scale``, and lists every submission whose failing cases differ. None listed:
 the two budgets catch exactly the same mistakes, case by case, and pass the same alternatives.

@@ -48,7 +48,7 @@ def solution_run(tmp_path_factory, worker_id):
     Under pytest-xdist the first worker to ask executes it, under a lock, and keeps the result in
     the run's temporary root, which all workers of this run share (and no other run does).
     """
-    from notebook_runs import EXPOSED, load_run, run_solution_notebook, save_run
+    from support.notebook_runs import EXPOSED, load_run, run_solution_notebook, save_run
 
     runs = {}
 
@@ -75,7 +75,7 @@ def solution_run(tmp_path_factory, worker_id):
 @pytest.fixture(scope="session")
 def graded_results(reference):
     """A class of nine graded in this process with planted mistakes (``graded_class``), once per session."""
-    from graded_class import graded_class
+    from support.graded_class import graded_class
 
     return graded_class(reference)
 
@@ -83,9 +83,11 @@ def graded_results(reference):
 LONGEST_FIRST = [
     "test_instructors_guide",
     "test_nbgrader_pipeline",
+    "test_behavioural_leaks",
+    "test_success_sweep",
+    "test_term",
     "test_builds",
     "test_adversarial",
-    "test_behavioural_leaks",
     "test_sandbox_view",
     "test_isolation",
     "test_scratch_inodes",

@@ -30,6 +30,6 @@ ASSIGNMENT = Assignment(
         ),
     ),
     known_answers="autograder.instructor.known_answer_examples:charlm_examples",
-    mistakes="tests/buggy_charlm.py",
-    alternatives="tests/alternative_charlm.py",
+    mistakes="tests/support/buggy_charlm.py",
+    alternatives="tests/support/alternative_charlm.py",
 )

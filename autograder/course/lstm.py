@@ -28,6 +28,6 @@ ASSIGNMENT = Assignment(
         ),
     ),
     known_answers="autograder.instructor.known_answer_examples:lstm_examples",
-    mistakes="tests/buggy_lstm.py",
-    alternatives="tests/alternative_lstm.py",
+    mistakes="tests/support/buggy_lstm.py",
+    alternatives="tests/support/alternative_lstm.py",
 )

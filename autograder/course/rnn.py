@@ -41,6 +41,6 @@ ASSIGNMENT = Assignment(
         ),
     ),
     known_answers="autograder.instructor.known_answer_examples:rnn_examples",
-    mistakes="tests/buggy_rnn.py",
-    alternatives="tests/alternative_rnn.py",
+    mistakes="tests/support/buggy_rnn.py",
+    alternatives="tests/support/alternative_rnn.py",
 )

@@ -4,7 +4,7 @@ The installed package holds what a submission must never reach: the checks (whos
 graded answers), the published known answers (``autograder/data``, which a submission could look
 its inputs up in), and, in an editable install, ``autograder/instructor/`` and the course checkout
 around it. The student process needs none of them: the zygote and the worker import only
-:data:`SANDBOX_MODULES` (``tests/test_sandbox_view.py`` fails when they start importing more).
+:data:`SANDBOX_MODULES` (``tests/sandbox/test_sandbox_view.py`` fails when they start importing more).
 
 So the sandbox gets a *view* of the package: its directory holding only those modules' source and
 bytecode files (:func:`view_files`). Under bubblewrap the directory is a read-only tmpfs with those
@@ -44,7 +44,7 @@ SANDBOX_MODULES = (
     "autograder.wire",
 )
 """Every module of the package that the zygote and the worker import (the zygote and, without zygotes,
-the worker run as ``__main__``): none computes a graded answer (``tests/test_behavioural_leaks.py``)."""
+the worker run as ``__main__``): none computes a graded answer (``tests/builds/test_behavioural_leaks.py``)."""
 
 PACKAGE = Path(__file__).resolve().parents[1]
 """The directory of the installed package (in an editable install, the checkout's ``autograder/``)."""

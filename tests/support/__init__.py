@@ -1,0 +1,1 @@
+"""What several test modules share: planted mistakes and alternatives, hostile submissions, graders, tables."""

@@ -1,0 +1,63 @@
+"""How the tests start a grader in each setting, and read what it gave each function."""
+
+import hashlib
+from pathlib import Path
+
+from autograder.results import PENDING, SubmissionResult, TestResult
+
+BUGGY_LOSES = {"rnn_backward": 1.36, "clip_by_global_norm": 2.39}
+"""The demo's buggy student: dWh overwritten in BPTT (one gradient of five wrong: a fifth of the known
+answers, the gradient check and the hidden case, (1.4 + 2.8 + 2.6) / 5), and each array clipped by its
+own norm (the arrays' share of every case that clips; global_norm itself is right)."""
+
+
+def files_under(directory: Path) -> dict[str, tuple[int, int]]:
+    """Every file beneath ``directory``: its size and modification time, by relative path."""
+    return {
+        str(path.relative_to(directory)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
+
+
+def digests(paths: list[Path]) -> dict[Path, str]:
+    """The SHA-256 of each file."""
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths}
+
+
+def points_lost(result: SubmissionResult) -> dict[str, float]:
+    """The autograded points each function lost (functions that lost none left out)."""
+    lost: dict[str, float] = {}
+    for test in result.tests:
+        if test.status != PENDING:
+            lost[test.function] = lost.get(test.function, 0.0) + test.max_score - test.score
+    return {function: round(points, 6) for function, points in lost.items() if points}
+
+
+SETTINGS = {
+    "unprivileged grader": (["unshare", "--user", "--map-user=1000", "--map-group=1000"], {}),
+    "without bubblewrap": ([], {"AUTOGRADER_BUBBLEWRAP": "0"}),
+}
+"""How the grader is started in each setting: a command prefix and environment variables."""
+
+
+def result_of(document: dict) -> SubmissionResult:
+    """A result rebuilt from its JSON, enough for :func:`points_lost`."""
+    tests = tuple(
+        TestResult(
+            t["name"], t["function"], t["score"], t["max_score"], t["status"], t["output"], t["hidden"]
+        )
+        for t in document["tests"]
+    )
+    return SubmissionResult(document["submission"], document["assignment"], tests, tuple(document["notes"]))
+
+
+GRADERS = {
+    "root": ([], {}),
+    **SETTINGS,
+    "unprivileged grader without bubblewrap": (
+        SETTINGS["unprivileged grader"][0],
+        SETTINGS["without bubblewrap"][1],
+    ),
+}
+"""How the grader is started: a command prefix and environment variables (see ``tests/sandbox/test_isolation.py``)."""
