@@ -5,7 +5,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checking import gru_laws, known_answers
+from autograder.checking import known_answers
 from autograder.checking.blocks import (
     assert_causal,
     assert_known_answers,
@@ -24,6 +24,7 @@ from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.shape_case import shape_case
+from autograder.checks import gru_laws
 from autograder.checks.charlm_diagnoses import SEQUENCE_HINTS, diagnose_sequence_backward
 from autograder.checks.diagnosing import mistakes_of
 from autograder.checks.gru_steps import LARGEST_PREACTIVATION, WEIGHTS

@@ -5,7 +5,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checking import gru_laws, known_answers
+from autograder.checking import known_answers
 from autograder.checking.blocks import (
     assert_known_answers,
     assert_matches_centered_differences,
@@ -23,6 +23,7 @@ from autograder.checking.judging import judge_each
 from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.shape_case import shape_case
+from autograder.checks import gru_laws
 from autograder.checks.charlm_diagnoses import STEP_HINTS, diagnose_step_backward
 from autograder.checks.diagnosing import mistakes_of
 

@@ -5,7 +5,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checking import known_answers, lstm_laws
+from autograder.checking import known_answers
 from autograder.checking.blocks import (
     assert_known_answers,
     assert_matches_centered_differences,
@@ -24,6 +24,7 @@ from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import dimensions, float_arrays, lstm_sequences
+from autograder.checks import lstm_laws
 from autograder.checks.lstm_diagnoses import (
     GATES,
     STEP_HINTS,

@@ -5,7 +5,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checking import known_answers, laws
+from autograder.checking import known_answers
 from autograder.checking.blocks import (
     assert_causal,
     assert_known_answers,
@@ -26,6 +26,7 @@ from autograder.checking.property import Examples, property_case
 from autograder.checking.purity_case import purity_case
 from autograder.checking.shape_case import shape_case
 from autograder.checking.strategies import rnn_sequences
+from autograder.checks import rnn_laws as laws
 from autograder.checks.activations import ACTIVATIONS, activation_of
 from autograder.checks.diagnosing import mistakes_of
 from autograder.checks.rnn_diagnoses import diagnose_later_steps, diagnose_norms, diagnose_rnn_backward

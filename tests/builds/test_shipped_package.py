@@ -85,25 +85,25 @@ def test_the_closure_follows_what_the_checks_import():
     assert {
         "autograder.checks.rnn_diagnoses",
         "autograder.checks.clipping",
-        "autograder.checking.laws",
+        "autograder.checks.rnn_laws",
     } <= rnn
     assert not {
-        m for m in rnn if m.startswith("autograder.checks.lstm") or m == "autograder.checking.lstm_laws"
+        m for m in rnn if m.startswith("autograder.checks.lstm") or m == "autograder.checks.lstm_laws"
     }
-    assert {"autograder.checks.lstm_steps", "autograder.checking.lstm_laws"} <= lstm
+    assert {"autograder.checks.lstm_steps", "autograder.checks.lstm_laws"} <= lstm
     assert "autograder.checks.rnn_diagnoses" not in lstm
     assert {
         "autograder.checks.charlm_diagnoses",
         "autograder.checks.gru_steps",
         "autograder.checks.truncated_bptt",
         "autograder.checks.training_step",
-        "autograder.checking.gru_laws",
+        "autograder.checks.gru_laws",
     } <= charlm
     assert not {
         m
         for m in charlm
         if m.startswith(("autograder.checks.lstm", "autograder.checks.rnn"))
-        or m in ("autograder.checking.lstm_laws", "autograder.checking.laws")
+        or m in ("autograder.checks.lstm_laws", "autograder.checks.rnn_laws")
     }
     assert not {m for m in rnn | lstm | charlm if m.startswith("autograder.mistakes")}, (
         "the grader's signatures of mistakes"

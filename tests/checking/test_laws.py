@@ -3,7 +3,7 @@
 import numpy as np
 from hypothesis import given, settings
 
-from autograder.checking import laws
+from autograder.checks import rnn_laws as laws
 
 
 @settings(max_examples=200, derandomize=True, database=None, deadline=None)

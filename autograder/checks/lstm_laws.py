@@ -18,8 +18,8 @@ The strategies below build inputs for which each law must hold, in gate order i,
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.checking.laws import geometric_mismatch, upstream_gradients
 from autograder.checking.strategies import dimensions, float_arrays, floats
+from autograder.checks.rnn_laws import geometric_mismatch, upstream_gradients
 
 CLOSED = -1e3
 """A gate pre-activation whose sigmoid is exactly 0.0: the gate is held shut."""
