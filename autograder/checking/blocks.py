@@ -11,6 +11,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from autograder.calls.changes import PurityError
+from autograder.calls.check_run import ShapeSlip, is_helper, record_slip
+from autograder.calls.purity import call_on_copies
 from autograder.checking.case import (
     Case,
     CheckFailed,
@@ -21,15 +24,12 @@ from autograder.checking.case import (
     report,
     unpack,
 )
-from autograder.checking.changes import PurityError
-from autograder.checking.check_run import ShapeSlip, is_helper, record_slip
 from autograder.checking.compare import assert_close, check_array, describe_difference, describe_sizes
 from autograder.checking.diagnoses import Diagnosis
 from autograder.checking.gradcheck import central_difference_of_values, linear_loss, perturbed, relative_error
 from autograder.checking.hidden_cases import current_seed
 from autograder.checking.judging import judge_each
 from autograder.checking.property import format_example
-from autograder.checking.purity import call_on_copies
 from autograder.checking.reference import SolutionsNotFound, load_reference
 from autograder.checking.running import run_cases
 

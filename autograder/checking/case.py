@@ -11,26 +11,20 @@ import copy
 import re
 import reprlib
 import sys
-import sysconfig
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from autograder.checking import call_warnings
-from autograder.checking.changes import PurityError
-from autograder.checking.check_run import current_check_run, current_stand_ins, is_helper, note_helper_call
-from autograder.checking.purity import call_on_copies
+from autograder.calls import call_warnings
+from autograder.calls.changes import PurityError
+from autograder.calls.check_run import current_check_run, current_stand_ins, is_helper, note_helper_call
+from autograder.calls.errors import SandboxFailure, describe_exception
+from autograder.calls.purity import call_on_copies
 from autograder.results import CaseResult, Mistake, total_max_points, total_points
 from autograder.self_check import record
 from autograder.wire import Handle
-
-NOT_STUDENT_CODE = (str(Path(__file__).resolve().parents[1]), sysconfig.get_paths()["stdlib"])
-"""Frames in these directories (the autograder, the standard library) are never the student's."""
-
 
 NOT_IMPLEMENTED = re.compile(r"(\w+) is not implemented yet: it raised NotImplementedError")
 """The start of the message of a case that called a stub (see :func:`call`)."""
@@ -113,24 +107,6 @@ class SetAside(CheckFailed):
         self.sources = sources
 
 
-class StudentCodeError(Exception):
-    """An error student code raised in another process, described there (see ``autograder.sandbox.process``).
-
-    Attributes:
-        description: ``"ValueError: message (in f, line 7: a = x @ Wx)"``, as
-            :func:`describe_exception` would have written it.
-    """
-
-    def __init__(self, description: str) -> None:
-        super().__init__(description)
-        self.description = description
-
-
-class SandboxFailure(StudentCodeError):
-    """The process running student code could not answer a call: ``description`` follows the name.
-
-    E.g. ``"did not return within 10 s ..."`` or ``"is not defined: its answer cell raised ..."``.
-    """
 
 
 _collected: ContextVar[list | None] = ContextVar("collected", default=None)
@@ -173,7 +149,7 @@ def call(function: Callable, *args, name: str, allow_warnings: bool = True, **kw
     """Call a student function on copies of its arguments, turning any exception into a CheckFailed.
 
     The function never receives the caller's objects: it gets copies (see
-    :func:`autograder.checking.purity.call_on_copies`), and an argument it changes is logged for the
+    :func:`autograder.calls.purity.call_on_copies`), and an argument it changes is logged for the
     purity case of the check, not failed here. An argument that cannot be copied or compared
     fails the call.
 
@@ -290,22 +266,6 @@ def unpack(result, names: tuple[str, ...], *, function: str) -> tuple:
         got = f"a tuple of {len(result)}" if isinstance(result, tuple) else f"a {type_name(result)}"
         raise CheckFailed(f"{function} should return a tuple ({', '.join(names)}), but it returned {got}.")
     return result
-
-
-def describe_exception(error: BaseException) -> str:
-    """``"ValueError: message (line 7 of your code: a = x @ Wx)"``: the error and where it arose."""
-    if isinstance(error, StudentCodeError):
-        return error.description
-    text = f"{type(error).__name__}: {error}"
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not frame.filename.startswith(NOT_STUDENT_CODE) and "site-packages" not in frame.filename
-    ]
-    if frames:
-        frame = frames[-1]
-        text += f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
-    return text
 
 
 def report(results: list[CaseResult], *, out=None) -> float:

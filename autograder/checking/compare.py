@@ -9,8 +9,8 @@ scaled).
 
 import numpy as np
 
+from autograder.calls.check_run import ShapeSlip, record_slip
 from autograder.checking.case import EXPECTED_VALUES_SHOWN, CheckFailed, type_name
-from autograder.checking.check_run import ShapeSlip, record_slip
 
 RTOL = 1e-7
 ATOL = 1e-9

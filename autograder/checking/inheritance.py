@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.calls.check_run import HelperCall, StandIns, current_check_run, standing_in
 from autograder.checking.case import Case, CheckFailed, SetAside, describe_exception
-from autograder.checking.check_run import HelperCall, StandIns, current_check_run, standing_in
 from autograder.checking.reference import SolutionsNotFound, load_reference
 from autograder.results import Mistake
 from autograder.student_api import STUDENT_FUNCTIONS

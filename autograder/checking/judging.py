@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from autograder.calls.check_run import current_check_run
 from autograder.checking.case import CheckFailed, SetAside
-from autograder.checking.check_run import current_check_run
 from autograder.checking.inheritance import wrong_helpers
 
 Example = TypeVar("Example")

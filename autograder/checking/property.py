@@ -18,8 +18,8 @@ import numpy as np
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
+from autograder.calls.check_run import current_stand_ins
 from autograder.checking.case import Case, CheckFailed, SetAside
-from autograder.checking.check_run import current_stand_ins
 from autograder.checking.judging import judge_each, judge_one
 from autograder.checking.strategies import GRADING_SETTINGS
 

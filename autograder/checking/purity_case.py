@@ -1,7 +1,7 @@
 """The purity case of a check: one per public check, told once, with a fix that fits the object.
 
 Every call a check makes logs the arguments the student function changed (see
-:mod:`autograder.checking.purity`). The purity case, the last case of each public check, reads that log:
+:mod:`autograder.calls.purity`). The purity case, the last case of each public check, reads that log:
 it fails when a call of the checked function, during this run of its check, changed an
 argument, with one message naming the argument, what changed and a one-line fix for that kind
 of object. Values are always judged on copies, so a function with right values that writes into
@@ -11,9 +11,9 @@ A stub or a constant output changes nothing, so the case, like every case that i
 earned only together with a case on fresh inputs (:mod:`autograder.checking.running`).
 """
 
+from autograder.calls.changes import Modification
+from autograder.calls.check_run import current_check_run
 from autograder.checking.case import Case, CheckFailed
-from autograder.checking.changes import Modification
-from autograder.checking.check_run import current_check_run
 
 PURITY_CASE = "leaves its arguments unchanged"
 

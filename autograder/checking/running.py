@@ -2,7 +2,7 @@
 
 :func:`run_cases` runs the cases of one check in order, each through
 :func:`autograder.checking.inheritance.settle` (a failure that comes from another student
-function is not charged), inside one :func:`autograder.checking.check_run.check_run` whose log the
+function is not charged), inside one :func:`autograder.calls.check_run.check_run` whose log the
 purity and shape cases read. Then the rule that keeps points for implementations only: a case that
 is not fresh (known answers, purity, shapes, input validation: a stub, a constant or a table of the
 published answers can pass them) keeps its points only when a fresh case of the same run earned
@@ -12,9 +12,9 @@ points too.
 import contextlib
 import io
 
-from autograder.checking import call_warnings
+from autograder.calls import call_warnings
+from autograder.calls.check_run import CheckRun, check_run
 from autograder.checking.case import EXPECTED_VALUES_SHOWN, NOT_IMPLEMENTED, Case
-from autograder.checking.check_run import CheckRun, check_run
 from autograder.checking.inheritance import Outcome, settle
 from autograder.results import CaseResult
 

@@ -8,8 +8,8 @@ checked function, naming the shape: a student whose ``db`` keeps a batch axis of
 this case, not the points of every value case.
 """
 
+from autograder.calls.check_run import ShapeSlip, current_check_run
 from autograder.checking.case import Case, CheckFailed
-from autograder.checking.check_run import ShapeSlip, current_check_run
 
 SHAPE_CASE = "returns the documented shapes, as float64"
 SHAPE_POINTS = 0.1

@@ -23,8 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.calls.call_warnings import student_code_elsewhere
 from autograder.checking import known_answers
-from autograder.checking.call_warnings import student_code_elsewhere
 from autograder.checking.case import collecting_results, describe_exception, report_text
 from autograder.checking.hidden_cases import grading_seed
 from autograder.checking.reference import (
@@ -282,7 +282,7 @@ def run_test_cells(trusted: Assignment, sandboxes: list[Sandbox]) -> tuple[list[
     Lanes share no state that a check reads: each runs in a context of its own (its purity log,
     numpy's error state, its self-check tally), the warnings of its student process are replayed
     into its own calls and never through the ``warnings`` module
-    (:mod:`autograder.checking.call_warnings`), and its student process writes in a scratch
+    (:mod:`autograder.calls.call_warnings`), and its student process writes in a scratch
     directory of its own. What the checks print is dropped.
 
     Returns:

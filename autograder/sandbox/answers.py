@@ -13,8 +13,8 @@ import functools
 
 import numpy as np
 
-from autograder.checking.case import StudentCodeError
-from autograder.checking.changes import KINDS, Modification, PurityError
+from autograder.calls.changes import KINDS, Modification, PurityError
+from autograder.calls.errors import StudentCodeError
 from autograder.student_api import student_function_names
 from autograder.text_safety import clipped
 from autograder.wire import MAX_CALLEE_REPORTS, Handle, UnsafeValue, value_of
@@ -41,7 +41,7 @@ def decode_tree(tree, generation: int):
 def write_back(originals, afters) -> None:
     """Copy in-place changes the student made to the arguments back into the call's copies.
 
-    ``originals`` are the copies of the arguments that :func:`autograder.checking.purity.call_on_copies`
+    ``originals`` are the copies of the arguments that :func:`autograder.calls.purity.call_on_copies`
     made for this call alone (``Sandbox.call`` checks that); comparing them with the grader's
     own afterwards shows a function that is not pure. Only arrays of the same shape, and the
     items of lists and dicts, are written back.
@@ -131,7 +131,7 @@ def remote_error(error: dict) -> BaseException:
     A built-in exception type comes back as a subclass of itself (so a check expecting a
     ``ValueError`` sees one) and of :class:`StudentCodeError` (so its message is the student
     process's description); ``SystemExit`` as itself; an argument the student process could not
-    copy or compare as :class:`autograder.checking.changes.PurityError`; anything else as ``StudentCodeError``.
+    copy or compare as :class:`autograder.calls.changes.PurityError`; anything else as ``StudentCodeError``.
     """
     if not isinstance(error, dict):
         error = {}

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checking.call_warnings import replay
-from autograder.checking.case import SandboxFailure
-from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
-from autograder.checking.purity import are_call_copies
+from autograder.calls.call_warnings import replay
+from autograder.calls.check_run import StandIns, current_stand_ins, note_involved, record
+from autograder.calls.errors import SandboxFailure
+from autograder.calls.purity import are_call_copies
 from autograder.sandbox.answers import (
     callee_modifications,
     decode_tree,
@@ -241,7 +241,7 @@ class Sandbox:
 
         In-place changes the student code made to its copies of the arguments are written back
         into ``args`` and ``kwargs`` only when these are the copies the call in progress owns
-        (:func:`autograder.checking.purity.call_on_copies` made them); otherwise they are dropped, so that
+        (:func:`autograder.calls.purity.call_on_copies` made them); otherwise they are dropped, so that
         the grader's own objects never change.
 
         Raises:

@@ -12,7 +12,7 @@ request at a time:
 * ``{"seq": n, "op": "call", "name": f, "calls": [{"args": ..., "kwargs": ...}, ...], "monitor":
   [names]}``: call a function on copies of the arguments of each call in turn, the student
   functions named in ``monitor`` that it calls being monitored (see
-  :mod:`autograder.checking.purity`). Each call is answered as soon as it returns, with its own
+  :mod:`autograder.calls.purity`). Each call is answered as soon as it returns, with its own
   frame (``"index"``: its place in ``calls``), and the first call that raises ends the list, as it
   would end a loop of calls in the grader. An answer carries the return value, the arguments as
   they are after the call when the function changed them (so the grader can see in-place
@@ -36,10 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.checking.case import describe_exception
-from autograder.checking.changes import Modification, PurityError, first_change, own_copies
-from autograder.checking.check_run import check_run
-from autograder.checking.purity import argument_names, calling, monitoring_namespace, parameter_names
+from autograder.calls.changes import Modification, PurityError, first_change, own_copies
+from autograder.calls.check_run import check_run
+from autograder.calls.errors import describe_exception
+from autograder.calls.purity import argument_names, calling, monitoring_namespace, parameter_names
 from autograder.sandbox.protections import UNPRIVILEGED_USER
 from autograder.wire import (
     MAX_CALLEE_REPORTS,
@@ -243,7 +243,7 @@ def changed(before: tuple[tuple, dict], after: tuple[tuple, dict]) -> bool:
 
 
 def readable_parameter_names(function) -> list[str] | None:
-    """The names of a callable's parameters (:func:`~autograder.checking.purity.parameter_names`), or None without a signature."""
+    """The names of a callable's parameters (:func:`~autograder.calls.purity.parameter_names`), or None without a signature."""
     try:
         return [str(name) for name in parameter_names(function)]
     except (TypeError, ValueError):

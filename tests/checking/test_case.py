@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
+from autograder.calls.check_run import check_run
 from autograder.checking.case import Case, CheckFailed, call, report, unpack
-from autograder.checking.check_run import check_run
 from autograder.checking.running import run_cases
 
 

@@ -127,7 +127,7 @@ def test_a_hidden_case_names_the_worst_index_and_the_students_value_but_no_expec
 )
 def test_equivalent_shapes_and_integer_types_are_judged_by_their_values_and_logged(actual, shape, slip):
     """Are an axis of size 1 too many or too few, and integers or booleans, reshaped to floats and logged as a slip?"""
-    from autograder.checking.check_run import check_run
+    from autograder.calls.check_run import check_run
 
     with check_run("f") as log:
         got = check_array(actual, function="f", output="y", shape=shape)

@@ -1,7 +1,7 @@
 """Purity: student code works on copies; a changed argument costs the purity case only, is told
 once with a fix for that kind of object, and is charged to the function that changed it.
 
-Mirrors ``autograder/checking/changes.py`` (copies, comparison), ``autograder/checking/purity.py``
+Mirrors ``autograder/calls/changes.py`` (copies, comparison), ``autograder/calls/purity.py``
 (calls on copies, monitoring of callees) and
 ``autograder/checking/purity_case.py`` (the case and its messages); the isolated path is at the end.
 """
@@ -14,10 +14,10 @@ from support import buggy_lstm
 from support import buggy_rnn as buggy
 from support.rnn_grading import full_marks, run_check
 
+from autograder.calls.changes import PurityError, first_change
+from autograder.calls.check_run import check_run
+from autograder.calls.purity import call_on_copies
 from autograder.checking.case import CheckFailed, call
-from autograder.checking.changes import PurityError, first_change
-from autograder.checking.check_run import check_run
-from autograder.checking.purity import call_on_copies
 from autograder.checking.purity_case import PURITY_CASE, PURITY_POINTS
 from autograder.checks import lstm as lstm_checks
 from autograder.sandbox.answers import callee_modifications

@@ -9,8 +9,8 @@ grader did not lend, too many calls or arrays too large end the call, never the 
 import numpy as np
 import pytest
 
+from autograder.calls.check_run import StandIns, standing_in
 from autograder.checking.case import SandboxFailure
-from autograder.checking.check_run import StandIns, standing_in
 from autograder.sandbox.process import Cell, Limits, Sandbox
 
 CELLS = [

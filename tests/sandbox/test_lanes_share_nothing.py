@@ -23,11 +23,11 @@ import numpy as np
 import pytest
 
 from autograder import self_check
-from autograder.checking import call_warnings, known_answers
+from autograder.calls import call_warnings, known_answers
+from autograder.calls.changes import Modification
+from autograder.calls.check_run import check_run, record
 from autograder.checking import property as properties
 from autograder.checking.case import Case, CheckFailed, call
-from autograder.checking.changes import Modification
-from autograder.checking.check_run import check_run, record
 from autograder.checking.running import run_cases
 from autograder.grading.isolated import grade_submission
 from autograder.instructor.nbgrader_pipeline import REPOSITORY

@@ -8,7 +8,7 @@ functions ran during the case in progress (a failure that involved them may be i
 :mod:`autograder.checking.inheritance`).
 
 :func:`standing_in` is how a case is checked again with reference functions in place of some of
-the student's: calls of student code see it (:mod:`autograder.checking.purity` in this process, the
+the student's: calls of student code see it (:mod:`autograder.calls.purity` in this process, the
 sandbox's proxies for a student process) and let the reference answer where it stands in.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 
-from autograder.checking.changes import Modification
+from autograder.calls.changes import Modification
 from autograder.student_api import student_function_names
 
 

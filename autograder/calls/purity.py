@@ -13,10 +13,10 @@ callee, noting the caller it was seen in. The process running student code in is
 (:mod:`autograder.sandbox.worker`) does the same with :func:`monitored`.
 
 While a case is checked again with reference functions standing in for some of the student's
-(:func:`autograder.checking.check_run.standing_in`), :func:`monitoring` puts those references in the
+(:func:`autograder.calls.check_run.standing_in`), :func:`monitoring` puts those references in the
 function's globals instead.
 
-Copying and comparing are :mod:`autograder.checking.changes`. Only plain data is compared: other
+Copying and comparing are :mod:`autograder.calls.changes`. Only plain data is compared: other
 objects are copied but not looked into, as isolated grading keeps them in the student's process,
 where the grader cannot see them, and both grading paths must give the same grades.
 """
@@ -28,8 +28,8 @@ import types
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
-from autograder.checking.changes import Modification, PurityError, modifications, own_copies
-from autograder.checking.check_run import StandIns, current_stand_ins, note_involved, record
+from autograder.calls.changes import Modification, PurityError, modifications, own_copies
+from autograder.calls.check_run import StandIns, current_stand_ins, note_involved, record
 from autograder.student_api import student_function_names
 
 _calling: ContextVar[str] = ContextVar("calling", default="")

@@ -1,6 +1,6 @@
 """What a call changed: deep copies of its arguments, and the first difference each shows afterwards.
 
-The copying and comparing under :mod:`autograder.checking.purity`, shared by both grading paths
+The copying and comparing under :mod:`autograder.calls.purity`, shared by both grading paths
 and by the process running student code. Only plain data is compared: numpy arrays of numbers,
 booleans or strings, and the dicts, lists and tuples holding them; other objects are copied but
 not looked into. Comparing walks the values with an explicit stack, never by recursion.
