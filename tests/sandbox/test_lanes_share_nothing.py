@@ -23,9 +23,10 @@ import numpy as np
 import pytest
 
 from autograder import self_check
-from autograder.calls import call_warnings, known_answers
+from autograder.calls import call_warnings
 from autograder.calls.changes import Modification
 from autograder.calls.check_run import check_run, record
+from autograder.checking import known_answers
 from autograder.checking import property as properties
 from autograder.checking.case import Case, CheckFailed, call
 from autograder.checking.running import run_cases
