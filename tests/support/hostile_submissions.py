@@ -347,7 +347,7 @@ HOSTILE: dict[str, Hostile] = {
         ),
         Outcome(
             {"clip_by_global_norm": POINTS["clip_by_global_norm"]},
-            {"clip_by_global_norm": "No module named 'autograder.checks'"},
+            {"clip_by_global_norm": "No module named 'autograder.checking'"},
         ),
     ),
     "returns_rigged_values": Hostile(
