@@ -1,7 +1,7 @@
 """Write solutions/charlm/charlm_results.json: the charlm notebook's comparison of cells and truncation windows.
 
-Run after changing the experiment's settings or the charlm reference (ten minutes of CPU time or
-more). The results are written after each seed, so a run stopped early leaves the seeds it finished.
+Run after changing the experiment's settings or the charlm reference (about two hours of processor
+time: 72 minutes with ``--processes 2`` on a busy two-core machine). The results are written after each seed, so a run stopped early leaves the seeds it finished.
 It trains the models of ``solutions/charlm/charlm_experiment.py`` with the reference ``gru_forward``,
 ``gru_backward`` and ``rnn_backward_truncated``, loaded from the solution notebook. Options shrink it
 for a quick trial (``--updates 4 --seeds 0 1 --windows 4 8 --output /tmp/results.json``).

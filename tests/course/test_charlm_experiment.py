@@ -22,14 +22,18 @@ def cached():
 
 
 def test_the_cached_results_were_computed_with_the_settings_the_notebook_declares(cached):
-    """Does charlm_results.json record exactly charlm_experiment.SETTINGS, with every model, window and seed?"""
+    """Does charlm_results.json record exactly charlm_experiment.SETTINGS, with every model, window and seed, and
+    each model's rate at each window the one of the lowest validation loss?"""
     assert set(cached["settings"]) == set(charlm_experiment.SETTINGS)
     for name, value in charlm_experiment.SETTINGS.items():
         assert cached["settings"][name] == (list(value) if isinstance(value, tuple) else value), name
     settings = charlm_experiment.SETTINGS
     assert list(cached["runs"]) == list(settings["models"])
     for model in settings["models"]:
-        assert cached["tuning"][model]["chosen"] in settings["learning_rates"]
+        assert list(cached["tuning"][model]) == [str(w) for w in settings["windows"]]
+        for tuning in cached["tuning"][model].values():
+            assert set(tuning["tried"]) == {str(rate) for rate in settings["learning_rates"]}
+            assert tuning["chosen"] == float(min(tuning["tried"], key=tuning["tried"].get))
         assert list(cached["runs"][model]) == [str(w) for w in settings["windows"]]
         for runs in cached["runs"][model].values():
             assert len(runs) == len(settings["seeds"])
@@ -44,7 +48,7 @@ def test_a_cached_run_is_reproduced_by_the_experiments_code(cached):
     cells = charlm_experiment.cells_of(reference.gru_forward, reference.gru_backward, reference.rnn_backward_truncated)
     settings = {**charlm_experiment.SETTINGS}
     window, seed = min(settings["windows"]), settings["seeds"][0]
-    rate = cached["tuning"]["rnn"]["chosen"]
+    rate = cached["tuning"]["rnn"][str(window)]["chosen"]
     run = charlm_experiment.run_job(cells, load_corpus(), settings, ("run", "rnn", window, seed, rate))
     stored = cached["runs"]["rnn"][str(window)][0]
     for key in ("validation_loss", "test_loss", "test_loss_short_memory", "quote_auc", "clipped"):
@@ -73,7 +77,8 @@ def test_one_command_regenerates_the_experiment_on_a_reduced_setting(tmp_path, c
     assert results["settings"]["updates"] == 4 and results["settings"]["windows"] == [4, 8]
     assert list(results["runs"]) == list(cached["runs"])
     for model, windows in results["runs"].items():
-        assert set(results["tuning"][model]["tried"]) == {"0.01", "0.03"}
+        assert list(results["tuning"][model]) == ["4", "8"]
+        assert all(set(tuning["tried"]) == {"0.01", "0.03"} for tuning in results["tuning"][model].values())
         assert list(windows) == ["4", "8"]
         for runs in windows.values():
             assert [len(run["norms"]) for run in runs] == [4, 4]

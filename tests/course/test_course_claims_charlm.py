@@ -58,34 +58,51 @@ def test_the_truncated_gradient_error_falls_with_every_doubling(charlm):
 
 
 def test_the_experiment_declares_what_it_ran(charlm):
-    """Part 6: '100 updates of 32 streams of 128 characters (409,600, about 1.7 passes), rates 0.01 and 0.03, 10 seeds'?"""
+    """Part 6: '500 updates of 32 streams of 128 characters (2,048,000, about 8.5 passes), rates 0.01 to 0.3, 10 seeds,
+    tuned on seeds 100 and 101'?"""
     settings = charlm["results"]["settings"]
-    assert settings["updates"] * settings["streams"] * settings["length"] == 409_600
-    assert 409_600 / 241_218 == pytest.approx(1.7, abs=0.05)
-    assert settings["learning_rates"] == [0.01, 0.03] and settings["windows"] == [8, 32, 128]
+    assert settings["updates"] * settings["streams"] * settings["length"] == 2_048_000
+    assert 2_048_000 / 241_218 == pytest.approx(8.5, abs=0.05)
+    assert settings["learning_rates"] == [0.01, 0.03, 0.1, 0.3] and settings["windows"] == [8, 32, 128]
     assert charlm["seeds"] == 10 == len(settings["seeds"])
     assert settings["tuning_seeds"] == [100, 101] and not set(settings["tuning_seeds"]) & set(settings["seeds"])
 
 
-def test_every_cell_chose_the_larger_rate(charlm):
-    """6.1: 'every cell's validation loss chose 0.03, the larger rate of the grid'?"""
-    for tuning in charlm["results"]["tuning"].values():
-        assert tuning["chosen"] == 0.03
-        assert tuning["tried"]["0.03"] < tuning["tried"]["0.01"]
+CHOSEN = {
+    "rnn": {"8": 0.03, "32": 0.03, "128": 0.03},
+    "gru": {"8": 0.03, "32": 0.03, "128": 0.03},
+    "lstm": {"8": 0.1, "32": 0.03, "128": 0.03},
+}
+
+
+def test_every_rate_was_chosen_inside_the_grid(charlm):
+    """6.1: 'chosen inside the grid: 0.03 for the RNN and the GRU everywhere and the LSTM at 32 and 128, 0.1 for the
+    LSTM at 8; the rates on both sides gave a higher validation loss'?"""
+    grid = charlm["results"]["settings"]["learning_rates"]
+    for model, windows in charlm["results"]["tuning"].items():
+        for window, tuning in windows.items():
+            assert tuning["chosen"] == CHOSEN[model][window]
+            index = grid.index(tuning["chosen"])
+            assert 0 < index < len(grid) - 1
+            for neighbour in (grid[index - 1], grid[index + 1]):
+                assert tuning["tried"][str(neighbour)] > tuning["tried"][str(tuning["chosen"])]
 
 
 def means(values):
     return {model: {w: float(np.mean(v)) for w, v in windows.items()} for model, windows in values.items()}
 
 
-def test_the_gru_is_far_ahead_in_every_seed_and_window(charlm):
-    """6.1: 'GRU about 5.7 at every window, the others 6.9 to 7.4; lowest of the three in every seed at every window'?"""
+def test_the_gru_is_ahead_and_the_lstm_second_in_every_seed(charlm):
+    """6.1: 'GRU about 4.3 at every window, LSTM about 4.6, RNN 5.3; the GRU lowest in every seed at every window; the LSTM
+    below the RNN in every one of the 30 seed-and-window pairs'?"""
     test = means(charlm["perplexity"])
+    rnn, lstm = charlm["perplexity"]["rnn"], charlm["perplexity"]["lstm"]
     for w in ("8", "32", "128"):
-        assert test["gru"][w] == pytest.approx(5.7, abs=0.15)
-        for other in ("rnn", "lstm"):
-            assert 6.9 <= round(test[other][w], 1) <= 7.4
+        assert test["gru"][w] == pytest.approx(4.3, abs=0.05)
+        assert test["lstm"][w] == pytest.approx(4.6, abs=0.05)
+        assert test["rnn"][w] == pytest.approx(5.3, abs=0.05)
         assert charlm["gru_lowest"][w] == charlm["seeds"]
+        assert np.all(np.array(lstm[w]) < np.array(rnn[w]))
 
 
 def test_validation_and_test_rank_the_cells_alike(charlm):
@@ -95,60 +112,64 @@ def test_validation_and_test_rank_the_cells_alike(charlm):
         assert sorted(test, key=lambda m: test[m][w]) == sorted(validation, key=lambda m: validation[m][w])
 
 
-def test_the_simple_rnn_and_the_lstm_are_close(charlm):
-    """6.1: 'the LSTM is the lower of the two in only 10 of the 30 seed-and-window pairs'?"""
-    rnn, lstm = charlm["perplexity"]["rnn"], charlm["perplexity"]["lstm"]
-    assert sum(int(np.sum(np.array(lstm[w]) < np.array(rnn[w]))) for w in ("8", "32", "128")) == 10
-
-
-def test_the_longest_window_did_not_help(charlm):
-    """6.1 and Question 2 (b): 'no cell lower at window 128 than at 8 on average; the LSTM worse at 128 in all 10 seeds'?"""
+def test_no_window_is_clearly_better(charlm):
+    """6.1 and Question 2 (b): 'the means at the three windows within 0.1 of each other; standard deviations up to 0.22;
+    the longest window worse than the shortest in 7, 6 and 5 of the 10 seeds'?"""
     test = means(charlm["perplexity"])
     for model in ("rnn", "gru", "lstm"):
-        assert test[model]["128"] > test[model]["8"]
-    assert charlm["longer_worse"]["lstm"] == charlm["seeds"]
+        assert max(test[model].values()) - min(test[model].values()) < 0.1
+    spreads = [np.std(v, ddof=1) for windows in charlm["perplexity"].values() for v in windows.values()]
+    assert round(max(spreads), 2) == 0.22
+    assert charlm["longer_worse"] == {"rnn": 7, "gru": 6, "lstm": 5}
 
 
 def test_every_run_was_still_learning(charlm):
-    """6.1: 'the validation loss of every run was still falling between the 50th and the 100th update'?"""
-    for windows in charlm["results"]["runs"].values():
-        for runs in windows.values():
-            for run in runs:
-                first, second = run["validation_curve"]
-                assert second < first
+    """6.1: 'between the 450th and the 500th update the validation loss fell in 79 of the 90 runs, by 0.01 on average;
+    by 0.48 from the 50th to the 250th, by 0.09 from the 250th to the 500th'?"""
+    curves = np.array([run["validation_curve"] for windows in charlm["results"]["runs"].values()
+                       for runs in windows.values() for run in runs])
+    assert curves.shape == (90, 10)  # updates 50, 100, ..., 500
+    assert np.sum(curves[:, -1] < curves[:, -2]) == 79
+    assert np.mean(curves[:, -2] - curves[:, -1]) == pytest.approx(0.01, abs=0.002)
+    assert np.mean(curves[:, 0] - curves[:, 4]) == pytest.approx(0.48, abs=0.005)
+    assert np.mean(curves[:, 4] - curves[:, -1]) == pytest.approx(0.09, abs=0.005)
 
 
-def test_the_quote_auc_is_local(charlm):
-    """6.2 and Question 2 (a): 'AUC 0.66 to 0.73 in every run, GRU 0.71, others 0.69; the reset costs 0.01 or less on
-    average, positive in most seeds; window 8 about as good as window 128'?"""
+def test_the_quote_auc_is_mostly_local(charlm):
+    """6.2 and Question 2 (a): 'AUC 0.66 to 0.75 in every run but one, GRU 0.72, others 0.71; the reset costs 0.02 or
+    less on average, positive in 7 to 9 of 10 seeds; window 8 about as good as window 128; one run, the GRU of seed 9 at
+    window 128, reaches 0.84 and loses 0.11'?"""
     auc, drop = charlm["auc"], charlm["auc_drop"]
-    every = np.concatenate([np.array(v) for windows in auc.values() for v in windows.values()])
-    assert 0.66 < every.min() and every.max() < 0.73
-    assert np.mean([auc["gru"][w] for w in auc["gru"]]) == pytest.approx(0.71, abs=0.005)
+    every = sorted(np.concatenate([np.array(v) for windows in auc.values() for v in windows.values()]))
+    assert 0.66 < every[0] and every[-2] < 0.75
+    assert auc["gru"]["128"][9] == every[-1] and round(every[-1], 2) == 0.84
+    assert round(drop["gru"]["128"][9], 2) == 0.11
+    assert np.mean([auc["gru"][w] for w in auc["gru"]]) == pytest.approx(0.72, abs=0.005)
     for model in ("rnn", "lstm"):
-        assert np.mean([auc[model][w] for w in auc[model]]) == pytest.approx(0.69, abs=0.005)
+        assert np.mean([auc[model][w] for w in auc[model]]) == pytest.approx(0.71, abs=0.006)
+    for model in ("rnn", "gru", "lstm"):
         assert abs(np.mean(auc[model]["128"]) - np.mean(auc[model]["8"])) < 0.015
-    assert abs(np.mean(auc["gru"]["128"]) - np.mean(auc["gru"]["8"])) < 0.015
+    positive = []
     for windows in drop.values():
         for values in windows.values():
-            assert 0 < np.mean(values) <= 0.01
-            assert np.sum(np.array(values) > 0) > len(values) / 2
+            assert 0 < np.mean(values) <= 0.02
+            positive.append(int(np.sum(np.array(values) > 0)))
+    assert (min(positive), max(positive)) == (7, 9)
 
 
 def test_no_model_learned_to_close_its_quotations(charlm):
-    """6.2: 'between 30% and 43% of the sampled paragraphs with a quote are balanced, against 99% in the training text'?"""
+    """6.2: 'between 32% and 53% of the sampled paragraphs with a quote are balanced, against 99% in the training text'?"""
     shares = [share for windows in charlm["balanced"].values() for share in windows.values()]
-    assert min(round(100 * s) for s in shares) == 30 and max(round(100 * s) for s in shares) == 43
+    assert min(round(100 * s) for s in shares) == 32 and max(round(100 * s) for s in shares) == 53
     assert round(100 * charlm["text_balanced"]) == 99
 
 
 def test_clipping_is_rare_and_the_rnn_has_the_largest_gradients(charlm):
-    """6.3: 'clipped: about 5 to 9% of the RNN's updates, about 1% of the GRU's, under 1% of the LSTM's; the RNN's mean
+    """6.3: 'clipped: about 1 to 2% of the RNN's updates, 0.1 to 0.3% of the GRU's and the LSTM's; the RNN's mean
     global norm more than twice the others' at every window'?"""
     clipped = charlm["clipped_share"]
-    assert all(0.045 <= clipped["rnn"][w] <= 0.09 for w in clipped["rnn"])
-    assert all(0.005 <= clipped["gru"][w] <= 0.015 for w in clipped["gru"])
-    assert all(clipped["lstm"][w] < 0.01 for w in clipped["lstm"])
+    assert all(0.01 <= clipped["rnn"][w] <= 0.02 for w in clipped["rnn"])
+    assert all(0.001 <= clipped[m][w] <= 0.003 for m in ("gru", "lstm") for w in clipped[m])
     runs = charlm["results"]["runs"]
     for w in ("8", "32", "128"):
         norm = {m: np.mean([np.mean(run["norms"]) for run in runs[m][w]]) for m in runs}
@@ -156,12 +177,13 @@ def test_clipping_is_rare_and_the_rnn_has_the_largest_gradients(charlm):
 
 
 def test_the_samples_say_what_the_text_says(charlm):
-    """6.4: 'the GRU's Elizabeth, Mr. in two of them; the RNN opens a quote it never closes, the GRU closes one it never opened'?"""
+    """6.4: 'the GRU's Mr. Bingley and Elizabeth, the LSTM's Mr. Collins and Miss Wickham; the RNN opens, closes and opens
+    again, the LSTM's only quote closes one it never opened, the GRU's text holds none'?"""
     samples = {m: runs["128"][0]["sample"][:400] for m, runs in charlm["results"]["runs"].items()}
-    assert "Elizabeth" in samples["gru"]
-    assert sum("Mr." in text for text in samples.values()) == 2
-    assert samples["rnn"].count('"') == 1 and samples["rnn"].startswith('"')
-    assert samples["gru"].count('"') == 1 and ',"' in samples["gru"]
+    assert "Mr. Bingley" in samples["gru"] and "Elizabeth" in samples["gru"]
+    assert "Mr. Collins" in samples["lstm"] and "Miss Wickham" in samples["lstm"]
+    assert samples["rnn"].count('"') == 3 and samples["rnn"].startswith('"')
+    assert samples["lstm"].count('"') == 1 and samples["gru"].count('"') == 0
 
 
 def test_your_gru_live_matches_the_cached_run(charlm):
