@@ -152,11 +152,15 @@ def grade_trusted(assignment: str, *, seed: int | None = None) -> Score:
 def autograded_score(tests: list[dict], notes: list[str], assignment: str) -> Score:
     """Points earned and available over the tests that are not pending; the hidden ones must be there.
 
+    The notebook is graded where it lies, without nbgrader's ``timestamp.txt``, so the one note
+    expected says that no late penalty can be applied; any other note fails the run.
+
     Raises:
-        RuntimeError: when the grading has notes (e.g. the hidden checks could not run).
+        RuntimeError: when the hidden checks did not run or the grading has another note.
     """
-    if notes or not any(test["hidden"] for test in tests):
-        raise RuntimeError(f"{assignment}: the hidden checks did not run: {notes}")
+    unexpected = [note for note in notes if not note.startswith("no submission time")]
+    if unexpected or not any(test["hidden"] for test in tests):
+        raise RuntimeError(f"{assignment}: the hidden checks did not run, or the grading says more: {unexpected}")
     graded = [test for test in tests if test["status"] != "pending"]
     return round(sum(t["score"] for t in graded), 6), round(sum(t["max_score"] for t in graded), 6)
 

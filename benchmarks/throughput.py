@@ -134,7 +134,7 @@ def grade_batch(course: Path, jobs: int) -> tuple[float, dict[str, float]]:
         results = json.loads(output.read_text())
     scores = {}
     for result in results:
-        student = Path(result["submission"]).parts[-2]
+        student = result["student"]  # from the submission's folder, submitted/<student>/<assignment>/
         scores[student] = round(sum(t["score"] for t in result["tests"] if t["status"] != "pending"), 6)
     return seconds, scores
 

@@ -85,6 +85,27 @@ def test_the_throughput_benchmark_runs_in_a_tiny_mode(throughput, capsys):
     assert "| autograder grade --jobs 2 | 3 |" in out
 
 
+def test_the_batch_scores_are_read_by_student(throughput, tmp_path):
+    """Does the batch grading give a score to every student handed in, 40 to the reference and 0 to the stubs?
+
+    nbgrader's scores are keyed by student: a batch keyed otherwise would never match them.
+    """
+    batch = throughput.hand_in(tmp_path / "course", 3, nbgrader=False)
+    _, scores = throughput.grade_batch(tmp_path / "course", 2)
+    assert set(scores) == {submission.student for submission in batch}
+    kinds = {submission.kind: scores[submission.student] for submission in batch}
+    assert kinds["reference"] == 40 and kinds["stubs"] == 0
+
+
+def test_a_missing_submission_time_is_the_only_note_the_latency_benchmark_accepts(grade_latency):
+    """Is a notebook graded without nbgrader's timestamp timed, and a grading with any other note refused?"""
+    tests = [{"score": 1.0, "max_score": 1.0, "status": "passed", "hidden": True}]
+    untimed = "no submission time (nbgrader's timestamp.txt is missing): no late penalty can be applied"
+    assert grade_latency.autograded_score(tests, [untimed], "rnn") == (1.0, 1.0)
+    with pytest.raises(RuntimeError, match="says more"):
+        grade_latency.autograded_score(tests, ["the student process was killed"], "rnn")
+
+
 def test_the_breakdown_accounts_for_every_check(grade_latency, tmp_path):
     """Does the breakdown of one grading time the process start and every test cell, with its round trips and floor?"""
     notebook = grade_latency.prepare_course(tmp_path / "course", "rnn", nbgrader=False)
