@@ -15,25 +15,26 @@ In both, each attack must cost exactly its function, the honest submission keeps
 nothing outside the sandboxes is written, and the result says which protections were active.
 """
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 
-import nbformat
 import pytest
 from support.escape_attempts import ESCAPES, VICTIM
-from support.grader_runs import SETTINGS, digests, files_under, points_lost, result_of
-from support.hostile_submissions import SOLUTIONS, notebook_text
+from support.grader_runs import (
+    SETTINGS,
+    digests,
+    files_under,
+    grade_as,
+    hand_in,
+    points_lost,
+    reference_answers,
+    result_of,
+)
+from support.hostile_submissions import SOLUTIONS
 
-from autograder.checking.reference import find_release_notebook, find_solution_notebook
-from autograder.instructor.submissions import demo_answers, with_answers
+from autograder.instructor.submissions import with_answers
 
 SECONDS_PER_CALL = 2.0
 """Short, so that the attempt filling its scratch directory is stopped soon (the reference's calls take milliseconds)."""
-
-
 
 
 @pytest.fixture(scope="module", params=list(SETTINGS))
@@ -44,36 +45,20 @@ def graded(request, tmp_path_factory):
         pytest.fail(f"{prefix[0]} is needed to run a grader that is not root (package util-linux)")
     place = tmp_path_factory.mktemp("isolation")
     (place / VICTIM).write_text("a classmate's work\n")
-    source = nbformat.read(find_solution_notebook("rnn"), as_version=4)
-    release = nbformat.read(find_release_notebook("rnn"), as_version=4)
-    reference = demo_answers("rnn", source)["reference"]
+    reference, release = reference_answers()
     submissions = {"reference": with_answers(release, reference)}
     submissions |= {
         name: e.notebook(with_answers(release, e.answers(reference, place))) for name, e in ESCAPES.items()
     }
-    for name, notebook in submissions.items():
-        (place / name).mkdir()
-        (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
+    notebooks = hand_in(place, submissions)
     before, guarded = files_under(place), digests([SOLUTIONS])
     scratch_root = tmp_path_factory.mktemp("scratch")  # its own, so other tests' sandboxes are not counted
-    output = tmp_path_factory.mktemp("out") / "results.json"
-    command = [
-        *prefix,
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        *(str(place / n / "rnn.ipynb") for n in submissions),
-    ]
-    command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
-    command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
-    done = subprocess.run(
-        command,
-        env={**os.environ, **environment, "TMPDIR": str(scratch_root)},
-        capture_output=True, text=True, timeout=600
+    results = grade_as(
+        (prefix, environment), notebooks, tmp_path_factory.mktemp("out") / "results.json",
+        options=("--seconds-per-call", str(SECONDS_PER_CALL)), environment={"TMPDIR": str(scratch_root)},
+        timeout=600,
     )
-    assert output.exists(), done.stderr[-3000:]
-    documents = dict(zip(submissions, json.loads(output.read_text())))
+    documents = dict(zip(submissions, results))
     return {
         "setting": request.param,
         "documents": documents,

@@ -12,7 +12,6 @@ the reference keep 40/40.
 """
 
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
@@ -20,14 +19,13 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import nbformat
 import pytest
-from support.grader_runs import GRADERS, points_lost, result_of
-from support.hostile_submissions import POINTS, SOLUTIONS, Hostile, Outcome, notebook_text, replacing
+from support.grader_runs import GRADERS, grade_as, hand_in, points_lost, reference_answers, result_of
+from support.hostile_submissions import POINTS, SOLUTIONS, Hostile, Outcome, replacing
 
-from autograder.checking.reference import find_release_notebook, find_solution_notebook
+from autograder.checking.reference import find_solution_notebook
 from autograder.instructor.nbgrader_pipeline import REPOSITORY
-from autograder.instructor.submissions import demo_answers, with_answers
+from autograder.instructor.submissions import with_answers
 from autograder.sandbox import bubblewrap as bubblewrap_module
 from autograder.sandbox.bubblewrap import bubblewrap_command, hiding_arguments, view_arguments
 from autograder.sandbox.confinement import readable_beneath
@@ -219,16 +217,11 @@ def pythons(tmp_path_factory) -> dict[str, Path]:
 def batch_place(tmp_path_factory) -> Path:
     """The reference and the reaching submission, as notebooks."""
     place = tmp_path_factory.mktemp("view")
-    source = nbformat.read(find_solution_notebook("rnn"), as_version=4)
-    release = nbformat.read(find_release_notebook("rnn"), as_version=4)
-    reference = demo_answers("rnn", source)["reference"]
-    submissions = {
+    reference, release = reference_answers()
+    hand_in(place, {
         "reference": with_answers(release, reference),
         "reaches": with_answers(release, REACHES_FOR_THE_INSTRUCTORS_FILES.answers(reference, place)),
-    }
-    for name, notebook in submissions.items():
-        (place / name).mkdir()
-        (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
+    })
     return place
 
 
@@ -236,17 +229,18 @@ def batch_place(tmp_path_factory) -> Path:
 def graded(request, pythons, batch_place, tmp_path_factory) -> dict:
     """The batch graded by ``autograder grade`` from one install, in one setting: the JSON results by name."""
     install, setting = request.param
-    prefix, environment = GRADERS[setting]
     output = tmp_path_factory.mktemp("out") / "results.json"
-    command = [*prefix, str(pythons[install]), "-m", "autograder", "grade"]
-    command += [str(batch_place / name / "rnn.ipynb") for name in ("reference", "reaches")]
-    command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
-    command += ["--seconds-per-call", "4"]
-    env = {**os.environ, **environment, "AUTOGRADER_SOLUTIONS": str(REPOSITORY)}
-    env.pop("VIRTUAL_ENV", None)
-    done = subprocess.run(command, env=env, cwd=output.parent, capture_output=True, text=True, timeout=600)
-    assert output.exists(), done.stderr[-3000:]
-    return dict(zip(("reference", "reaches"), json.loads(output.read_text())))
+    results = grade_as(
+        GRADERS[setting],
+        [batch_place / name / "rnn.ipynb" for name in ("reference", "reaches")],
+        output,
+        python=str(pythons[install]),
+        options=("--seconds-per-call", "4"),
+        environment={"AUTOGRADER_SOLUTIONS": str(REPOSITORY), "VIRTUAL_ENV": None},
+        timeout=600,
+        cwd=output.parent,
+    )
+    return dict(zip(("reference", "reaches"), results))
 
 
 def test_the_reference_keeps_full_marks_beside_the_reaching_submission(graded):

@@ -10,19 +10,14 @@ A submission doing both is graded in one batch with the reference, as root and u
 with bubblewrap and without; two lanes side by side each have a tmpfs of their own.
 """
 
-import json
 import os
-import subprocess
-import sys
 
-import nbformat
 import pytest
-from support.grader_runs import GRADERS, points_lost, result_of
-from support.hostile_submissions import POINTS, Hostile, Outcome, notebook_text, replacing
+from support.grader_runs import GRADERS, grade_as, hand_in, points_lost, reference_answers, result_of
+from support.hostile_submissions import POINTS, Hostile, Outcome, replacing
 
 from autograder.checking.case import SandboxFailure
-from autograder.checking.reference import find_release_notebook, find_solution_notebook
-from autograder.instructor.submissions import demo_answers, with_answers
+from autograder.instructor.submissions import with_answers
 from autograder.sandbox import bubblewrap as bubblewrap_module
 from autograder.sandbox.process import Cell, Limits, Sandbox
 from autograder.sandbox.scratch import ScratchOverflow, check_tmpfs
@@ -62,34 +57,17 @@ SECONDS_PER_CALL = 20
 @pytest.fixture(scope="module", params=list(GRADERS))
 def graded(request, tmp_path_factory) -> dict:
     """The reference and the submission filling its scratch, graded in one batch by one grader."""
-    prefix, environment = GRADERS[request.param]
     place = tmp_path_factory.mktemp("inodes")
-    source = nbformat.read(find_solution_notebook("rnn"), as_version=4)
-    release = nbformat.read(find_release_notebook("rnn"), as_version=4)
-    reference = demo_answers("rnn", source)["reference"]
+    reference, release = reference_answers()
     submissions = {
         "reference": with_answers(release, reference),
         "fills": with_answers(release, FILLS_ITS_SCRATCH_WITH_EMPTY_FILES.answers(reference, place)),
     }
-    for name, notebook in submissions.items():
-        (place / name).mkdir()
-        (place / name / "rnn.ipynb").write_text(notebook_text(notebook))
-    output = place / "results.json"
-    command = [
-        *prefix,
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        *(str(place / n / "rnn.ipynb") for n in submissions),
-    ]
-    command += ["--assignment", "rnn", "--jobs", "2", "--format", "json", "--output", str(output)]
-    command += ["--seconds-per-call", str(SECONDS_PER_CALL)]
-    done = subprocess.run(
-        command, env={**os.environ, **environment}, capture_output=True, text=True, timeout=900
+    results = grade_as(
+        GRADERS[request.param], hand_in(place, submissions), place / "results.json",
+        options=("--seconds-per-call", str(SECONDS_PER_CALL)),
     )
-    assert output.exists(), done.stderr[-3000:]
-    return {"setting": request.param, **dict(zip(submissions, json.loads(output.read_text())))}
+    return {"setting": request.param, **dict(zip(submissions, results))}
 
 
 def test_the_reference_keeps_full_marks_beside_the_submission_filling_its_scratch(graded):

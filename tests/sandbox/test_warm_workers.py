@@ -16,19 +16,13 @@ With bubblewrap, as the suite's own user (root on CI), as an unprivileged grader
 bubblewrap (the settings of ``tests/sandbox/test_isolation.py``).
 """
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from support.grader_runs import SETTINGS, points_lost, result_of
-from support.hostile_submissions import POINTS, notebook_text
+from support.grader_runs import SETTINGS, grade_as, hand_in, points_lost, reference_answers, result_of
+from support.hostile_submissions import POINTS
 
-from autograder.checking.reference import find_release_notebook, find_solution_notebook
-from autograder.instructor.submissions import demo_answers, with_answers
+from autograder.instructor.submissions import with_answers
 
 MARK = "left-by-a-classmate"
 
@@ -81,36 +75,22 @@ def clip_by_value(grads, clip_value):
 @pytest.fixture(scope="module", params=["bubblewrap", *SETTINGS])
 def graded(request, tmp_path_factory):
     """The three submissions graded in order by one grading process: their results, in order."""
-    prefix, environment = SETTINGS.get(request.param, ([], {}))
     place = tmp_path_factory.mktemp("warm")
-    source = nbformat.read(find_solution_notebook("rnn"), as_version=4)
-    release = nbformat.read(find_release_notebook("rnn"), as_version=4)
-    reference = demo_answers("rnn", source)["reference"]
+    reference, release = reference_answers()
     submissions = {
         "leaver": {**reference, "sigmoid": LEAVES_THINGS_BEHIND + reference["sigmoid"]},
         "finder": {**reference, "clip_by_value": FINDS_WHAT_WAS_LEFT},
         "reference": reference,
     }
-    for name, answers in submissions.items():
-        (place / name).mkdir()
-        (place / name / "rnn.ipynb").write_text(notebook_text(with_answers(release, answers)))
+    notebooks = hand_in(place, {name: with_answers(release, answers) for name, answers in submissions.items()})
     # The grader's own temporary directory, which no other grading (a test beside this one) shares.
     temporary = place / "tmp"
     temporary.mkdir(mode=0o755)
-    output = place / "results.json"
-    command = [
-        *prefix,
-        sys.executable,
-        "-m",
-        "autograder",
-        "grade",
-        *(str(place / n / "rnn.ipynb") for n in submissions),
-    ]
-    command += ["--assignment", "rnn", "--jobs", "1", "--format", "json", "--output", str(output)]
-    environment = {**os.environ, **environment, "TMPDIR": str(temporary)}
-    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=900)
-    assert output.exists(), done.stderr[-3000:]
-    results = dict(zip(submissions, map(result_of, json.loads(output.read_text()))))
+    graded_in_order = grade_as(
+        SETTINGS.get(request.param, ([], {})), notebooks, place / "results.json", jobs=1,
+        environment={"TMPDIR": str(temporary)},
+    )
+    results = dict(zip(submissions, map(result_of, graded_in_order)))
     leftovers = set(temporary.glob("autograder-sandbox-*"))
     return results, leftovers, place
 
