@@ -2,9 +2,10 @@
 
 Each submission's code answer cells are joined, in the order of the trusted notebook, into one
 Python document; copydetect tokenises it (names become ``V``, strings ``S``, comments and layout
-vanish), hashes every k-gram and keeps the winnowed fingerprints. The fingerprints of the code
-every student is given (the released answer cells with their signatures, docstrings and
-``raise NotImplementedError()``, and the setup and test cells) are removed first, so two untouched
+vanish), every k-gram is hashed (with a hash that is the same in every process, so a class gets the
+same numbers on every run) and the winnowed fingerprints are kept. Every k-gram of the code every
+student is given (the released answer cells with their signatures, docstrings and
+``raise NotImplementedError()``, and the setup and test cells) is removed first, so two untouched
 stubs share nothing. A pair's similarity is the larger of its two shares: the fraction of one
 submission's fingerprinted code found in the other (a student who copied everything and added
 code still shows 100% on the copied side).
@@ -15,6 +16,7 @@ flagged only from :data:`THRESHOLD` on (measured on a synthetic class in the tes
 reason to read two submissions side by side, never a verdict.
 """
 
+import hashlib
 import io
 import itertools
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 from copydetect import CodeFingerprint, compare_files
+from copydetect.utils import get_token_coverage, winnow
 
 from autograder.checking.reference import SolutionsNotFound, find_release_notebook
 from autograder.grading import notebook_cells
@@ -135,18 +138,47 @@ def read_answers(submission: str, *, assignment: str | None = None) -> tuple[Ans
     return Answers(student_of(submission, name), submission, dict(sorted(cells.items()))), name
 
 
-def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> CodeFingerprint:
-    """The copydetect fingerprint of Python code, without the fingerprints of the boilerplate."""
-    return CodeFingerprint(
-        "answers.py", NOISE, GUARANTEE - NOISE + 1, boilerplate=boilerplate, fp=io.StringIO(text)
+def kgram_hashes(text: str, k: int = NOISE) -> np.ndarray:
+    """The hash of every ``k``-gram of ``text``, the same in every process.
+
+    copydetect hashes k-grams with Python's ``hash()``, which every process salts afresh
+    (``PYTHONHASHSEED``): its winnowing would keep other fingerprints on every run, and the same
+    class would get other numbers from one run to the next. This hash does not change.
+    """
+    return np.array(
+        [
+            int.from_bytes(hashlib.blake2b(text[i : i + k].encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+            for i in range(len(text) - k + 1)
+        ],
+        dtype=np.int64,
     )
 
 
+def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> CodeFingerprint:
+    """The copydetect fingerprint of Python code, hashed by :func:`kgram_hashes`, without any k-gram of the boilerplate."""
+    printed = CodeFingerprint("answers.py", NOISE, GUARANTEE - NOISE + 1, fp=io.StringIO(text))
+    hashes, where = winnow(kgram_hashes(printed.filtered_code), GUARANTEE - NOISE + 1, remove_duplicates=False)
+    if boilerplate is not None and boilerplate.size:
+        kept = ~np.isin(hashes, boilerplate)
+        hashes, where = hashes[kept], where[kept]
+    positions: dict[int, list[int]] = {}
+    for value, index in zip(hashes.tolist(), where.tolist()):
+        positions.setdefault(value, []).append(index)
+    printed.hashes, printed.hash_idx = set(positions), positions
+    printed.token_coverage = get_token_coverage(positions, NOISE, len(printed.filtered_code))
+    return printed
+
+
 def boilerplate_hashes(stub: str) -> np.ndarray:
-    """The fingerprints of the code every student is given, as copydetect expects them."""
+    """Every k-gram of the code every student is given, not only its winnowed fingerprints.
+
+    A k-gram of the stub that the stub's own winnowing passed over can be chosen in a submission,
+    where the code around it differs: leaving out only the stub's fingerprints would leave such
+    k-grams in, and two untouched stubs would share them.
+    """
     if not stub.strip():
         return np.array([], dtype=np.int64)
-    return np.unique(np.array(sorted(fingerprint(stub).hashes), dtype=np.int64))
+    return np.unique(kgram_hashes(fingerprint(stub).filtered_code))
 
 
 def similar_pairs(answers: list[Answers], *, stub: str = "") -> list[SimilarPair]:

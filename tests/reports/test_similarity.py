@@ -1,6 +1,9 @@
 """Similarity: disguised copies rank above independent solutions, with the stub code left out."""
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -81,3 +84,39 @@ def test_fewer_than_two_readable_submissions_is_a_one_line_error(tmp_path, capsy
     assert main(["similarity", str(tmp_path / "rnn.ipynb"), "--assignment", "rnn"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("autograder similarity: at least two readable submissions") and err.count("\n") == 1
+
+
+def test_a_stub_left_among_answers_shares_nothing_with_the_untouched_release(students):
+    """Does an untouched release share nothing with a class whose members left one function or another a stub?
+
+    The release's stub of ``rnn_backward`` sits in their notebook among other code, where winnowing
+    may choose other k-grams of it than in the release alone: every k-gram of the release must go.
+    """
+    stubs = release_stubs()
+    classmates = [
+        Answers(name, name, {**cells, function: stubs[function]})
+        for name, cells in students.items()
+        for function in ("rnn_backward", "clip_by_norm", "sigmoid")
+    ]
+    pairs = similar_pairs([Answers("untouched", "untouched", stubs), *classmates], stub=stub_code("rnn"))
+    assert all(p.similarity == 0 for p in pairs if "untouched" in names(p))
+
+
+def test_the_same_class_gets_the_same_numbers_in_every_process(students, tmp_path):
+    """Do two runs of `autograder similarity`, with Python's string hash salted differently, give the same document?"""
+    release = nbformat.read(RELEASE, as_version=4)
+    for name, cells in students.items():
+        folder = tmp_path / "submitted" / name / "rnn"
+        folder.mkdir(parents=True)
+        nbformat.write(with_answers(release, cells), folder / "rnn.ipynb")
+    documents = []
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder", "similarity", str(tmp_path / "submitted" / "*" / "rnn"), "--format", "json"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        documents.append(json.loads(done.stdout))
+    assert documents[0]["pairs"] == documents[1]["pairs"]
