@@ -481,9 +481,8 @@ def write_results(results: list, arguments: argparse.Namespace) -> int:
 
     Exit status 2, with one line saying why, when the format cannot describe these results.
     """
-    graded = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
-        text = render(arguments.format, results, environ=os.environ, graded=graded)
+        text = render(arguments.format, results, environ=os.environ, graded=datetime.now(timezone.utc))
     except ValueError as error:
         return failed(arguments.command, error)
     if arguments.output is not None:

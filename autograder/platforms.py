@@ -8,7 +8,6 @@ outside the pure formats. Adding a platform is a build in ``autograder/builds/``
 """
 
 import json
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -78,12 +77,12 @@ def post_commit_status(status: dict, environ: Mapping[str, str]) -> str:
         return f"commit status not set: {error}"
 
 
-def report_to_actions(results: list[SubmissionResult], environ: Mapping[str, str] | None = None) -> str:
+def report_to_actions(results: list[SubmissionResult], environ: Mapping[str, str]) -> str:
     """Tell the Actions run about the one submission: the job summary, annotations (returned), the commit status.
 
     Args:
         results: the graded submissions; exactly one.
-        environ: the step's environment (default ``os.environ``).
+        environ: the step's environment.
 
     Returns:
         The text to print on stdout: the annotations and a notice saying what became of the status.
@@ -91,7 +90,6 @@ def report_to_actions(results: list[SubmissionResult], environ: Mapping[str, str
     Raises:
         ValueError: unless exactly one submission is given.
     """
-    environ = os.environ if environ is None else environ
     result = only_result(
         results, format_name="github-actions", why="a workflow run grades the one notebook of its repository"
     )

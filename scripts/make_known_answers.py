@@ -9,14 +9,15 @@ import argparse
 
 from autograder.checking import known_answers
 from autograder.checking.reference import load_reference
-from autograder.course import ASSIGNMENTS, known_answer_examples
+from autograder.course import ASSIGNMENTS
+from autograder.instructor.known_answer_examples import all_examples
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignments", nargs="*", default=list(ASSIGNMENTS))
     for assignment in parser.parse_args().assignments:
-        examples = known_answer_examples(ASSIGNMENTS[assignment], load_reference(assignment))
+        examples = all_examples(ASSIGNMENTS[assignment], load_reference(assignment))
         print(f"wrote {known_answers.save(assignment, examples)}")
 
 

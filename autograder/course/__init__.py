@@ -100,18 +100,6 @@ def resolve(path: str) -> Callable:
     return getattr(importlib.import_module(module), attribute)
 
 
-def known_answer_examples(assignment: Assignment, reference) -> dict[str, dict]:
-    """Every known-answer example of ``assignment``, computed with ``reference``.
-
-    The assignment's generator comes first, then each function's own, in the order of the functions.
-    """
-    examples = dict(resolve(assignment.known_answers)(reference))
-    for function in assignment.functions:
-        if function.known_answers is not None:
-            examples.update(resolve(function.known_answers)(reference))
-    return examples
-
-
 def _described() -> dict[str, Assignment]:
     from autograder.course import charlm, lstm, rnn
 

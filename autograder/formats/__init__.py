@@ -20,6 +20,7 @@ exactly one submission per run. The gradebook CSV of a batch is
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.resources import files
 
 from autograder.formats.classroom50 import classroom50_json
@@ -65,8 +66,8 @@ ONE_SUBMISSION = tuple(name for name, form in FORMATS.items() if form.one_submis
 """The formats that describe exactly one submission."""
 
 
-def render(name: str, results: list[SubmissionResult], *, environ: Mapping[str, str], graded: str) -> str:
-    """The text of format ``name`` for ``results``; ``environ`` and ``graded`` (UTC) are the run's, for the formats that read it.
+def render(name: str, results: list[SubmissionResult], *, environ: Mapping[str, str], graded: datetime) -> str:
+    """The text of format ``name`` for ``results``; ``environ`` and ``graded`` are the run's, for the formats that read it.
 
     Raises:
         ValueError: when the format cannot describe these results (a batch given to a one-submission

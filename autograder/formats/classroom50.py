@@ -109,13 +109,13 @@ def classroom50_result(
     }
 
 
-def classroom50_json(results: list[SubmissionResult], *, environ: Mapping[str, str], graded: str) -> str:
+def classroom50_json(results: list[SubmissionResult], *, environ: Mapping[str, str], graded: datetime) -> str:
     """The ``result.json`` text of the one submission of a Classroom 50 run.
 
     Args:
         results: the graded submissions; exactly one.
         environ: the runner's environment, which holds the run's identity (:func:`identity`).
-        graded: when it was graded, UTC, as :data:`INSTANT` writes it.
+        graded: when it was graded.
 
     Raises:
         ValueError: unless exactly one submission is given, or when the runner's variables are missing.
@@ -123,7 +123,8 @@ def classroom50_json(results: list[SubmissionResult], *, environ: Mapping[str, s
     result = only_result(
         results, format_name="classroom50", why="Classroom 50 runs the autograder once per submission"
     )
+    stamp = graded.astimezone(timezone.utc).strftime(INSTANT)
     document = classroom50_result(
-        result, run=identity(environ), submitted=instant(result.submitted_at, graded), graded=graded
+        result, run=identity(environ), submitted=instant(result.submitted_at, stamp), graded=stamp
     )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

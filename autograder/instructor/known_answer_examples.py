@@ -11,6 +11,7 @@ of the checks names those mistakes without computing them.
 import numpy as np
 
 from autograder.checking.diagnoses import published_signatures
+from autograder.course import Assignment, resolve
 from autograder.mistakes import charlm as charlm_mistakes
 from autograder.mistakes import rnn as mistakes
 
@@ -430,3 +431,16 @@ def train_step_example(ref, rng, sizes, max_norm: float, window: int) -> dict:
         "global_norm": np.float64(global_norm),
         **published_signatures(charlm_mistakes.train_step_signatures(example)),
     }
+
+
+def all_examples(assignment: Assignment, reference) -> dict[str, dict]:
+    """Every known-answer example of ``assignment``, computed with ``reference``.
+
+    The generator its description names comes first, then each function's own, in the order of the
+    functions.
+    """
+    examples = dict(resolve(assignment.known_answers)(reference))
+    for function in assignment.functions:
+        if function.known_answers is not None:
+            examples.update(resolve(function.known_answers)(reference))
+    return examples

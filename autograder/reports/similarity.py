@@ -17,7 +17,6 @@ reason to read two submissions side by side, never a verdict.
 """
 
 import hashlib
-import io
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,8 +24,8 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
-from copydetect import CodeFingerprint, compare_files
-from copydetect.utils import get_token_coverage, winnow
+from copydetect import compare_files
+from copydetect.utils import filter_code, get_token_coverage, winnow
 
 from autograder.checking.reference import SolutionsNotFound, find_release_notebook
 from autograder.grading import notebook_cells
@@ -154,19 +153,34 @@ def kgram_hashes(text: str, k: int = NOISE) -> np.ndarray:
     )
 
 
-def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> CodeFingerprint:
-    """The copydetect fingerprint of Python code, hashed by :func:`kgram_hashes`, without any k-gram of the boilerplate."""
-    printed = CodeFingerprint("answers.py", NOISE, GUARANTEE - NOISE + 1, fp=io.StringIO(text))
-    hashes, where = winnow(kgram_hashes(printed.filtered_code), GUARANTEE - NOISE + 1, remove_duplicates=False)
+@dataclass(frozen=True)
+class Fingerprint:
+    """A document as copydetect's ``compare_files`` reads it.
+
+    Its filtered tokens, where filtering removed characters, its fingerprints and where each one
+    stands, and how many tokens they cover.
+    """
+
+    filtered_code: str
+    offsets: np.ndarray
+    hashes: set[int]
+    hash_idx: dict[int, list[int]]
+    token_coverage: float
+    k: int = NOISE
+
+
+def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> Fingerprint:
+    """The winnowed fingerprint of Python code, hashed by :func:`kgram_hashes`, without any k-gram of the boilerplate."""
+    filtered, offsets = filter_code(text, "answers.py")
+    hashes, where = winnow(kgram_hashes(filtered), GUARANTEE - NOISE + 1, remove_duplicates=False)
     if boilerplate is not None and boilerplate.size:
         kept = ~np.isin(hashes, boilerplate)
         hashes, where = hashes[kept], where[kept]
     positions: dict[int, list[int]] = {}
     for value, index in zip(hashes.tolist(), where.tolist()):
         positions.setdefault(value, []).append(index)
-    printed.hashes, printed.hash_idx = set(positions), positions
-    printed.token_coverage = get_token_coverage(positions, NOISE, len(printed.filtered_code))
-    return printed
+    coverage = get_token_coverage(positions, NOISE, len(filtered))
+    return Fingerprint(filtered, offsets, set(positions), positions, coverage)
 
 
 def boilerplate_hashes(stub: str) -> np.ndarray:

@@ -11,7 +11,7 @@ says only how its worker (or the zygote it is forked from) comes to life:
 
 Either way the worker then confines itself (:mod:`autograder.sandbox.confinement`). A new
 mechanism (a container runtime) is one more class with these methods, and a line in
-:func:`launcher`.
+:func:`choose_launcher`.
 """
 
 from dataclasses import dataclass
@@ -188,7 +188,7 @@ class InScratchFolder:
         return code
 
 
-def launcher() -> Launcher:
+def choose_launcher() -> Launcher:
     """The launcher this machine allows: bubblewrap where it works, else a plain process in a scratch folder."""
     bwrap = bubblewrap()
     return Bubblewrapped(bwrap) if bwrap is not None else InScratchFolder()

@@ -52,8 +52,7 @@ from autograder.sandbox.bubblewrap import (
 )
 from autograder.sandbox.confinement import ResourceLimits, python_paths, set_resource_limits
 from autograder.sandbox.fork_server import Child, ForkServer, ZygoteFailed, fork_server, kill_group, pid_of
-from autograder.sandbox.launchers import InScratchFolder, Launcher, Mounts
-from autograder.sandbox.launchers import launcher as choose_launcher
+from autograder.sandbox.launchers import InScratchFolder, Launcher, Mounts, choose_launcher
 from autograder.sandbox.protections import SCRATCH_LIMITS
 from autograder.sandbox.sandbox_view import hidden_directories, view_files
 from autograder.sandbox.scratch import (

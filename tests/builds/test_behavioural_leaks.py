@@ -14,7 +14,6 @@ An output is not counted when anything reproduces it: one equal to an input of i
 clip below the threshold returns its input), a constant array, or a lone 0 or 1.
 """
 
-import ast
 import hashlib
 import json
 import os
@@ -22,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 from support.platform_builds import example_options
@@ -31,7 +29,6 @@ from autograder.builds import BUILDS
 from autograder.checking import known_answers
 from autograder.checking.diagnoses import SIGNATURE_PREFIX
 from autograder.course import ASSIGNMENTS
-from autograder.grading.notebook_cells import answer_cells
 from autograder.instructor.nbgrader_pipeline import REPOSITORY
 from autograder.sandbox.sandbox_view import SANDBOX_MODULES, module_source
 from autograder.student_api import STUDENT_FUNCTIONS
@@ -60,14 +57,8 @@ the signatures of common mistakes published with them (``signature<n>:...``)."""
 
 
 def signatures(assignment: str) -> dict[str, list[str]]:
-    """The parameters of every function of the released notebook's answer cells, in order."""
-    release = nbformat.read(REPOSITORY / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
-    found = {}
-    for cell in answer_cells(release):
-        for node in ast.parse(cell.source).body:
-            if isinstance(node, ast.FunctionDef):
-                found[node.name] = [a.arg for a in node.args.args]
-    return found
+    """The parameters of every function of the assignment, in order, as its description gives them."""
+    return {f.name: list(f.parameters) for f in ASSIGNMENTS[assignment].functions}
 
 
 def argument(key: str, values: dict[str, np.ndarray]) -> dict:

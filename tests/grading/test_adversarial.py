@@ -9,6 +9,7 @@ grades they get alone; and nothing outside the sandboxes' scratch directories ma
 
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -142,14 +143,18 @@ def test_nothing_outside_the_scratch_directories_was_written(batch):
     assert guarded_after == guarded_before
 
 
+GRADED = datetime(2026, 3, 2, 12, tzinfo=timezone.utc)
+"""When the hostile batch counts as graded, for the formats that say it."""
+
+
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_output_of_the_batch_is_written_and_carries_no_command(batch, name):
     """Is every format of the hostile batch valid UTF-8, free of escapes, with no workflow command from a student?"""
     run = dict.fromkeys(IDENTITY.values(), "x")  # what Classroom 50's runner sets
     results = list(batch["results"].values())
-    texts = [render(name, [result], environ=run, graded="2026-03-02T12:00:00Z") for result in results]
+    texts = [render(name, [result], environ=run, graded=GRADED) for result in results]
     if name not in ONE_SUBMISSION:
-        texts.append(render(name, results, environ=run, graded="2026-03-02T12:00:00Z"))
+        texts.append(render(name, results, environ=run, graded=GRADED))
     for text in texts:
         text.encode("utf-8")
         assert "\x1b" not in text and "\r" not in text
