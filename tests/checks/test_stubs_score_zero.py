@@ -63,6 +63,27 @@ def test_a_name_that_holds_no_function_scores_zero_in_one_line(check, hidden, re
     assert len(runs) == 1
 
 
+class Hostile:
+    """What a student's name can hold: an object whose repr raises, or runs to ten million characters."""
+
+    def __init__(self, raises: bool):
+        self.raises = raises
+
+    def __repr__(self):
+        if self.raises:
+            raise RuntimeError("no repr for you")
+        return "x" * 10_000_000
+
+
+@pytest.mark.parametrize("raises", [True, False], ids=["repr raises", "repr of 10 MB"])
+def test_a_name_holding_a_hostile_object_is_told_in_one_short_line(raises, reference, capsys):
+    """Does a name bound to an object with a raising or huge repr score 0.0, said in one line of bounded length?"""
+    score, out = grade_quietly("rnn_forward", reference, {"rnn_forward": Hostile(raises)}, capsys, hidden=False)
+    assert score == 0.0
+    assert out.count("✗") == 1 and "rnn_forward is not a function: the name holds" in out
+    assert max(len(line) for line in out.splitlines()) < 400
+
+
 @pytest.mark.parametrize("check", [c for c in CHECKS if len(RNN_CHECKS[c][0]) > 1])
 def test_stubs_for_the_forward_pass_too_score_zero(check, reference, capsys):
     """With the forward pass a stub as well (a fresh notebook), is a backward check worth 0.0?"""
